@@ -1,0 +1,41 @@
+// The alert as the product sees it: one per (company, reason), independent of how it is delivered.
+
+/** Who can act on a failure reason; also an SNS message attribute subscribers filter on. */
+export type Category = 'accountant' | 'admin' | 'integration' | 'transient' | 'info' | 'unknown';
+
+/** What a message is about; an SNS message attribute subscribers filter on. */
+export type AlertKind = 'alert' | 'resolved' | 'reminder' | 'digest';
+
+/** One export job as it appears in an alert. */
+export interface AlertJob {
+  jobId: string;
+  /** Pleo's job status: `failed` or `completed_with_errors` (carried through as-is). */
+  status: string;
+  createdAt: string;
+  /** Accounting entries the job tried to export. */
+  numberOfItems: number;
+  /** Items that failed for this alert's reason; null when Pleo did not say (a failed job without items). */
+  failedItems: number | null;
+  /** Pleo's own words for the failure (job- or item-level), untrusted text: renderers must escape it. */
+  failureReason: string | null;
+}
+
+export interface Alert {
+  schemaVersion: 1;
+  /** Stable id of this message: subscribers may use it to drop a redelivery. */
+  alertId: string;
+  kind: AlertKind;
+  companyId: string;
+  /** Display name from configuration, when one is configured. */
+  companyName: string | null;
+  /** Pleo's failureReasonType (job or item level) as-is, or `unknown` when Pleo gave none. */
+  reason: string;
+  category: Category;
+  /** Every job of the group, newest first; renderers may cut the list, this never does. */
+  jobs: AlertJob[];
+  totals: { jobs: number; items: number; failedItems: number };
+  /** When the alerter detected the failures (ISO 8601). */
+  detectedAt: string;
+  /** True when an earlier attempt may already have delivered this alert (crash after publish). */
+  possibleRedelivery: boolean;
+}
