@@ -1,0 +1,60 @@
+// Builds a poll from configuration and runtime clients. The Lambda handler and `npm start` both use it,
+// so the local run is the very code that runs in AWS.
+import { randomUUID } from 'node:crypto';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SnsAlertPublisher } from '../delivery/sns-publisher.js';
+import { PleoClient } from '../pleo/client.js';
+import { DynamoAlertState } from '../state/dynamo-alert-state.js';
+import type { PollerConfig } from './config.js';
+import { resolveCredential, type SecretReader } from './credentials.js';
+import { type PollReport, pollOnce } from './poll.js';
+import type { Log } from './ports.js';
+
+export interface PollerRuntime {
+  dynamo: DynamoDBDocumentClient;
+  readSecret: SecretReader;
+  log: Log;
+}
+
+export interface PollOutcome extends PollReport {
+  dynamoRequests: Record<string, number>;
+  invalidRecords: number;
+}
+
+export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
+  // One publisher per runtime: the SNS client is loaded on first use and then reused across polls.
+  const publisher = new SnsAlertPublisher(config.topicArn);
+  const settings = {
+    companies: config.companies,
+    lookbackDays: config.lookbackDays,
+    itemConcurrency: config.itemConcurrency,
+    leaseSeconds: config.leaseSeconds,
+  };
+
+  return {
+    async poll(signal?: AbortSignal): Promise<PollOutcome> {
+      const credential = await resolveCredential(config.credential, runtime.readSecret);
+      let invalidRecords = 0;
+      const pleo = new PleoClient({
+        baseUrl: config.pleoApiUrl,
+        credential,
+        requestTimeoutMs: config.requestTimeoutMs,
+        onInvalidRecord: (record) => {
+          invalidRecords++;
+          runtime.log.warn('Skipped a record Pleo sent that does not fit the API contract', { ...record });
+        },
+      });
+      const state = new DynamoAlertState(runtime.dynamo, {
+        tableName: config.tableName,
+        retentionDays: config.retentionDays,
+        concurrency: config.dynamoConcurrency,
+      });
+      const report = await pollOnce(
+        { pleo, state, publisher: async () => publisher, log: runtime.log, now: () => new Date(), owner: randomUUID() },
+        settings,
+        signal,
+      );
+      return { ...report, dynamoRequests: state.requestCounts, invalidRecords };
+    },
+  };
+}

@@ -1,0 +1,91 @@
+// The poller's configuration, parsed once from the environment. A bad value fails at start with its name.
+import * as z from 'zod';
+
+const wholeNumber = (min: number, max: number) =>
+  z.coerce.number().int(`expected a whole number from ${min} to ${max}`).min(min).max(max);
+
+const companiesSchema = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'expected JSON, e.g. [{"id":"<company uuid>","name":"Acme ApS"}]' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(z.object({ id: z.uuid(), name: z.string().min(1).optional() })));
+
+const envSchema = z
+  .object({
+    PLEO_API_URL: z.url({ protocol: /^https?$/ }),
+    PLEO_CREDENTIAL_SECRET_ARN: z.string().startsWith('arn:').optional(),
+    PLEO_API_KEY: z.string().min(1).optional(),
+    PLEO_API_TOKEN: z.string().min(1).optional(),
+    PLEO_COMPANIES: companiesSchema.optional(),
+    LOOKBACK_DAYS: wholeNumber(1, 90).default(7),
+    ITEM_CONCURRENCY: wholeNumber(1, 16).default(4),
+    DYNAMODB_CONCURRENCY: wholeNumber(1, 16).default(4),
+    PLEO_REQUEST_TIMEOUT_MS: wholeNumber(1_000, 60_000).default(10_000),
+    LEASE_SECONDS: wholeNumber(30, 3_600).default(900),
+    TABLE_NAME: z.string().min(3),
+    ALERT_TOPIC_ARN: z.string().startsWith('arn:'),
+  })
+  .refine(
+    (env) => [env.PLEO_CREDENTIAL_SECRET_ARN, env.PLEO_API_KEY, env.PLEO_API_TOKEN].filter(Boolean).length === 1,
+    {
+      path: ['PLEO_CREDENTIAL_SECRET_ARN'],
+      message: 'set exactly one of PLEO_CREDENTIAL_SECRET_ARN, PLEO_API_KEY or PLEO_API_TOKEN',
+    },
+  );
+
+export type CredentialSource =
+  | { kind: 'secret'; secretArn: string }
+  | { kind: 'apiKey'; apiKey: string }
+  | { kind: 'bearer'; token: string };
+
+export interface PollerConfig {
+  pleoApiUrl: string;
+  credential: CredentialSource;
+  companies: Array<{ id: string; name?: string | undefined }>;
+  lookbackDays: number;
+  /** Job records outlive the lookback with room to spare, so an old failure is never taken for a new one. */
+  retentionDays: number;
+  itemConcurrency: number;
+  dynamoConcurrency: number;
+  requestTimeoutMs: number;
+  leaseSeconds: number;
+  tableName: string;
+  topicArn: string;
+}
+
+/** Thrown at start when the environment is wrong; the message names each bad variable, never its secret value. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function parseConfig(env: Record<string, string | undefined>): PollerConfig {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = result.data;
+  return {
+    pleoApiUrl: e.PLEO_API_URL,
+    credential: e.PLEO_CREDENTIAL_SECRET_ARN
+      ? { kind: 'secret', secretArn: e.PLEO_CREDENTIAL_SECRET_ARN }
+      : e.PLEO_API_KEY
+        ? { kind: 'apiKey', apiKey: e.PLEO_API_KEY }
+        : { kind: 'bearer', token: e.PLEO_API_TOKEN ?? '' },
+    companies: e.PLEO_COMPANIES ?? [],
+    lookbackDays: e.LOOKBACK_DAYS,
+    retentionDays: e.LOOKBACK_DAYS * 2 + 7,
+    itemConcurrency: e.ITEM_CONCURRENCY,
+    dynamoConcurrency: e.DYNAMODB_CONCURRENCY,
+    requestTimeoutMs: e.PLEO_REQUEST_TIMEOUT_MS,
+    leaseSeconds: e.LEASE_SECONDS,
+    tableName: e.TABLE_NAME,
+    topicArn: e.ALERT_TOPIC_ARN,
+  };
+}

@@ -1,0 +1,36 @@
+// Resolves the Pleo credential from configuration: a key or token given directly, or a Secrets Manager secret
+// holding the key as plain text or as JSON {"apiKey": "…"} / {"bearerToken": "…"}.
+import * as z from 'zod';
+import type { PleoCredential } from '../pleo/client.js';
+import { ConfigError, type CredentialSource } from './config.js';
+
+const secretJsonSchema = z.union([
+  z.object({ apiKey: z.string().min(1) }).transform((s): PleoCredential => ({ kind: 'apiKey', apiKey: s.apiKey })),
+  z
+    .object({ bearerToken: z.string().min(1) })
+    .transform((s): PleoCredential => ({ kind: 'bearer', token: s.bearerToken })),
+]);
+
+export type SecretReader = (secretArn: string) => Promise<string | undefined>;
+
+export async function resolveCredential(source: CredentialSource, readSecret: SecretReader): Promise<PleoCredential> {
+  if (source.kind !== 'secret') return source;
+  const value = (await readSecret(source.secretArn))?.trim();
+  if (!value) {
+    throw new ConfigError(
+      `The Pleo API key secret ${source.secretArn} is empty: put the API key in it (see README, "Deploy")`,
+    );
+  }
+  return value.startsWith('{') ? parseSecretJson(value, source.secretArn) : { kind: 'apiKey', apiKey: value };
+}
+
+function parseSecretJson(value: string, secretArn: string): PleoCredential {
+  try {
+    return secretJsonSchema.parse(JSON.parse(value));
+  } catch {
+    // The secret's content is never part of the message.
+    throw new ConfigError(
+      `The Pleo API key secret ${secretArn} holds JSON without "apiKey" or "bearerToken": store the key as plain text or {"apiKey":"…"}`,
+    );
+  }
+}

@@ -1,0 +1,53 @@
+// The scheduled poller Lambda: thin wiring around createPoller. Errors are rethrown so Lambda's retries and
+// the failure destination see them.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import middy from '@middy/core';
+import { createPoller, type PollOutcome } from './compose.js';
+import { parseConfig } from './config.js';
+
+const SECRET_CACHE_SECONDS = 300;
+
+const logger = new Logger();
+const metrics = new Metrics();
+const config = parseConfig(process.env);
+const poller = createPoller(config, {
+  dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({})),
+  readSecret: async (arn) => {
+    const value = await getSecret(arn, { maxAge: SECRET_CACHE_SECONDS });
+    return typeof value === 'string' ? value : undefined;
+  },
+  log: logger,
+});
+
+export const handler = middy({ timeoutEarlyInMillis: 5_000 })
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
+  .handler(async (_event: unknown, { signal }) => {
+    try {
+      const outcome = await poller.poll(signal);
+      record(outcome);
+      logger.info('Poll finished', { ...outcome });
+      return outcome;
+    } catch (error) {
+      metrics.addMetric('FailedPolls', MetricUnit.Count, 1);
+      logger.error('Poll failed', error as Error);
+      throw error;
+    }
+  });
+
+function record(outcome: PollOutcome): void {
+  if (outcome.skipped) return;
+  metrics.addMetric('SuccessfulPolls', MetricUnit.Count, 1);
+  metrics.addMetric('JobsSeen', MetricUnit.Count, outcome.jobsSeen);
+  metrics.addMetric('NewFailures', MetricUnit.Count, outcome.newFailures);
+  metrics.addMetric('AlertsPublished', MetricUnit.Count, outcome.alertsPublished);
+  metrics.addMetric('PleoRequests', MetricUnit.Count, outcome.pleoRequests);
+  metrics.addMetric('InvalidRecordsSkipped', MetricUnit.Count, outcome.invalidRecords);
+  metrics.addMetric('PollDurationMs', MetricUnit.Milliseconds, outcome.durationMs);
+}

@@ -1,0 +1,262 @@
+// adapts a DynamoDB table (pk/sk, TTL on expiresAt) to the AlertState port
+//
+// Items:  LEASE/poller            who is polling, until when
+//         OUTBOX/<alertId>        an alert written down before publishing (gzipped JSON)
+//         JOB#<jobId>/JOB         a job already alerted, kept until expiresAt (longer than the lookback)
+//         GROUP#<company>#<reason>/GROUP  the open failure group, for resolved notices and reminders
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import type { Alert } from '../domain/alert.js';
+import type { AlertState, OutboxEntry } from '../poller/ports.js';
+
+const BATCH_GET_LIMIT = 100;
+const BATCH_WRITE_LIMIT = 25;
+const MAX_UNPROCESSED_ROUNDS = 8;
+const DAY_SECONDS = 86_400;
+
+export interface DynamoAlertStateOptions {
+  tableName: string;
+  /** How long a job record is kept; must exceed the lookback so an old failure is never alerted twice. */
+  retentionDays: number;
+  /** Parallel BatchGetItem calls. */
+  concurrency?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const outboxItemSchema = z.object({
+  status: z.enum(['pending', 'publishing', 'published']),
+  attempts: z.number(),
+  alert: z.instanceof(Uint8Array),
+});
+
+export class DynamoAlertState implements AlertState {
+  /** DynamoDB calls made, by operation (for logs, metrics and the benchmark). */
+  readonly requestCounts: Record<string, number> = {};
+  private readonly table: string;
+  private readonly retentionSeconds: number;
+  private readonly concurrency: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    options: DynamoAlertStateOptions,
+  ) {
+    this.table = options.tableName;
+    this.retentionSeconds = options.retentionDays * DAY_SECONDS;
+    this.concurrency = options.concurrency ?? 4;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  async acquireLease(owner: string, now: Date, seconds: number): Promise<boolean> {
+    const nowSeconds = epochSeconds(now);
+    try {
+      await this.counted('UpdateItem').send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: 'LEASE', sk: 'poller' },
+          UpdateExpression: 'SET #owner = :owner, leaseUntil = :until',
+          ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now OR #owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': owner, ':until': nowSeconds + seconds, ':now': nowSeconds },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async releaseLease(owner: string): Promise<void> {
+    try {
+      await this.counted('DeleteItem').send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { pk: 'LEASE', sk: 'poller' },
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      );
+    } catch (error) {
+      // Someone took over an expired lease: it is theirs now, nothing to release.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async knownJobIds(jobIds: readonly string[]): Promise<Set<string>> {
+    const known = new Set<string>();
+    const unique = [...new Set(jobIds)];
+    const batches: string[][] = [];
+    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT)
+      batches.push(unique.slice(i, i + BATCH_GET_LIMIT));
+    await forEachLimited(batches, this.concurrency, async (batch) => {
+      for (const id of await this.batchGetJobs(batch)) known.add(id);
+    });
+    return known;
+  }
+
+  async outbox(): Promise<OutboxEntry[]> {
+    const entries: OutboxEntry[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.counted('Query').send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': 'OUTBOX' },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const parsed = outboxItemSchema.parse(item);
+        entries.push({
+          status: parsed.status,
+          attempts: parsed.attempts,
+          alert: JSON.parse(gunzipSync(parsed.alert).toString('utf8')) as Alert,
+        });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return entries;
+  }
+
+  async claim(alert: Alert, now: Date): Promise<void> {
+    await this.counted('UpdateItem').send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: 'OUTBOX', sk: alert.alertId },
+        UpdateExpression:
+          'SET #status = :publishing, alert = :alert, createdAt = if_not_exists(createdAt, :now), ' +
+          'expiresAt = :expiresAt ADD attempts :one',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':publishing': 'publishing',
+          ':alert': gzipSync(JSON.stringify(alert)),
+          ':now': now.toISOString(),
+          ':expiresAt': epochSeconds(now) + this.retentionSeconds,
+          ':one': 1,
+        },
+      }),
+    );
+  }
+
+  async release(alertId: string, problem: string): Promise<void> {
+    await this.setOutboxStatus(alertId, 'pending', problem.slice(0, 500));
+  }
+
+  async markPublished(alertId: string): Promise<void> {
+    await this.setOutboxStatus(alertId, 'published');
+  }
+
+  async complete(alert: Alert, now: Date): Promise<void> {
+    const expiresAt = epochSeconds(now) + this.retentionSeconds;
+    const alertedAt = now.toISOString();
+    const requests = alert.jobs.map((job) => ({
+      PutRequest: {
+        Item: {
+          pk: `JOB#${job.jobId}`,
+          sk: 'JOB',
+          companyId: alert.companyId,
+          status: job.status,
+          alertId: alert.alertId,
+          alertedAt,
+          expiresAt,
+        },
+      },
+    }));
+    await this.batchWrite(requests);
+    await this.counted('DeleteItem').send(
+      new DeleteCommand({ TableName: this.table, Key: { pk: 'OUTBOX', sk: alert.alertId } }),
+    );
+  }
+
+  private async setOutboxStatus(alertId: string, status: OutboxEntry['status'], problem?: string) {
+    await this.counted('UpdateItem').send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: 'OUTBOX', sk: alertId },
+        UpdateExpression:
+          problem === undefined ? 'SET #status = :status' : 'SET #status = :status, lastProblem = :p',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': status, ...(problem === undefined ? {} : { ':p': problem }) },
+      }),
+    );
+  }
+
+  private async batchGetJobs(jobIds: string[]): Promise<string[]> {
+    const found: string[] = [];
+    let keys: Record<string, unknown>[] = jobIds.map((id) => ({ pk: `JOB#${id}`, sk: 'JOB' }));
+    for (let round = 0; keys.length > 0; round++) {
+      if (round > 0) await this.backoff(round);
+      const result = await this.counted('BatchGetItem').send(
+        new BatchGetCommand({
+          RequestItems: { [this.table]: { Keys: keys, ProjectionExpression: 'pk' } },
+        }),
+      );
+      for (const item of result.Responses?.[this.table] ?? [])
+        found.push(String(item.pk).slice('JOB#'.length));
+      keys = result.UnprocessedKeys?.[this.table]?.Keys ?? [];
+    }
+    return found;
+  }
+
+  private async batchWrite(requests: Record<string, unknown>[]): Promise<void> {
+    for (let i = 0; i < requests.length; i += BATCH_WRITE_LIMIT) {
+      let pending = requests.slice(i, i + BATCH_WRITE_LIMIT);
+      for (let round = 0; pending.length > 0; round++) {
+        if (round > 0) await this.backoff(round);
+        const result = await this.counted('BatchWriteItem').send(
+          new BatchWriteCommand({
+            RequestItems: { [this.table]: pending },
+          }),
+        );
+        pending = (result.UnprocessedItems?.[this.table] as Record<string, unknown>[] | undefined) ?? [];
+      }
+    }
+  }
+
+  /** Unprocessed keys and items come back under throttling: wait a little more each round, then give up. */
+  private async backoff(round: number): Promise<void> {
+    if (round > MAX_UNPROCESSED_ROUNDS) {
+      throw new Error(`DynamoDB left requests unprocessed after ${MAX_UNPROCESSED_ROUNDS} retries`);
+    }
+    await this.sleep(Math.min(2_000, 50 * 2 ** round) * Math.random());
+  }
+
+  private counted(operation: string): DynamoDBDocumentClient {
+    this.requestCounts[operation] = (this.requestCounts[operation] ?? 0) + 1;
+    return this.client;
+  }
+}
+
+function epochSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000);
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+export async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  });
+  await Promise.all(workers);
+}
