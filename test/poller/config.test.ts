@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../functions/poller/config.js';
+import { resolveCredential } from '../../functions/poller/credentials.js';
+
+const valid = {
+  PLEO_API_URL: 'https://external.pleo.io',
+  PLEO_CREDENTIAL_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:pleo-key',
+  TABLE_NAME: 'alerts',
+  ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:alerts',
+};
+
+describe('parseConfig', () => {
+  it('reads a valid environment with defaults for the tuning values', () => {
+    const config = parseConfig(valid);
+    expect(config).toMatchObject({
+      pleoApiUrl: 'https://external.pleo.io',
+      credential: { kind: 'secret', secretArn: valid.PLEO_CREDENTIAL_SECRET_ARN },
+      companies: [],
+      lookbackDays: 7,
+      itemConcurrency: 4,
+      tableName: 'alerts',
+    });
+    expect(config.retentionDays).toBeGreaterThan(config.lookbackDays);
+  });
+
+  it('reads companies with display names', () => {
+    const companies = [{ id: '0b6c2f9e-7a51-4c3e-9d5a-1f2e3d4c5b6a', name: 'Acme ApS' }];
+    expect(parseConfig({ ...valid, PLEO_COMPANIES: JSON.stringify(companies) }).companies).toEqual(companies);
+  });
+
+  it.each([
+    [{ PLEO_API_URL: 'not a url' }, 'PLEO_API_URL'],
+    [{ PLEO_API_URL: undefined }, 'PLEO_API_URL'],
+    [{ TABLE_NAME: undefined }, 'TABLE_NAME'],
+    [{ ALERT_TOPIC_ARN: 'my-topic' }, 'ALERT_TOPIC_ARN'],
+    [{ LOOKBACK_DAYS: 'seven' }, 'LOOKBACK_DAYS'],
+    [{ LOOKBACK_DAYS: '0' }, 'LOOKBACK_DAYS'],
+    [{ LOOKBACK_DAYS: '2.5' }, 'LOOKBACK_DAYS'],
+    [{ ITEM_CONCURRENCY: '100' }, 'ITEM_CONCURRENCY'],
+    [{ PLEO_COMPANIES: '[{"id":"acme"}]' }, 'PLEO_COMPANIES'],
+    [{ PLEO_COMPANIES: 'acme,nordlys' }, 'PLEO_COMPANIES'],
+    [{ PLEO_CREDENTIAL_SECRET_ARN: undefined }, 'PLEO_CREDENTIAL_SECRET_ARN'],
+    [{ PLEO_API_KEY: 'k' }, 'PLEO_CREDENTIAL_SECRET_ARN'],
+  ])('rejects %o naming %s', (override, variable) => {
+    expect(() => parseConfig({ ...valid, ...override })).toThrow(ConfigError);
+    expect(() => parseConfig({ ...valid, ...override })).toThrow(variable);
+  });
+
+  it('never puts a secret value in its error', () => {
+    const key = 'pleo-secret-key-value-123';
+    const attempt = () => parseConfig({ ...valid, PLEO_API_KEY: key, PLEO_API_TOKEN: key });
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      expect(String(error)).not.toContain(key);
+    }
+  });
+});
+
+describe('resolveCredential', () => {
+  const arn = valid.PLEO_CREDENTIAL_SECRET_ARN;
+  const source = { kind: 'secret', secretArn: arn } as const;
+
+  it.each([
+    ['key-123', { kind: 'apiKey', apiKey: 'key-123' }],
+    ['  key-123\n', { kind: 'apiKey', apiKey: 'key-123' }],
+    ['{"apiKey":"key-123"}', { kind: 'apiKey', apiKey: 'key-123' }],
+    ['{"bearerToken":"jwt"}', { kind: 'bearer', token: 'jwt' }],
+  ])('reads a secret holding %s', async (value, expected) => {
+    expect(await resolveCredential(source, async () => value)).toEqual(expected);
+  });
+
+  it('says the secret is empty, naming it, when nobody filled it yet', async () => {
+    await expect(resolveCredential(source, async () => undefined)).rejects.toThrow(`${arn} is empty`);
+  });
+
+  it('rejects JSON without a key, without echoing it', async () => {
+    const value = '{"token":"do-not-print"}';
+    const error = await resolveCredential(source, async () => value).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(String(error)).not.toContain('do-not-print');
+  });
+
+  it('passes a key given directly through without reading any secret', async () => {
+    const reader = async () => {
+      throw new Error('must not be called');
+    };
+    expect(await resolveCredential({ kind: 'apiKey', apiKey: 'k' }, reader)).toEqual({
+      kind: 'apiKey',
+      apiKey: 'k',
+    });
+  });
+});
