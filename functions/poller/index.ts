@@ -28,7 +28,7 @@ const poller = createPoller(config, {
 export const handler = middy({ timeoutEarlyInMillis: 5_000 })
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
-  .handler(async (_event: unknown, { signal }) => {
+  .handler(async (_event: unknown, _context, { signal }) => {
     try {
       const outcome = await poller.poll(signal);
       record(outcome);

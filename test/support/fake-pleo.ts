@@ -1,0 +1,37 @@
+// An in-memory PleoExports with the client's paging shape, for fast tests of the poll's logic.
+import type { ExportJob, ExportJobItem } from '../../functions/domain/export-job.js';
+import type { PleoExports } from '../../functions/poller/ports.js';
+
+export class FakePleo implements PleoExports {
+  requestCount = 0;
+  jobs: ExportJob[] = [];
+  items = new Map<string, ExportJobItem[]>();
+  /** Thrown by the next listing, then cleared. */
+  failNext: Error | undefined;
+  failItemsFor = new Set<string>();
+  pageSize = 100;
+
+  async *listJobs(query: { statuses: readonly string[]; companyId?: string; since: Date }) {
+    const wanted = this.jobs.filter(
+      (job) =>
+        query.statuses.includes(job.status) &&
+        (query.companyId === undefined || job.companyId === query.companyId) &&
+        Date.parse(job.createdAt) >= query.since.getTime(),
+    );
+    for (let i = 0; i === 0 || i < wanted.length; i += this.pageSize) {
+      this.requestCount++;
+      if (this.failNext) {
+        const error = this.failNext;
+        this.failNext = undefined;
+        throw error;
+      }
+      yield wanted.slice(i, i + this.pageSize);
+    }
+  }
+
+  async listFailedItems(jobId: string): Promise<ExportJobItem[]> {
+    this.requestCount++;
+    if (this.failItemsFor.has(jobId)) throw new Error(`items of ${jobId} unavailable`);
+    return this.items.get(jobId) ?? [];
+  }
+}
