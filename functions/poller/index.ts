@@ -4,26 +4,15 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
+import { awsRuntime } from './aws-runtime.js';
 import { createPoller, type PollOutcome } from './compose.js';
 import { parseConfig } from './config.js';
-
-const SECRET_CACHE_SECONDS = 300;
 
 const logger = new Logger();
 const metrics = new Metrics();
 const config = parseConfig(process.env);
-const poller = createPoller(config, {
-  dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({})),
-  readSecret: async (arn) => {
-    const value = await getSecret(arn, { maxAge: SECRET_CACHE_SECONDS });
-    return typeof value === 'string' ? value : undefined;
-  },
-  log: logger,
-});
+const poller = createPoller(config, awsRuntime(logger));
 
 export const handler = middy({ timeoutEarlyInMillis: 5_000 })
   .use(injectLambdaContext(logger))

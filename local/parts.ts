@@ -1,0 +1,79 @@
+// The parts `npm start` runs on: embedded ones by default, each replaced by a real one when its standard
+// environment variables are set. Embedded parts announce themselves through the same variables, so the
+// poller reads its configuration exactly as the Lambda does.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { startDemoApi } from './demo-api/server.js';
+import { DEMO_COMPANIES } from './demo-api/seed.js';
+import { ensureTable, startDynalite } from './embedded/dynamodb.js';
+import { type EmbeddedSns, startEmbeddedSns } from './embedded/sns.js';
+
+export interface LocalParts {
+  /** What runs embedded and what is real, for the banner. */
+  description: string[];
+  /** The embedded subscriber queue, when SNS is embedded. */
+  sns: EmbeddedSns | undefined;
+  close(): Promise<void>;
+}
+
+export interface LocalOptions {
+  env: NodeJS.ProcessEnv;
+  /** Interval at which the demo API adds a new failure. */
+  newFailureEveryMs: number;
+}
+
+export async function startLocalParts({ env, newFailureEveryMs }: LocalOptions): Promise<LocalParts> {
+  const description: string[] = [];
+  const closers: Array<() => Promise<void>> = [];
+  env.AWS_REGION ??= env.AWS_DEFAULT_REGION ?? 'eu-west-1';
+  const embeddedAws = !env.AWS_ENDPOINT_URL_DYNAMODB || !env.AWS_ENDPOINT_URL_SNS;
+  if (embeddedAws && !env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE) {
+    // The embedded services accept any signature; real ones get the caller's own credentials.
+    env.AWS_ACCESS_KEY_ID = 'local';
+    env.AWS_SECRET_ACCESS_KEY = 'local';
+  }
+
+  if (env.PLEO_API_URL) {
+    description.push(`Pleo API: ${env.PLEO_API_URL}`);
+  } else {
+    const demo = await startDemoApi({ newFailureEveryMs });
+    closers.push(demo.close);
+    env.PLEO_API_URL = demo.url;
+    env.PLEO_API_KEY = 'demo-key';
+    env.PLEO_COMPANIES ??= JSON.stringify(DEMO_COMPANIES);
+    description.push(`Pleo API: demo at ${demo.url} (a new failure every ${newFailureEveryMs / 1000} s)`);
+  }
+
+  if (env.AWS_ENDPOINT_URL_DYNAMODB) {
+    description.push(`DynamoDB: ${env.AWS_ENDPOINT_URL_DYNAMODB}`);
+  } else {
+    const dynalite = await startDynalite();
+    closers.push(dynalite.close);
+    env.AWS_ENDPOINT_URL_DYNAMODB = dynalite.endpoint;
+    description.push('DynamoDB: embedded (dynalite, in memory)');
+  }
+  env.TABLE_NAME ??= 'pleo-export-alerts-local';
+  const dynamo = new DynamoDBClient({});
+  await ensureTable(dynamo, env.TABLE_NAME);
+  dynamo.destroy();
+  description.push(`  table: ${env.TABLE_NAME}`);
+
+  let sns: EmbeddedSns | undefined;
+  if (env.AWS_ENDPOINT_URL_SNS) {
+    description.push(`SNS: ${env.AWS_ENDPOINT_URL_SNS}, topic ${env.ALERT_TOPIC_ARN ?? '(ALERT_TOPIC_ARN not set)'}`);
+  } else {
+    sns = await startEmbeddedSns(env.AWS_REGION);
+    closers.push(sns.close);
+    env.AWS_ENDPOINT_URL_SNS = sns.endpoint;
+    env.ALERT_TOPIC_ARN = sns.topicArn;
+    description.push('SNS: embedded (fauxqs), with a queue subscribed that stands in for email and Slack');
+  }
+  if (env.SLACK_WEBHOOK_URL) description.push('Slack: posting to the incoming webhook in SLACK_WEBHOOK_URL');
+
+  return {
+    description,
+    sns,
+    close: async () => {
+      for (const close of closers.reverse()) await close();
+    },
+  };
+}

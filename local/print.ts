@@ -1,0 +1,29 @@
+// Shows in the terminal what an email reader and a Slack channel would see.
+import type { SlackBlock } from '../functions/render/slack-blocks.js';
+import type { StructuredMessage } from '../functions/render/sns-message.js';
+
+const RULE = '─'.repeat(78);
+
+export function printDelivery(message: StructuredMessage, write: (text: string) => void): void {
+  write(`\n${RULE}\n✉  EMAIL  Subject: ${message.email.subject}\n${RULE}\n${message.email.body.trimEnd()}\n`);
+  write(`\n${RULE}\n#  SLACK\n${RULE}\n${slackAsText(message.slack.blocks)}\n`);
+}
+
+/** A plain rendering of the Block Kit message, close to how Slack lays it out. */
+export function slackAsText(blocks: readonly SlackBlock[]): string {
+  return blocks
+    .map((block) => {
+      switch (block.type) {
+        case 'header':
+          return `*${block.text.text}*`;
+        case 'section':
+          return [block.text?.text, ...(block.fields ?? []).map((field) => field.text)].filter(Boolean).join('\n');
+        case 'context':
+          return block.elements.map((element) => element.text).join('  ·  ');
+        case 'divider':
+          return '────';
+      }
+      return '';
+    })
+    .join('\n');
+}

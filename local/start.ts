@@ -1,0 +1,104 @@
+// `npm start`: the poller on one machine. By default everything is embedded (demo Pleo API, dynalite, fauxqs)
+// and what subscribers would receive is printed; standard environment variables switch each part to a real one.
+//   npm start                 poll every 15 s until Ctrl-C
+//   npm start -- --once       one poll, then exit (0 on success, 1 with a one-line reason otherwise)
+//   npm start -- --interval 5
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { postToSlack } from '../functions/delivery/slack-webhook.js';
+import { awsRuntime } from '../functions/poller/aws-runtime.js';
+import { createPoller, type PollOutcome } from '../functions/poller/compose.js';
+import { parseConfig } from '../functions/poller/config.js';
+import { parseStructuredMessage } from '../functions/render/sns-message.js';
+import { type LocalParts, startLocalParts } from './parts.js';
+import { printDelivery } from './print.js';
+
+const { values: args } = parseArgs({
+  options: {
+    once: { type: 'boolean', default: false },
+    interval: { type: 'string', default: '15' },
+  },
+});
+const intervalSeconds = Number(args.interval);
+if (!Number.isFinite(intervalSeconds) || intervalSeconds < 1) fail('--interval must be a number of seconds ≥ 1');
+
+const write = (text: string) => process.stdout.write(`${text}\n`);
+const env = process.env;
+env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+env.POWERTOOLS_SERVICE_NAME ??= 'pleo-export-alerts-local';
+
+let parts: LocalParts | undefined;
+// Ctrl-C ends the wait between polls and aborts a poll in flight, the way the Lambda's timeout signal would.
+const stop = new AbortController();
+process.on('SIGINT', () => stop.abort());
+
+async function main(): Promise<void> {
+  parts = await startLocalParts({ env, newFailureEveryMs: 20_000 });
+  write(`pleo-export-alerts — local run${args.once ? ' (one poll)' : `, polling every ${intervalSeconds} s; Ctrl-C stops`}`);
+  for (const line of parts.description) write(`  ${line}`);
+
+  const logger = new Logger();
+  const poller = createPoller(parseConfig(env), awsRuntime(logger));
+  do {
+    const ok = await pollAndShow(poller);
+    if (args.once) {
+      process.exitCode = ok ? 0 : 1;
+      break;
+    }
+    await sleep(intervalSeconds * 1000, undefined, { signal: stop.signal }).catch(() => {});
+  } while (!stop.signal.aborted);
+}
+
+async function pollAndShow(poller: ReturnType<typeof createPoller>): Promise<boolean> {
+  let ok = true;
+  try {
+    write(`\n[${time()}] ${summary(await poller.poll(stop.signal))}`);
+  } catch (error) {
+    ok = false;
+    write(`\n[${time()}] Poll failed: ${oneLine(error)}`);
+  }
+  // Whatever was published, even by a failed poll (e.g. the API key alert), is shown.
+  for (const body of (await parts?.sns?.drain()) ?? []) {
+    const message = parseStructuredMessage(body);
+    printDelivery(message, write);
+    if (env.SLACK_WEBHOOK_URL) {
+      await postToSlack(env.SLACK_WEBHOOK_URL, message.slack).catch((error: unknown) => {
+        write(`Slack post failed: ${oneLine(error)}`);
+      });
+    }
+  }
+  return ok;
+}
+
+function summary(outcome: PollOutcome): string {
+  if (outcome.skipped) return 'Another poll holds the lease; skipped.';
+  return (
+    `Poll: ${outcome.jobsSeen} failed exports in the lookback, ${outcome.newFailures} new, ` +
+    `${outcome.alertsPublished} alert(s) published (${outcome.pleoRequests} Pleo requests, ${outcome.durationMs} ms)`
+  );
+}
+
+function oneLine(error: unknown): string {
+  return error instanceof Error ? `${error.message}`.replace(/\s+/g, ' ') : String(error);
+}
+
+function time(): string {
+  return new Date().toISOString().slice(11, 19);
+}
+
+function fail(message: string): never {
+  process.stderr.write(`pleo-export-alerts: ${message}\n`);
+  process.exit(1);
+}
+
+main()
+  .catch((error: unknown) => {
+    process.exitCode = 1;
+    process.stderr.write(`pleo-export-alerts: ${oneLine(error)}\n`);
+  })
+  .finally(async () => {
+    await parts?.close();
+    // Embedded servers may keep sockets alive briefly; the run is over.
+    process.exit();
+  });
