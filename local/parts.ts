@@ -2,14 +2,16 @@
 // environment variables are set. Embedded parts announce themselves through the same variables, so the
 // poller reads its configuration exactly as the Lambda does.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { startDemoApi } from './demo-api/server.js';
-import { DEMO_COMPANIES } from './demo-api/seed.js';
+import { type DemoApi, startDemoApi } from './demo-api/server.js';
+import type { DemoStore } from './demo-api/store.js';
 import { ensureTable, startDynalite } from './embedded/dynamodb.js';
 import { type EmbeddedSns, startEmbeddedSns } from './embedded/sns.js';
 
 export interface LocalParts {
   /** What runs embedded and what is real, for the banner. */
   description: string[];
+  /** The demo Export API, when Pleo is embedded. */
+  api: DemoApi | undefined;
   /** The embedded subscriber queue, when SNS is embedded. */
   sns: EmbeddedSns | undefined;
   close(): Promise<void>;
@@ -17,12 +19,19 @@ export interface LocalParts {
 
 export interface LocalOptions {
   env: NodeJS.ProcessEnv;
-  /** Interval at which the demo API adds a new failure. */
+  /** Interval at which the demo API adds a new failure; 0 never adds one. */
   newFailureEveryMs: number;
+  /** The demo API's data (default: the demo seed). */
+  demoStore?: DemoStore;
 }
 
-export async function startLocalParts({ env, newFailureEveryMs }: LocalOptions): Promise<LocalParts> {
+export async function startLocalParts({
+  env,
+  newFailureEveryMs,
+  demoStore,
+}: LocalOptions): Promise<LocalParts> {
   const description: string[] = [];
+  let api: DemoApi | undefined;
   const closers: Array<() => Promise<void>> = [];
   env.AWS_REGION ??= env.AWS_DEFAULT_REGION ?? 'eu-west-1';
   const embeddedAws = !env.AWS_ENDPOINT_URL_DYNAMODB || !env.AWS_ENDPOINT_URL_SNS;
@@ -35,12 +44,17 @@ export async function startLocalParts({ env, newFailureEveryMs }: LocalOptions):
   if (env.PLEO_API_URL) {
     description.push(`Pleo API: ${env.PLEO_API_URL}`);
   } else {
-    const demo = await startDemoApi({ newFailureEveryMs });
+    const demo = await startDemoApi({ store: demoStore, newFailureEveryMs: newFailureEveryMs || undefined });
     closers.push(demo.close);
+    api = demo;
     env.PLEO_API_URL = demo.url;
     env.PLEO_API_KEY = 'demo-key';
-    env.PLEO_COMPANIES ??= JSON.stringify(DEMO_COMPANIES);
-    description.push(`Pleo API: demo at ${demo.url} (a new failure every ${newFailureEveryMs / 1000} s)`);
+    env.PLEO_COMPANIES ??= JSON.stringify(demo.store.companies());
+    description.push(
+      newFailureEveryMs > 0
+        ? `Pleo API: demo at ${demo.url} (a new failure every ${newFailureEveryMs / 1000} s)`
+        : `Pleo API: demo at ${demo.url}`,
+    );
   }
 
   if (env.AWS_ENDPOINT_URL_DYNAMODB) {
@@ -59,7 +73,9 @@ export async function startLocalParts({ env, newFailureEveryMs }: LocalOptions):
 
   let sns: EmbeddedSns | undefined;
   if (env.AWS_ENDPOINT_URL_SNS) {
-    description.push(`SNS: ${env.AWS_ENDPOINT_URL_SNS}, topic ${env.ALERT_TOPIC_ARN ?? '(ALERT_TOPIC_ARN not set)'}`);
+    description.push(
+      `SNS: ${env.AWS_ENDPOINT_URL_SNS}, topic ${env.ALERT_TOPIC_ARN ?? '(ALERT_TOPIC_ARN not set)'}`,
+    );
   } else {
     sns = await startEmbeddedSns(env.AWS_REGION);
     closers.push(sns.close);
@@ -71,6 +87,7 @@ export async function startLocalParts({ env, newFailureEveryMs }: LocalOptions):
 
   return {
     description,
+    api,
     sns,
     close: async () => {
       for (const close of closers.reverse()) await close();

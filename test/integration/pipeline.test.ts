@@ -1,0 +1,100 @@
+// The whole poll through real parts: the demo Export API over HTTP, dynalite and fauxqs through the AWS SDK,
+// composed exactly as `npm start` and the Lambda compose it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsRuntime } from '../../functions/poller/aws-runtime.js';
+import { createPoller } from '../../functions/poller/compose.js';
+import { parseConfig } from '../../functions/poller/config.js';
+import type { Log } from '../../functions/poller/ports.js';
+import { parseStructuredMessage } from '../../functions/render/sns-message.js';
+import { generateDataset, randomNewFailure } from '../../local/demo-api/seed.js';
+import type { DemoStore } from '../../local/demo-api/store.js';
+import { type LocalParts, startLocalParts } from '../../local/parts.js';
+
+const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** The (job, reason) pairs the store says should be alerted. */
+function expectedPairs(store: DemoStore): Set<string> {
+  const pairs = new Set<string>();
+  for (const job of store.listJobs({ statuses: ['failed', 'completed_with_errors'] })) {
+    const items = store.getItems(job.id, 'failed') ?? [];
+    if (job.status === 'failed' && job.failureReasonType)
+      pairs.add(`${job.id} ${job.companyId} ${job.failureReasonType}`);
+    else if (items.length === 0)
+      pairs.add(`${job.id} ${job.companyId} ${job.failureReasonType ?? 'unknown'}`);
+    else
+      for (const item of items)
+        pairs.add(
+          `${job.id} ${job.companyId} ${item.failureReasonType ?? job.failureReasonType ?? 'unknown'}`,
+        );
+  }
+  return pairs;
+}
+
+describe('the alert pipeline on the demo API, dynalite and fauxqs', () => {
+  let parts: LocalParts;
+  let store: DemoStore;
+  let poller: ReturnType<typeof createPoller>;
+
+  const delivered = async () =>
+    ((await parts.sns?.drain()) ?? []).map((body) => parseStructuredMessage(body));
+
+  beforeAll(async () => {
+    store = generateDataset({
+      companies: 8,
+      failedJobs: 400,
+      completedWithErrorsShare: 0.2,
+      failedItemsRange: [1, 6],
+      completedJobs: 60,
+      now: new Date(),
+      spanDays: 5,
+    });
+    for (const key of [
+      'PLEO_API_URL',
+      'AWS_ENDPOINT_URL_DYNAMODB',
+      'AWS_ENDPOINT_URL_SNS',
+      'PLEO_COMPANIES',
+    ]) {
+      delete process.env[key];
+    }
+    parts = await startLocalParts({ env: process.env, newFailureEveryMs: 0, demoStore: store });
+    poller = createPoller(parseConfig({ ...process.env, LOOKBACK_DAYS: '7' }), awsRuntime(silent));
+  });
+  afterAll(() => parts?.close());
+
+  it('sends one message per (company, reason) with every failure in exactly one, then nothing, then only what is new', async () => {
+    // Act: the first poll
+    const first = await poller.poll();
+    const messages = await delivered();
+
+    // Assess: one message per group, each (job, reason) exactly once
+    const groups = messages.map((m) => `${m.alert.companyId} ${m.alert.reason}`);
+    expect(new Set(groups).size).toBe(messages.length);
+    const pairs = messages.flatMap((m) =>
+      [...m.alert.jobs.map((j) => j.jobId), ...m.overflow.jobIds].map(
+        (id) => `${id} ${m.alert.companyId} ${m.alert.reason}`,
+      ),
+    );
+    expect(pairs.length).toBe(new Set(pairs).size);
+    expect(new Set(pairs)).toEqual(expectedPairs(store));
+    expect(messages.every((m) => m.overflow.droppedJobs === 0)).toBe(true);
+    expect(first).toMatchObject({ jobsSeen: 400, newFailures: 400, alertsPublished: messages.length });
+
+    // Act + Assess: a second poll sends nothing
+    const second = await poller.poll();
+    expect(second).toMatchObject({ jobsSeen: 400, newFailures: 0, alertsPublished: 0 });
+    expect(await delivered()).toEqual([]);
+
+    // Act + Assess: one new failure → exactly one new message, holding it
+    const late = randomNewFailure(store, new Date());
+    await poller.poll();
+    const after = await delivered();
+    expect(after.length).toBeGreaterThanOrEqual(1);
+    expect(after.every((m) => m.alert.jobs.every((j) => j.jobId === late.id))).toBe(true);
+    expect(after.map((m) => m.alert.reason).sort()).toEqual(
+      [...expectedPairs(store)]
+        .filter((p) => p.startsWith(late.id))
+        .map((p) => p.split(' ')[2])
+        .sort(),
+    );
+  });
+});
