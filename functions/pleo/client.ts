@@ -3,6 +3,7 @@ import type * as z from 'zod';
 import type { ExportJob, ExportJobItem } from '../domain/export-job.js';
 import { PleoContractError } from './errors.js';
 import { DEFAULT_RETRY, getJson, type HttpDeps, type RetryPolicy, sleep } from './http.js';
+import { RateLimiter } from './rate-limit.js';
 import { cursorPageSchema, describeIssues, exportJobItemSchema, exportJobSchema } from './schemas.js';
 
 export type PleoCredential = { kind: 'apiKey'; apiKey: string } | { kind: 'bearer'; token: string };
@@ -30,6 +31,8 @@ export interface PleoClientOptions {
   maxPages?: number;
   retry?: RetryPolicy;
   requestTimeoutMs?: number;
+  /** Requests per second at most, retries included; 0 for no limit. */
+  maxRequestsPerSecond?: number;
   onInvalidRecord?: (record: InvalidRecord) => void;
   deps?: Partial<HttpDeps>;
 }
@@ -47,6 +50,7 @@ export class PleoClient {
   private readonly requestTimeoutMs: number;
   private readonly onInvalidRecord: (record: InvalidRecord) => void;
   private readonly deps: HttpDeps;
+  private readonly rateLimiter: RateLimiter;
 
   constructor(options: PleoClientOptions) {
     this.baseUrl = new URL(options.baseUrl);
@@ -57,6 +61,7 @@ export class PleoClient {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
     this.onInvalidRecord = options.onInvalidRecord ?? (() => {});
     this.deps = { fetch: globalThis.fetch, sleep, random: Math.random, ...options.deps };
+    this.rateLimiter = new RateLimiter(options.maxRequestsPerSecond ?? 0, this.deps.sleep);
   }
 
   /** Yields the jobs with the given statuses, a page at a time, newest first when the server obliges. */
@@ -111,7 +116,10 @@ export class PleoClient {
           retry: this.retry,
           requestTimeoutMs: this.requestTimeoutMs,
           signal,
-          onRequest: () => this.requestCount++,
+          beforeRequest: async () => {
+            await this.rateLimiter.take(signal);
+            this.requestCount++;
+          },
         },
         this.deps,
       );

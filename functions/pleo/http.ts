@@ -30,8 +30,8 @@ export interface GetJsonOptions {
   retry: RetryPolicy;
   requestTimeoutMs: number;
   signal?: AbortSignal | undefined;
-  /** Called once per HTTP request sent, retries included. */
-  onRequest: () => void;
+  /** Awaited before each HTTP request is sent, retries included. */
+  beforeRequest: () => Promise<void>;
 }
 
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
@@ -70,7 +70,7 @@ export async function getJson(url: URL, options: GetJsonOptions, deps: HttpDeps)
     let retryAfterMs: number | undefined;
     let cause: unknown;
     try {
-      options.onRequest();
+      await options.beforeRequest();
       const response = await deps.fetch(url, {
         headers: { authorization: options.authorization, accept: 'application/json' },
         signal: anySignal(signal, AbortSignal.timeout(options.requestTimeoutMs)),

@@ -28,7 +28,9 @@ export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
     companies: config.companies,
     lookbackDays: config.lookbackDays,
     itemConcurrency: config.itemConcurrency,
+    dynamoConcurrency: config.dynamoConcurrency,
     leaseSeconds: config.leaseSeconds,
+    budgetMs: config.budgetMs,
   };
 
   return {
@@ -39,6 +41,7 @@ export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
         baseUrl: config.pleoApiUrl,
         credential,
         requestTimeoutMs: config.requestTimeoutMs,
+        maxRequestsPerSecond: config.maxRequestsPerSecond,
         onInvalidRecord: (record) => {
           invalidRecords++;
           runtime.log.warn('Skipped a record Pleo sent that does not fit the API contract', { ...record });
@@ -50,7 +53,14 @@ export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
         concurrency: config.dynamoConcurrency,
       });
       const report = await pollOnce(
-        { pleo, state, publisher: async () => publisher, log: runtime.log, now: () => new Date(), owner: randomUUID() },
+        {
+          pleo,
+          state,
+          publisher: async () => publisher,
+          log: runtime.log,
+          now: () => new Date(),
+          owner: randomUUID(),
+        },
         settings,
         signal,
       );

@@ -10,7 +10,10 @@ const companiesSchema = z
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      ctx.addIssue({ code: 'custom', message: 'expected JSON, e.g. [{"id":"<company uuid>","name":"Acme ApS"}]' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected JSON, e.g. [{"id":"<company uuid>","name":"Acme ApS"}]',
+      });
       return z.NEVER;
     }
   })
@@ -27,12 +30,15 @@ const envSchema = z
     ITEM_CONCURRENCY: wholeNumber(1, 16).default(4),
     DYNAMODB_CONCURRENCY: wholeNumber(1, 16).default(4),
     PLEO_REQUEST_TIMEOUT_MS: wholeNumber(1_000, 60_000).default(10_000),
+    PLEO_MAX_REQUESTS_PER_SECOND: wholeNumber(0, 1_000).default(10),
+    POLL_BUDGET_SECONDS: wholeNumber(5, 900).default(90),
     LEASE_SECONDS: wholeNumber(30, 3_600).default(900),
     TABLE_NAME: z.string().min(3),
     ALERT_TOPIC_ARN: z.string().startsWith('arn:'),
   })
   .refine(
-    (env) => [env.PLEO_CREDENTIAL_SECRET_ARN, env.PLEO_API_KEY, env.PLEO_API_TOKEN].filter(Boolean).length === 1,
+    (env) =>
+      [env.PLEO_CREDENTIAL_SECRET_ARN, env.PLEO_API_KEY, env.PLEO_API_TOKEN].filter(Boolean).length === 1,
     {
       path: ['PLEO_CREDENTIAL_SECRET_ARN'],
       message: 'set exactly one of PLEO_CREDENTIAL_SECRET_ARN, PLEO_API_KEY or PLEO_API_TOKEN',
@@ -54,6 +60,9 @@ export interface PollerConfig {
   itemConcurrency: number;
   dynamoConcurrency: number;
   requestTimeoutMs: number;
+  /** 0: no limit (the local demo API). */
+  maxRequestsPerSecond: number;
+  budgetMs: number;
   leaseSeconds: number;
   tableName: string;
   topicArn: string;
@@ -67,7 +76,9 @@ export class ConfigError extends Error {
 export function parseConfig(env: Record<string, string | undefined>): PollerConfig {
   const result = envSchema.safeParse(env);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+    const problems = result.error.issues.map(
+      (issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`,
+    );
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const e = result.data;
@@ -84,6 +95,8 @@ export function parseConfig(env: Record<string, string | undefined>): PollerConf
     itemConcurrency: e.ITEM_CONCURRENCY,
     dynamoConcurrency: e.DYNAMODB_CONCURRENCY,
     requestTimeoutMs: e.PLEO_REQUEST_TIMEOUT_MS,
+    maxRequestsPerSecond: e.PLEO_MAX_REQUESTS_PER_SECOND,
+    budgetMs: e.POLL_BUDGET_SECONDS * 1000,
     leaseSeconds: e.LEASE_SECONDS,
     tableName: e.TABLE_NAME,
     topicArn: e.ALERT_TOPIC_ARN,

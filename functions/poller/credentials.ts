@@ -5,7 +5,9 @@ import type { PleoCredential } from '../pleo/client.js';
 import { ConfigError, type CredentialSource } from './config.js';
 
 const secretJsonSchema = z.union([
-  z.object({ apiKey: z.string().min(1) }).transform((s): PleoCredential => ({ kind: 'apiKey', apiKey: s.apiKey })),
+  z
+    .object({ apiKey: z.string().min(1) })
+    .transform((s): PleoCredential => ({ kind: 'apiKey', apiKey: s.apiKey })),
   z
     .object({ bearerToken: z.string().min(1) })
     .transform((s): PleoCredential => ({ kind: 'bearer', token: s.bearerToken })),
@@ -13,7 +15,10 @@ const secretJsonSchema = z.union([
 
 export type SecretReader = (secretArn: string) => Promise<string | undefined>;
 
-export async function resolveCredential(source: CredentialSource, readSecret: SecretReader): Promise<PleoCredential> {
+export async function resolveCredential(
+  source: CredentialSource,
+  readSecret: SecretReader,
+): Promise<PleoCredential> {
   if (source.kind !== 'secret') return source;
   const value = (await readSecret(source.secretArn))?.trim();
   if (!value) {

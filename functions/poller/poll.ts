@@ -5,7 +5,7 @@ import { ALERTING_STATUSES, type ExportJob } from '../domain/export-job.js';
 import { groupFailures, type NewFailure, needsItems } from '../domain/group.js';
 import { credentialsAlert } from '../domain/incidents.js';
 import { PleoCredentialsError } from '../pleo/errors.js';
-import { forEachLimited } from '../state/dynamo-alert-state.js';
+import { createLimiter, forEachLimited } from '../shared/concurrency.js';
 import type { AlertPublisher, AlertState, Log, OutboxEntry, PleoExports } from './ports.js';
 
 export interface Company {
@@ -19,7 +19,14 @@ export interface PollSettings {
   lookbackDays: number;
   /** Item listings fetched at once. */
   itemConcurrency: number;
+  /** DynamoDB batch reads in flight at once, overlapping with Pleo paging. */
+  dynamoConcurrency: number;
   leaseSeconds: number;
+  /**
+   * Time after which no new item listing is started: the failures found so far are delivered and the rest wait
+   * for the next poll, so a large backlog makes progress even when one invocation cannot finish it.
+   */
+  budgetMs: number;
 }
 
 export interface PollDeps {
@@ -37,6 +44,8 @@ export interface PollReport {
   skipped: boolean;
   jobsSeen: number;
   newFailures: number;
+  /** New failures left for the next poll because the time budget ran out. */
+  deferredFailures: number;
   alertsPublished: number;
   alertsFailed: number;
   pleoRequests: number;
@@ -58,6 +67,7 @@ export async function pollOnce(
     skipped: false,
     jobsSeen: 0,
     newFailures: 0,
+    deferredFailures: 0,
     alertsPublished: 0,
     alertsFailed: 0,
     pleoRequests: 0,
@@ -75,7 +85,8 @@ export async function pollOnce(
     const inFlight = new Set(outbox.flatMap((entry) => entry.alert.jobs.map((job) => job.jobId)));
     let failures: NewFailure[];
     try {
-      failures = await findNewFailures(deps, settings, inFlight, report, signal);
+      const newJobs = await listNewJobs(deps, settings, inFlight, report, signal);
+      failures = await withFailedItems(newJobs, deps, settings, started, report, signal);
     } catch (error) {
       if (error instanceof PleoCredentialsError) {
         await delivery.deliverIfNew(credentialsAlert(error.status, deps.now()), inFlight);
@@ -100,35 +111,68 @@ export async function pollOnce(
   }
 }
 
-async function findNewFailures(
+/** Pages through Pleo and, overlapping with it, asks DynamoDB which of each page's jobs were alerted before. */
+async function listNewJobs(
   deps: PollDeps,
   settings: PollSettings,
   inFlight: ReadonlySet<string>,
   report: PollReport,
   signal?: AbortSignal,
-): Promise<NewFailure[]> {
+): Promise<ExportJob[]> {
   const since = new Date(deps.now().getTime() - settings.lookbackDays * 86_400_000);
   const scopes = settings.companies.length > 0 ? settings.companies.map((c) => c.id) : [undefined];
   const seen = new Set<string>();
   const newJobs: ExportJob[] = [];
+  const limit = createLimiter(settings.dynamoConcurrency);
+  const lookups: Promise<void>[] = [];
+  let lookupError: { error: unknown } | undefined;
   for (const companyId of scopes) {
     for await (const page of deps.pleo.listJobs({ statuses: ALERTING_STATUSES, companyId, since, signal })) {
+      if (lookupError) throw lookupError.error;
       // Pages can shift while we walk them: a job seen twice counts once.
       const fresh = page.filter(
         (job) => ALERTING_STATUSES.includes(job.status as never) && !seen.has(job.id),
       );
       for (const job of fresh) seen.add(job.id);
-      const known = await deps.state.knownJobIds(fresh.map((job) => job.id));
-      newJobs.push(...fresh.filter((job) => !known.has(job.id) && !inFlight.has(job.id)));
+      if (fresh.length === 0) continue;
+      const lookup = limit(async () => {
+        const known = await deps.state.knownJobIds(fresh.map((job) => job.id));
+        newJobs.push(...fresh.filter((job) => !known.has(job.id) && !inFlight.has(job.id)));
+      });
+      lookups.push(
+        lookup.catch((error: unknown) => {
+          lookupError ??= { error };
+        }),
+      );
     }
   }
+  await Promise.all(lookups);
+  if (lookupError) throw lookupError.error;
   report.jobsSeen = seen.size;
   report.newFailures = newJobs.length;
+  return newJobs;
+}
+
+/** Fetches the failed items of the jobs that need them, within the poll's time budget. */
+async function withFailedItems(
+  newJobs: readonly ExportJob[],
+  deps: PollDeps,
+  settings: PollSettings,
+  started: Date,
+  report: PollReport,
+  signal?: AbortSignal,
+): Promise<NewFailure[]> {
   const failures: NewFailure[] = newJobs.map((job) => ({ job, failedItems: null }));
+  const deferred = new Set<NewFailure>();
+  const deadline = started.getTime() + settings.budgetMs;
   await forEachLimited(
     failures.filter((failure) => needsItems(failure.job)),
     settings.itemConcurrency,
     async (failure) => {
+      if (deps.now().getTime() >= deadline) {
+        deferred.add(failure);
+        return;
+      }
       try {
         failure.failedItems = await deps.pleo.listFailedItems(failure.job.id, signal);
       } catch (error) {
@@ -141,7 +185,13 @@ async function findNewFailures(
       }
     },
   );
-  return failures;
+  if (deferred.size > 0) {
+    report.deferredFailures = deferred.size;
+    deps.log.warn('Time budget reached: some new failures are left for the next poll', {
+      deferred: deferred.size,
+    });
+  }
+  return failures.filter((failure) => !deferred.has(failure));
 }
 
 /** claim → publish → complete, for one alert at a time, counting what happened. */

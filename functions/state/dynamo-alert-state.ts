@@ -17,6 +17,7 @@ import {
 import * as z from 'zod';
 import type { Alert } from '../domain/alert.js';
 import type { AlertState, OutboxEntry } from '../poller/ports.js';
+import { forEachLimited } from '../shared/concurrency.js';
 
 const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
@@ -243,20 +244,4 @@ export class DynamoAlertState implements AlertState {
 
 function epochSeconds(date: Date): number {
   return Math.floor(date.getTime() / 1000);
-}
-
-/** Runs `work` over `items` with at most `limit` in flight. */
-export async function forEachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  });
-  await Promise.all(workers);
 }

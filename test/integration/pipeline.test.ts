@@ -57,7 +57,10 @@ describe('the alert pipeline on the demo API, dynalite and fauxqs', () => {
       delete process.env[key];
     }
     parts = await startLocalParts({ env: process.env, newFailureEveryMs: 0, demoStore: store });
-    poller = createPoller(parseConfig({ ...process.env, LOOKBACK_DAYS: '7' }), awsRuntime(silent));
+    poller = createPoller(
+      parseConfig({ ...process.env, LOOKBACK_DAYS: '7', PLEO_MAX_REQUESTS_PER_SECOND: '0' }),
+      awsRuntime(silent),
+    );
   });
   afterAll(() => parts?.close());
 

@@ -8,7 +8,14 @@ import { FakePleo } from '../support/fake-pleo.js';
 import { MemoryAlertState } from '../support/memory-state.js';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
-const settings: PollSettings = { companies: [], lookbackDays: 30, itemConcurrency: 2, leaseSeconds: 60 };
+const settings: PollSettings = {
+  companies: [],
+  lookbackDays: 30,
+  itemConcurrency: 2,
+  dynamoConcurrency: 2,
+  leaseSeconds: 60,
+  budgetMs: 60_000,
+};
 
 class RecordingPublisher implements AlertPublisher {
   sent: Alert[] = [];
