@@ -1,0 +1,32 @@
+// The subset of Slack Block Kit the alert messages use, as a schema: messages read back from SNS are checked with it.
+import * as z from 'zod';
+
+const plainText = z.object({
+  type: z.literal('plain_text'),
+  text: z.string().min(1),
+  emoji: z.boolean().optional(),
+});
+const mrkdwnText = z.object({
+  type: z.literal('mrkdwn'),
+  text: z.string().min(1),
+  verbatim: z.boolean().optional(),
+});
+
+export const slackBlockSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('header'), text: plainText }),
+  z.object({
+    type: z.literal('section'),
+    text: mrkdwnText.optional(),
+    fields: z.array(mrkdwnText).optional(),
+  }),
+  z.object({ type: z.literal('context'), elements: z.array(mrkdwnText) }),
+  z.object({ type: z.literal('divider') }),
+]);
+
+export type MrkdwnText = z.infer<typeof mrkdwnText>;
+export type SlackBlock = z.infer<typeof slackBlockSchema>;
+
+export const slackMessageSchema = z.object({ text: z.string(), blocks: z.array(slackBlockSchema) });
+
+/** What an incoming webhook is given: `text` is the notification fallback, `blocks` the message itself. */
+export type SlackMessage = z.infer<typeof slackMessageSchema>;

@@ -1,0 +1,18 @@
+// The Slack notifier's environment, parsed once at cold start: a bad value fails fast, naming the variable.
+import * as z from 'zod';
+
+const configSchema = z.object({
+  SLACK_WEBHOOK_SECRET_ARN: z
+    .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
+    .regex(/^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:.+$/, 'must be a Secrets Manager secret ARN'),
+});
+
+export type SlackNotifierConfig = z.infer<typeof configSchema>;
+
+/** @throws Error naming each missing or invalid variable. */
+export function loadSlackNotifierConfig(env: Record<string, string | undefined>): SlackNotifierConfig {
+  const result = configSchema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+  throw new Error(`Invalid Slack notifier configuration: ${problems.join('; ')}`);
+}

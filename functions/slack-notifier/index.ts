@@ -1,0 +1,31 @@
+// Slack notifier Lambda: subscribed to the alert topic, posts each alert to a Slack incoming webhook.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import middy from '@middy/core';
+import type { Context, SNSEvent } from 'aws-lambda';
+import { loadSlackNotifierConfig } from './config.js';
+import { createSlackNotifier, type SlackNotifierDeps } from './notifier.js';
+import { webhookUrlFromSecret } from './webhook-url.js';
+
+// Cached for five minutes: a webhook URL put in the secret after deploy is picked up without a redeploy.
+const SECRET_MAX_AGE_SECONDS = 300;
+
+const logger = new Logger({ serviceName: 'pleo-export-alerts-slack' });
+
+/** The middy-wrapped handler around injected dependencies (tests pass stubs; Lambda uses `handler`). */
+export function createHandler(deps: Omit<SlackNotifierDeps, 'logger'> & { logger?: Logger }) {
+  const log = deps.logger ?? logger;
+  const notify = createSlackNotifier({ ...deps, logger: log });
+  return middy(async (event: SNSEvent, _context: Context, { signal }: { signal: AbortSignal }) =>
+    notify(event, signal),
+  ).use(injectLambdaContext(log));
+}
+
+const config = loadSlackNotifierConfig(process.env);
+
+export const handler = createHandler({
+  getWebhookUrl: webhookUrlFromSecret(config.SLACK_WEBHOOK_SECRET_ARN, (arn) =>
+    getSecret(arn, { maxAge: SECRET_MAX_AGE_SECONDS }),
+  ),
+});

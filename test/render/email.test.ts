@@ -1,0 +1,233 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MAX_SUBJECT_LENGTH, renderEmail, toAscii } from '../../functions/render/email.js';
+import { makeAlert, makeJob } from './alert-fixtures.js';
+
+const ONE_MB = 'Lorem ipsum dolor sit amet. '.repeat(37_450);
+
+function expectValidSubject(subject: string): void {
+  expect(subject.length).toBeLessThan(100);
+  expect(subject).toMatch(/^[\x20-\x7e]+$/);
+  expect(subject).toMatch(/^\[Pleo export\] /);
+}
+
+describe('renderEmail subject', () => {
+  it.each([
+    ['several failed jobs', makeAlert(), '[Pleo export] 3 failed exports: missing configuration (Acme ApS)'],
+    ['one failed job', makeAlert({}, 1), '[Pleo export] 1 failed export: missing configuration (Acme ApS)'],
+    [
+      'jobs completed with errors',
+      makeAlert({ reason: 'receipt_file_size_limit_exceeded' }, 2, { status: 'completed_with_errors' }),
+      '[Pleo export] 2 exports with errors: receipt too large (Acme ApS)',
+    ],
+    [
+      'no company name',
+      makeAlert({ companyName: null }),
+      '[Pleo export] 3 failed exports: missing configuration (c0ffee00-1111-2222-3333-444455556666)',
+    ],
+    [
+      'a blank company name',
+      makeAlert({ companyName: ' \n ', companyId: 'c-1' }),
+      '[Pleo export] 3 failed exports: missing configuration (c-1)',
+    ],
+    ['resolved', makeAlert({ kind: 'resolved' }), '[Pleo export] Resolved: missing configuration (Acme ApS)'],
+    [
+      'reminder',
+      makeAlert({ kind: 'reminder' }),
+      '[Pleo export] Reminder: 3 failed exports still open: missing configuration (Acme ApS)',
+    ],
+    [
+      'digest',
+      makeAlert({ kind: 'digest' }),
+      '[Pleo export] Digest: 3 failed exports: missing configuration (Acme ApS)',
+    ],
+    [
+      "the alerter's own problem, without jobs",
+      makeAlert({ reason: 'pleo_api_key_invalid', category: 'admin' }, 0),
+      '[Pleo export] Pleo API key not accepted (Acme ApS)',
+    ],
+    [
+      'a Danish company name',
+      makeAlert({ companyName: 'Ærø Økonomi & Søn ApS' }),
+      '[Pleo export] 3 failed exports: missing configuration (AEro Okonomi & Son ApS)',
+    ],
+    [
+      'accents and a line break in the name',
+      makeAlert({ companyName: 'Café\r\nMüller GmbH' }),
+      '[Pleo export] 3 failed exports: missing configuration (Cafe Muller GmbH)',
+    ],
+    [
+      'a non-Latin name',
+      makeAlert({ companyName: '株式会社 Pleo' }),
+      '[Pleo export] 3 failed exports: missing configuration (???? Pleo)',
+    ],
+    [
+      'thousands of jobs',
+      makeAlert({}, 1234),
+      '[Pleo export] 1,234 failed exports: missing configuration (Acme ApS)',
+    ],
+  ])('reads well for %s', (_case, alert, expected) => {
+    const { subject } = renderEmail(alert);
+
+    expect(subject).toBe(expected);
+    expectValidSubject(subject);
+  });
+
+  it('shortens a long company name but keeps it visible', () => {
+    const { subject } = renderEmail(
+      makeAlert({ companyName: `Nordisk ${'Meget Lang '.repeat(20)}Holding ApS` }),
+    );
+
+    expectValidSubject(subject);
+    expect(subject).toMatch(
+      /^\[Pleo export\] 3 failed exports: missing configuration \(Nordisk Meget Lang .*\.\.\.\)$/,
+    );
+  });
+
+  it('shortens a long unknown reason before the company name', () => {
+    const { subject } = renderEmail(
+      makeAlert({ reason: `new_reason_${'x'.repeat(300)}`, category: 'unknown' }),
+    );
+
+    expectValidSubject(subject);
+    expect(subject).toMatch(/\.\.\. \(Acme ApS\)$/);
+  });
+
+  it('stays a valid SNS subject for any company name and reason', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 300 }),
+        fc.string({ unit: 'binary', maxLength: 300 }),
+        fc.constantFrom('alert', 'resolved', 'reminder', 'digest' as const),
+        fc.integer({ min: 0, max: 100_000 }),
+        (companyName, reason, kind, jobs) => {
+          const alert = makeAlert({ companyName, reason, kind, companyId: 'c-1' }, 0);
+          const { subject } = renderEmail({ ...alert, totals: { jobs, items: jobs, failedItems: jobs } });
+          expectValidSubject(subject);
+          expect(subject.length).toBeLessThanOrEqual(MAX_SUBJECT_LENGTH);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('toAscii', () => {
+  it.each([
+    ['Søren Ærø', 'Soren AEro'],
+    ['Straße', 'Strasse'],
+    ['Łódź', 'Lodz'],
+    ['naïve café', 'naive cafe'],
+    ['ﬁnance', 'finance'],
+    ['tab\there\u0007bell', 'tab here bell'],
+    ['emoji 🎉 party', 'emoji ? party'],
+  ])('turns %j into %j', (input, expected) => {
+    expect(toAscii(input)).toBe(expected);
+  });
+});
+
+describe('renderEmail body', () => {
+  it('tells the reader what happened, who acts and what to do, with a link to Pleo', () => {
+    const { body } = renderEmail(makeAlert());
+
+    expect(body).toMatch(
+      /^3 failed exports from Pleo to the accounting system for Acme ApS: missing configuration\./,
+    );
+    expect(body).toContain('Company:       Acme ApS (Pleo company id c0ffee00-1111-2222-3333-444455556666)');
+    expect(body).toContain("missing configuration (Pleo's reason code: missing_configuration)");
+    expect(body).toContain('Who acts:      The accountant');
+    expect(body).toMatch(/What to do: +Check the accounts, tax codes/);
+    expect(body).toContain('https://app.pleo.io/export');
+    expect(body).toContain('In total: 3 exports, 36 expenses, 9 failed expenses.');
+    expect(body).toContain('Detected 2024-05-01 09:35 UTC. Alert id: alert-7c1d.');
+  });
+
+  it('lists each job with its id, time in UTC, counts and what Pleo said', () => {
+    const { body } = renderEmail(makeAlert());
+
+    expect(body).toContain(
+      [
+        '- Export job 0f8fad5b-d9cb-469f-a165-000000000001',
+        '  Created:   2024-05-01 09:29 UTC',
+        '  Status:    failed',
+        '  Expenses:  12, of which 3 failed',
+        '  Pleo says: Account 4000 is inactive in the chart of accounts',
+      ].join('\n'),
+    );
+  });
+
+  it('shows only the item count when Pleo did not say how many failed', () => {
+    const { body } = renderEmail(
+      makeAlert({ jobs: [makeJob(0, { failedItems: null, failureReason: null })] }),
+    );
+
+    expect(body).toContain('  Expenses:  12\n');
+    expect(body).not.toContain('Pleo says:');
+  });
+
+  it("strips control characters from Pleo's text and caps it", () => {
+    const reason = `Line one\r\nline two\u0000\u001b[31m red \u202eevil ${'y'.repeat(2000)}`;
+    const { body } = renderEmail(makeAlert({ jobs: [makeJob(0, { failureReason: reason })] }));
+    const said = body.split('\n').find((line) => line.startsWith('  Pleo says: ')) ?? '';
+
+    expect(said).toMatch(/^ {2}Pleo says: Line one line two \[31m red evil y+…$/);
+    expect(said.length - '  Pleo says: '.length).toBe(500);
+    expect(body.replaceAll('\n', '')).not.toMatch(/[\p{Cc}\p{Cf}]/u);
+  });
+
+  it('lists the first 50 jobs of a large group and counts the rest, staying small', () => {
+    const alert = makeAlert({}, 5000, { failureReason: ONE_MB });
+    const { body } = renderEmail(alert);
+
+    expect(body.match(/^- Export job /gm)).toHaveLength(50);
+    expect(body).toContain('… and 4,950 more jobs.');
+    expect(body).toContain('In total: 5,000 exports, 60,000 expenses, 15,000 failed expenses.');
+    expect(Buffer.byteLength(body)).toBeLessThan(40_000);
+  });
+
+  it('lists fewer jobs with shorter texts when asked', () => {
+    const { body } = renderEmail(makeAlert({}, 30, { failureReason: 'z'.repeat(400) }), {
+      maxJobs: 5,
+      maxReasonChars: 100,
+    });
+
+    expect(body.match(/^- Export job /gm)).toHaveLength(5);
+    expect(body).toContain('… and 25 more jobs.');
+    expect(body).toContain(`Pleo says: ${'z'.repeat(99)}…\n`);
+  });
+
+  it('warns that the alert may be a repeat when it may have been delivered before', () => {
+    expect(renderEmail(makeAlert({ possibleRedelivery: true })).body).toContain(
+      'you may have received this alert already',
+    );
+    expect(renderEmail(makeAlert()).body).not.toContain('received this alert already');
+  });
+
+  it.each([
+    [
+      'resolved',
+      /^Resolved: the export problem "missing configuration" for Acme ApS is fixed\. No action is needed\./,
+    ],
+    ['reminder', /^Reminder: 3 failed exports for Acme ApS are still not fixed \(missing configuration\)\./],
+    ['digest', /^Summary for Acme ApS: 3 failed exports \(missing configuration\)\./],
+  ] as const)('opens a %s with its own wording', (kind, opening) => {
+    expect(renderEmail(makeAlert({ kind })).body).toMatch(opening);
+  });
+
+  it('leaves out who acts and what to do once resolved', () => {
+    const { body } = renderEmail(makeAlert({ kind: 'resolved' }));
+
+    expect(body).not.toContain('What to do:');
+    expect(body).not.toContain('Who acts:');
+  });
+
+  it("explains the alerter's own problem without a job list", () => {
+    const { body } = renderEmail(makeAlert({ reason: 'pleo_api_key_invalid', category: 'admin' }, 0));
+
+    expect(body).toMatch(
+      /^The Pleo export alerter needs attention for Acme ApS: Pleo API key not accepted\./,
+    );
+    expect(body).toContain('Settings → API keys');
+    expect(body).not.toContain('In total:');
+  });
+});

@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import type { Alert } from '../../functions/domain/alert.js';
+import { escapeMrkdwn, renderSlack, SLACK_LIMITS } from '../../functions/render/slack.js';
+import { type SlackBlock, slackMessageSchema } from '../../functions/render/slack-blocks.js';
+import { makeAlert, makeJob } from './alert-fixtures.js';
+
+function texts(blocks: SlackBlock[]): string[] {
+  return blocks.flatMap((block): string[] => {
+    if (block.type === 'header') return [block.text.text];
+    if (block.type === 'section')
+      return [...(block.text ? [block.text.text] : []), ...(block.fields ?? []).map((f) => f.text)];
+    if (block.type === 'context') return block.elements.map((e) => e.text);
+    return [];
+  });
+}
+
+function expectWithinLimits(alert: Alert): void {
+  const message = renderSlack(alert);
+  slackMessageSchema.parse(message);
+  expect(message.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
+  for (const block of message.blocks) {
+    if (block.type === 'header') expect(block.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.headerText);
+    if (block.type === 'section') {
+      expect(block.text?.text.length ?? 0).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+      expect(block.fields?.length ?? 0).toBeLessThanOrEqual(SLACK_LIMITS.fields);
+      for (const field of block.fields ?? [])
+        expect(field.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fieldText);
+    }
+    if (block.type === 'context')
+      expect(block.elements.length).toBeLessThanOrEqual(SLACK_LIMITS.contextElements);
+  }
+  expect(message.text.length).toBeGreaterThan(0);
+}
+
+const HOSTILE =
+  '<!channel> <!here> <@U024BE7LH> <#C123> <https://evil.example|click> & *bold* _it_ ~s~ `code` @here';
+
+describe('escapeMrkdwn', () => {
+  it.each([
+    ['<!channel>', '&lt;!channel&gt;'],
+    ['<https://evil.example|click>', '&lt;https://evil.example|click&gt;'],
+    ['Tom & Jerry', 'Tom &amp; Jerry'],
+    ['&lt; already', '&amp;lt; already'],
+    ['*bold* _it_ ~s~ `c`', '∗bold∗ ˍitˍ ∼s∼ ˋcˋ'],
+    ['ping @here and @channel', 'ping @\u2060here and @\u2060channel'],
+    ['two\nlines\u0000', 'two lines'],
+  ])('makes %j inert', (input, expected) => {
+    expect(escapeMrkdwn(input)).toBe(expected);
+  });
+});
+
+describe('renderSlack', () => {
+  it('renders a header, the problem, what to do, the jobs and a link to Pleo', () => {
+    const { text, blocks } = renderSlack(makeAlert());
+    const all = texts(blocks).join('\n');
+
+    expect(blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: '3 failed exports: missing configuration (Acme ApS)', emoji: false },
+    });
+    expect(all).toContain('*Company*\nAcme ApS');
+    expect(all).toContain('*Problem*\nmissing configuration (`missing_configuration`)');
+    expect(all).toContain('*Who acts*\nThe accountant');
+    expect(all).toContain('*Exports*\n3 exports · 36 expenses · 9 failed');
+    expect(all).toMatch(/\*What to do\*\nCheck the accounts, tax codes/);
+    expect(all).toContain('<https://app.pleo.io/export|Open the exports in Pleo>');
+    expect(all).toContain(
+      '• `0f8fad5b-d9cb-469f-a165-000000000002` · 2024-05-01 09:28 UTC · failed · 12 expenses, 3 failed\n' +
+        '      Account 4000 is inactive in the chart of accounts',
+    );
+    expect(text).toMatch(/^3 failed exports: missing configuration \(Acme ApS\)\. Check the accounts/);
+  });
+
+  it('marks every mrkdwn text verbatim so Slack does not auto-link or auto-mention', () => {
+    const { blocks } = renderSlack(makeAlert());
+    const mrkdwn = blocks.flatMap((b) =>
+      b.type === 'section'
+        ? [...(b.text ? [b.text] : []), ...(b.fields ?? [])]
+        : b.type === 'context'
+          ? b.elements
+          : [],
+    );
+
+    expect(mrkdwn.length).toBeGreaterThan(0);
+    for (const t of mrkdwn) expect(t.verbatim).toBe(true);
+  });
+
+  it.each([
+    ['failure text', makeAlert({ jobs: [makeJob(0, { failureReason: HOSTILE })] })],
+    ['company name', makeAlert({ companyName: HOSTILE })],
+    ['reason code', makeAlert({ reason: HOSTILE, category: 'unknown' })],
+    ['job id and status', makeAlert({ jobs: [makeJob(0, { jobId: HOSTILE, status: HOSTILE })] })],
+    ['alert id', makeAlert({ alertId: HOSTILE })],
+  ])('cannot be made to ping, mention or link through the %s', (_where, alert) => {
+    const message = renderSlack(alert);
+    const json = JSON.stringify(message);
+
+    for (const raw of [
+      '<!channel>',
+      '<!here>',
+      '<@U024BE7LH>',
+      '<#C123>',
+      '<https://evil.example|click>',
+      '@here',
+    ]) {
+      expect(json).not.toContain(raw);
+    }
+    // Formatting marks stay literal: look-alikes in free mrkdwn text (code spans and plain_text show them as typed).
+    const freeText =
+      texts(message.blocks.slice(1))
+        .join('\n')
+        .replace(/`[^`]*`/g, '') + message.text;
+    expect(freeText).not.toContain('*bold*');
+    // The only link left is the one to Pleo.
+    expect(
+      texts(message.blocks)
+        .join('\n')
+        .match(/<[^ ]*\|/g),
+    ).toEqual(['<https://app.pleo.io/export|']);
+  });
+
+  it.each([
+    ['one job', makeAlert({}, 1)],
+    ['twenty jobs with long texts', makeAlert({}, 20, { failureReason: 'w'.repeat(10_000) })],
+    [
+      'texts full of characters that escape to entities',
+      makeAlert({}, 60, { failureReason: '<&>'.repeat(5000) }),
+    ],
+    ['5,000 jobs', makeAlert({}, 5000, { failureReason: 'Account missing. '.repeat(100) })],
+    ['a huge company name', makeAlert({ companyName: '&'.repeat(10_000) })],
+    ['a huge unknown reason', makeAlert({ reason: '<'.repeat(10_000), category: 'unknown' })],
+    ['no jobs', makeAlert({ reason: 'pleo_api_unreachable', category: 'integration' }, 0)],
+    ['a redelivered reminder', makeAlert({ kind: 'reminder', possibleRedelivery: true }, 200)],
+  ])("stays within Slack's limits for %s", (_case, alert) => {
+    expectWithinLimits(alert);
+  });
+
+  it('cuts a large group and says how many jobs are not shown', () => {
+    const { blocks } = renderSlack(makeAlert({}, 5000));
+    const all = texts(blocks).join('\n');
+
+    expect(all.match(/^• /gm)).toHaveLength(20);
+    expect(all).toContain('… and 4,980 more jobs');
+  });
+
+  it('says so when the alert may have been delivered before', () => {
+    expect(texts(renderSlack(makeAlert({ possibleRedelivery: true })).blocks)).toContain(
+      'You may have received this alert already.',
+    );
+  });
+
+  it('says no action is needed once resolved', () => {
+    const { text, blocks } = renderSlack(makeAlert({ kind: 'resolved' }));
+    const all = texts(blocks).join('\n');
+
+    expect(blocks[0]).toMatchObject({ text: { text: 'Resolved: missing configuration (Acme ApS)' } });
+    expect(all).toContain('No action is needed.');
+    expect(all).not.toContain('What to do');
+    expect(text).toContain('No action is needed.');
+  });
+});

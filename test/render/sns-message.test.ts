@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { renderEmail } from '../../functions/render/email.js';
+import { renderSlack } from '../../functions/render/slack.js';
+import {
+  buildSnsMessage,
+  parseStructuredMessage,
+  SNS_MAX_BYTES,
+  type SnsMessage,
+} from '../../functions/render/sns-message.js';
+import { makeAlert, makeJob } from './alert-fixtures.js';
+
+const protocols = z.object({ default: z.string(), email: z.string() }).strict();
+
+/** What SNS counts against its limit: message, subject and attributes. */
+function publishBytes(message: SnsMessage): number {
+  const attributes = Object.entries(message.MessageAttributes).map(
+    ([name, attr]) => name + attr.DataType + attr.StringValue,
+  );
+  return (
+    Buffer.byteLength(message.Message) +
+    Buffer.byteLength(message.Subject) +
+    Buffer.byteLength(attributes.join(''))
+  );
+}
+
+const LONG_REASON =
+  'The accounting system rejected the entry: account 4000 "Sales" is inactive — æøå. '.repeat(12_500);
+
+describe('buildSnsMessage', () => {
+  it('sends email subscribers the text and every other protocol the structured JSON', () => {
+    // Prepare
+    const alert = makeAlert();
+
+    // Act
+    const message = buildSnsMessage(alert);
+
+    // Assess
+    const email = renderEmail(alert);
+    const byProtocol = protocols.parse(JSON.parse(message.Message));
+    expect(message.MessageStructure).toBe('json');
+    expect(message.Subject).toBe(email.subject);
+    expect(byProtocol.email).toBe(email.body);
+    expect(parseStructuredMessage(byProtocol.default)).toEqual({
+      schemaVersion: 1,
+      alert,
+      overflow: { jobIds: [], droppedJobs: 0 },
+      email,
+      slack: renderSlack(alert),
+    });
+  });
+
+  it('sets the attributes subscribers filter on', () => {
+    expect(buildSnsMessage(makeAlert({ kind: 'reminder' })).MessageAttributes).toEqual({
+      company: { DataType: 'String', StringValue: 'c0ffee00-1111-2222-3333-444455556666' },
+      companyName: { DataType: 'String', StringValue: 'Acme ApS' },
+      reason: { DataType: 'String', StringValue: 'missing_configuration' },
+      category: { DataType: 'String', StringValue: 'accountant' },
+      kind: { DataType: 'String', StringValue: 'reminder' },
+      alertId: { DataType: 'String', StringValue: 'alert-7c1d' },
+    });
+  });
+
+  it('leaves out attributes SNS would reject as empty, and shortens long ones', () => {
+    const attributes = buildSnsMessage(
+      makeAlert({ companyName: null, reason: `r\n${'x'.repeat(1000)}` }),
+    ).MessageAttributes;
+
+    expect(attributes).not.toHaveProperty('companyName');
+    expect(attributes.reason?.StringValue).toHaveLength(256);
+    expect(attributes.reason?.StringValue).toMatch(/^r x+…$/);
+  });
+
+  it("cuts each job's failure text in the structured part, keeping every job", () => {
+    const alert = makeAlert({}, 3, { failureReason: 'q'.repeat(10_000) });
+
+    const { alert: sent, overflow } = parseStructuredMessage(buildSnsMessage(alert).Message);
+
+    expect(sent.jobs.map((job) => job.jobId)).toEqual(alert.jobs.map((job) => job.jobId));
+    expect(sent.jobs.map((job) => job.failureReason)).toEqual(Array(3).fill(`${'q'.repeat(1999)}…`));
+    expect(overflow).toEqual({ jobIds: [], droppedJobs: 0 });
+  });
+
+  it.each([
+    ['5,000 jobs with long texts', 5000, LONG_REASON],
+    ['5,000 jobs without texts', 5000, null],
+    ['2,000 jobs with long texts', 2000, LONG_REASON],
+    ['300 jobs with long texts', 300, LONG_REASON],
+  ])('fits %s in one SNS message with every job id', (_case, count, failureReason) => {
+    // Prepare
+    const alert = makeAlert({}, count, { failureReason });
+
+    // Act
+    const message = buildSnsMessage(alert);
+
+    // Assess
+    expect(publishBytes(message)).toBeLessThanOrEqual(SNS_MAX_BYTES);
+    const structured = parseStructuredMessage(message.Message);
+    const ids = [...structured.alert.jobs.map((job) => job.jobId), ...structured.overflow.jobIds];
+    expect(ids).toEqual(alert.jobs.map((job) => job.jobId));
+    expect(structured.overflow.droppedJobs).toBe(0);
+    expect(structured.alert.totals).toEqual(alert.totals);
+    expect(structured.alert.jobs.length).toBeGreaterThan(0);
+    expect(structured.email.body).toContain(`In total: ${count.toLocaleString('en-US')} exports`);
+  });
+
+  it('fits 10,000 jobs with long texts, keeping as many ids as fit, newest first, and counting the rest', () => {
+    const alert = makeAlert({}, 10_000, { failureReason: LONG_REASON });
+
+    const message = buildSnsMessage(alert);
+
+    expect(publishBytes(message)).toBeLessThanOrEqual(SNS_MAX_BYTES);
+    const { alert: sent, overflow, email } = parseStructuredMessage(message.Message);
+    const kept = [...sent.jobs.map((job) => job.jobId), ...overflow.jobIds];
+    expect(kept.length).toBeGreaterThan(5000);
+    expect(kept).toEqual(alert.jobs.slice(0, kept.length).map((job) => job.jobId));
+    expect(overflow.droppedJobs).toBe(10_000 - kept.length);
+    expect(sent.totals.jobs).toBe(10_000);
+    expect(email.body).toContain('In total: 10,000 exports');
+  });
+
+  it('keeps the email readable beside a large group', () => {
+    const message = buildSnsMessage(makeAlert({}, 5000, { failureReason: 'Account 4000 is inactive' }));
+
+    const { email } = protocols.parse(JSON.parse(message.Message));
+
+    expect(email).toContain('… and 4,950 more jobs.');
+  });
+
+  it('fits a huge company name and hostile texts', () => {
+    const alert = makeAlert({ companyName: '"\\'.repeat(20_000) }, 3000, {
+      failureReason: '"\\\n'.repeat(50_000),
+    });
+
+    expect(publishBytes(buildSnsMessage(alert))).toBeLessThanOrEqual(SNS_MAX_BYTES);
+  });
+
+  it('refuses an alert whose own fields cannot fit rather than publish too much', () => {
+    const alert = makeAlert({ companyName: 'n'.repeat(300_000) }, 1);
+
+    expect(() => buildSnsMessage(alert)).toThrow(/alert-7c1d is too large for one SNS message/);
+  });
+});
+
+describe('parseStructuredMessage', () => {
+  const alert = makeAlert({}, 2);
+  const message = buildSnsMessage(alert);
+  const structuredJson = protocols.parse(JSON.parse(message.Message)).default;
+
+  it.each([
+    ['the structured JSON a lambda or sqs subscriber receives', structuredJson],
+    ['the whole per-protocol map', message.Message],
+    [
+      'an SNS notification envelope',
+      JSON.stringify({ Type: 'Notification', MessageId: 'm-1', Message: structuredJson }),
+    ],
+    [
+      'an envelope around the per-protocol map',
+      JSON.stringify({ Type: 'Notification', Message: message.Message }),
+    ],
+  ])('reads %s', (_case, json) => {
+    expect(parseStructuredMessage(json).alert).toEqual(alert);
+  });
+
+  it.each([
+    ['text that is not JSON', 'hello', /not JSON/],
+    ['JSON of another shape', '{"schemaVersion":1,"alert":{}}', /Not a structured alert message/],
+    [
+      'an unknown schema version',
+      structuredJson.replace('"schemaVersion":1', '"schemaVersion":2'),
+      /schemaVersion/,
+    ],
+    ['an email body', JSON.stringify({ default: 'Plain text' }), /not JSON/],
+  ])('rejects %s', (_case, json, error) => {
+    expect(() => parseStructuredMessage(json)).toThrow(error);
+  });
+
+  it('rejects a message that says nothing about its jobs', () => {
+    const broken = JSON.parse(structuredJson);
+    delete broken.alert.jobs;
+
+    expect(() => parseStructuredMessage(JSON.stringify(broken))).toThrow(/alert\.jobs/);
+  });
+
+  it('round-trips jobs whose failure text and failed count are unknown', () => {
+    const withNull = makeAlert({ jobs: [makeJob(0, { failureReason: null, failedItems: null })] });
+
+    expect(parseStructuredMessage(buildSnsMessage(withNull).Message).alert).toEqual(withNull);
+  });
+});
