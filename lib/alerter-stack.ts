@@ -1,0 +1,148 @@
+// The whole alerter: schedule → poller → DynamoDB state → SNS topic → email and Slack, plus alarms on itself.
+import path from 'node:path';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { Construct } from 'constructs';
+import type { AlerterConfig } from './config.js';
+import { AlertTopic } from './constructs/alert-topic.js';
+import { AlerterFunction } from './constructs/alerter-function.js';
+import { createDeadLetterQueue } from './constructs/dead-letter-queue.js';
+import { EmptySecret } from './constructs/empty-secret.js';
+import { HealthAlarms } from './constructs/health-alarms.js';
+import { PollSchedules } from './constructs/poll-schedules.js';
+import { SlackNotifier } from './constructs/slack-notifier.js';
+
+export interface AlerterStackProps extends StackProps {
+  config: AlerterConfig;
+}
+
+const FUNCTIONS_DIR = path.join(import.meta.dirname, '..', 'functions');
+const POLLER_TIMEOUT = Duration.seconds(120);
+
+export class AlerterStack extends Stack {
+  constructor(scope: Construct, id: string, props: AlerterStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const logRetention = config.logRetentionDays;
+
+    const table = new Table(this, 'State', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: 'expiresAt',
+      // What was already alerted: losing it on `cdk destroy` + redeploy would re-send every failure in the lookback.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const pollDeadLetters = createDeadLetterQueue(this, 'PollDeadLetterQueue');
+    const deliveryDeadLetters = createDeadLetterQueue(this, 'DeliveryDeadLetterQueue');
+
+    const alerts = new AlertTopic(this, 'Alerts', { deliveryDeadLetterQueue: deliveryDeadLetters });
+    for (const email of config.alertEmails) alerts.addEmail({ email });
+    for (const subscription of config.emailSubscriptions) alerts.addEmail(subscription);
+
+    const pleoSecretArn =
+      config.pleoApiKeySecretArn ??
+      new EmptySecret(this, 'PleoApiKey', 'Pleo API key for the export alerter (fill after deploy)')
+        .secretArn;
+
+    const pollerServiceName = `${this.stackName}-poller`;
+    const poller = new AlerterFunction(this, 'Poller', {
+      entry: path.join(FUNCTIONS_DIR, 'poller', 'index.ts'),
+      description: 'Polls Pleo for failed export jobs and publishes new failures to the alert topic',
+      serviceName: pollerServiceName,
+      timeout: POLLER_TIMEOUT,
+      // One poll at a time (the DynamoDB lease guards overlaps too). Accounts with the starter quota of 10
+      // concurrent executions cannot reserve any: `reservePollerConcurrency: false` then.
+      reservedConcurrentExecutions: config.reservePollerConcurrency ? 1 : undefined,
+      // The next scheduled tick is the retry.
+      retryAttempts: 0,
+      maxEventAge: Duration.minutes(Math.min(Math.max(config.scheduleMinutes, 5), 360)),
+      deadLetterQueue: pollDeadLetters,
+      logRetention,
+      logLevel: config.logLevel,
+      environment: {
+        PLEO_API_URL: config.pleoApiUrl,
+        ...(config.companies.length > 0 ? { PLEO_COMPANIES: JSON.stringify(config.companies) } : {}),
+        LOOKBACK_DAYS: String(config.lookbackDays),
+        LEASE_SECONDS: String(POLLER_TIMEOUT.toSeconds() + 60),
+        REMINDER_INTERVAL_HOURS: String(config.reminderIntervalHours),
+        REMINDER_MAX_COUNT: String(config.reminderMaxCount),
+        FLAP_GRACE_MINUTES: String(config.flapGraceMinutes),
+        UNREACHABLE_ALERT_AFTER_POLLS: String(config.unreachableAlertAfterPolls),
+      },
+    })
+      .bindSecret('PLEO_CREDENTIAL_SECRET_ARN', pleoSecretArn)
+      .bindTable(table, [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:Query',
+      ])
+      .bindAlertTopic(alerts.topic, alerts.key);
+
+    new PollSchedules(this, 'Schedules', {
+      poller: poller.function,
+      scheduleMinutes: config.scheduleMinutes,
+      digest: config.digest,
+      deadLetterQueue: pollDeadLetters,
+    });
+
+    const slack = config.slack.enabled
+      ? new SlackNotifier(this, 'Slack', {
+          entry: path.join(FUNCTIONS_DIR, 'slack-notifier', 'index.ts'),
+          serviceName: `${this.stackName}-slack-notifier`,
+          topic: alerts.topic,
+          table,
+          webhookSecretArn: config.slack.webhookSecretArn,
+          deadLetterQueue: deliveryDeadLetters,
+          logRetention,
+          logLevel: config.logLevel,
+        })
+      : undefined;
+
+    new HealthAlarms(this, 'Health', {
+      topic: alerts.topic,
+      poller: poller.function,
+      pollerServiceName,
+      scheduleMinutes: config.scheduleMinutes,
+      missedPollsBeforeAlarm: config.missedPollsBeforeAlarm,
+      deadLetterQueues: { Poll: pollDeadLetters, Delivery: deliveryDeadLetters },
+    });
+
+    new CfnOutput(this, 'AlertTopicArn', {
+      value: alerts.topic.topicArn,
+      description: 'SNS topic for alerts and alarms: subscribe more endpoints here',
+    });
+    new CfnOutput(this, 'StateTableName', {
+      value: table.tableName,
+      description: 'DynamoDB table of what was alerted (retained on destroy)',
+    });
+    new CfnOutput(this, 'PollerFunctionName', { value: poller.function.functionName });
+    new CfnOutput(this, 'PollerLogGroupName', { value: poller.logGroup.logGroupName });
+    new CfnOutput(this, 'PleoApiKeySecretArn', {
+      value: pleoSecretArn,
+      description:
+        'Fill with: aws secretsmanager put-secret-value --secret-id <this ARN> --secret-string "<Pleo API key>"',
+    });
+    if (slack) {
+      new CfnOutput(this, 'SlackWebhookSecretArn', {
+        value: slack.webhookSecretArn,
+        description:
+          'Fill with: aws secretsmanager put-secret-value --secret-id <this ARN> --secret-string "https://hooks.slack.com/services/…"',
+      });
+    }
+    new CfnOutput(this, 'PollDeadLetterQueueUrl', {
+      value: pollDeadLetters.queueUrl,
+      description: 'Polls that failed or could not be started',
+    });
+    new CfnOutput(this, 'DeliveryDeadLetterQueueUrl', {
+      value: deliveryDeadLetters.queueUrl,
+      description: 'Alerts that could not be delivered to email or Slack',
+    });
+  }
+}

@@ -1,0 +1,217 @@
+// CDK context → validated stack configuration. A bad value stops `cdk synth` with a message naming the key.
+
+import * as z from 'zod';
+import type { AlertKind, Category } from '../functions/domain/alert.js';
+
+const CATEGORIES = [
+  'accountant',
+  'admin',
+  'integration',
+  'transient',
+  'info',
+  'unknown',
+] as const satisfies readonly Category[];
+const KINDS = ['alert', 'resolved', 'reminder', 'digest'] as const satisfies readonly AlertKind[];
+
+/** The retention periods CloudWatch Logs accepts, in days. */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Room left for PLEO_COMPANIES in the poller's 4 KB of environment variables. */
+const MAX_COMPANIES_JSON = 3000;
+
+/** Thrown by {@link loadConfig} when a context value is invalid; the message names every bad key. */
+export class ContextError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ContextError';
+  }
+}
+
+// `-c key=value` delivers strings; cdk.json delivers JSON. These accept both.
+const parseJsonString = (value: unknown): unknown => {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value; // left as a string so the schema reports what it expected
+  }
+};
+
+const parseNumberString = (value: unknown): unknown =>
+  typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
+
+const parseBooleanString = (value: unknown): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+/** A JSON list, or (from the command line) a comma-separated one. */
+const parseListString = (value: unknown): unknown => {
+  if (typeof value !== 'string') return value;
+  if (value.trim().startsWith('[')) return parseJsonString(value);
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+};
+
+const integer = (min: number, max: number) =>
+  z.preprocess(parseNumberString, z.number().int().min(min).max(max));
+const flag = () => z.preprocess(parseBooleanString, z.boolean());
+
+const email = z.email();
+const secretArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/,
+    'expected the complete secret ARN, ending in the 6-character suffix (arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf)',
+  );
+
+const timeZone = z.string().refine((value) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected an IANA time zone such as Europe/Copenhagen');
+
+const company = z.strictObject({ id: z.uuid(), name: z.string().min(1).optional() });
+
+const emailSubscription = z.strictObject({
+  email,
+  companies: z.array(z.uuid()).min(1).optional(),
+  categories: z.array(z.enum(CATEGORIES)).min(1).optional(),
+  kinds: z.array(z.enum(KINDS)).min(1).optional(),
+});
+
+const digest = z.strictObject({
+  enabled: flag().default(false),
+  localTime: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a 24-hour time HH:MM')
+    .default('08:00'),
+  timeZone: timeZone.default('Europe/Copenhagen'),
+});
+
+/** Every context key the stack reads, with its default. */
+const contextSchema = z
+  .object({
+    pleoApiUrl: z.url({ protocol: /^https$/ }).default('https://external.pleo.io'),
+    pleoApiKeySecretArn: secretArn.optional(),
+    companies: z.preprocess(parseJsonString, z.array(company)).default([]),
+    alertEmails: z.preprocess(parseListString, z.array(email)).default([]),
+    emailSubscriptions: z.preprocess(parseJsonString, z.array(emailSubscription)).default([]),
+    slackEnabled: flag().optional(),
+    slackWebhookSecretArn: secretArn.optional(),
+    scheduleMinutes: integer(1, 1440).default(5),
+    lookbackDays: integer(1, 90).default(7),
+    reminderIntervalHours: integer(1, 24 * 30).default(24),
+    reminderMaxCount: integer(0, 100).default(3),
+    flapGraceMinutes: integer(0, 24 * 60).default(0),
+    unreachableAlertAfterPolls: integer(1, 1000).default(3),
+    missedPollsBeforeAlarm: integer(1, 1440).default(3),
+    reservePollerConcurrency: flag().default(true),
+    digest: z.preprocess(parseJsonString, digest).default({
+      enabled: false,
+      localTime: '08:00',
+      timeZone: 'Europe/Copenhagen',
+    }),
+    logRetentionDays: z
+      .preprocess(
+        parseNumberString,
+        z.number().refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+          message: `expected one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(', ')}`,
+        }),
+      )
+      .default(90),
+    logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  })
+  .superRefine((context, issues) => {
+    const seen = new Set<string>();
+    const all = [
+      ...context.alertEmails,
+      ...context.emailSubscriptions.map((subscription) => subscription.email),
+    ];
+    for (const address of all) {
+      const key = address.toLowerCase();
+      if (seen.has(key)) {
+        issues.addIssue({
+          code: 'custom',
+          path: ['emailSubscriptions'],
+          message: `${address} is subscribed twice (alertEmails and emailSubscriptions together must list each address once)`,
+        });
+      }
+      seen.add(key);
+    }
+    // All of a function's environment variables together must stay under 4 KB.
+    if (JSON.stringify(context.companies).length > MAX_COMPANIES_JSON) {
+      issues.addIssue({
+        code: 'custom',
+        path: ['companies'],
+        message: `too many to pass to the poller (more than ${MAX_COMPANIES_JSON} characters of JSON); leave it empty to poll organisation-wide`,
+      });
+    }
+    // CloudWatch evaluates at most one day of periods.
+    if (context.scheduleMinutes * context.missedPollsBeforeAlarm > 1440) {
+      issues.addIssue({
+        code: 'custom',
+        path: ['missedPollsBeforeAlarm'],
+        message: `scheduleMinutes × missedPollsBeforeAlarm must be at most 1440 (one day); got ${context.scheduleMinutes * context.missedPollsBeforeAlarm}`,
+      });
+    }
+  });
+
+export const CONTEXT_KEYS = Object.keys(contextSchema.shape) as readonly string[];
+
+type ParsedContext = z.infer<typeof contextSchema>;
+
+export type Company = z.infer<typeof company>;
+export type EmailSubscription = z.infer<typeof emailSubscription>;
+export type DigestConfig = z.infer<typeof digest>;
+
+export type SlackConfig =
+  | { enabled: false }
+  /** `webhookSecretArn` undefined: the stack creates an empty secret to fill after deploy. */
+  | { enabled: true; webhookSecretArn: string | undefined };
+
+export interface AlerterConfig extends Omit<ParsedContext, 'slackEnabled' | 'slackWebhookSecretArn'> {
+  slack: SlackConfig;
+}
+
+const describeIssue = (issue: z.core.$ZodIssue): string => {
+  const [key, ...rest] = issue.path;
+  const where = rest.length > 0 ? ` at ${rest.map(String).join('.')}` : '';
+  return `Invalid context "${String(key ?? '(root)')}"${where}: ${issue.message}`;
+};
+
+/**
+ * Reads the stack configuration from CDK context values (as `node.tryGetContext` returns them).
+ * @throws {ContextError} when a value is invalid, naming the key(s).
+ */
+export function loadConfig(readContext: (key: string) => unknown): AlerterConfig {
+  const raw = Object.fromEntries(
+    CONTEXT_KEYS.map((key) => [key, readContext(key)]).filter(([, value]) => value !== undefined),
+  );
+  const result = contextSchema.safeParse(raw);
+  if (!result.success) {
+    throw new ContextError(result.error.issues.map(describeIssue).join('\n'));
+  }
+  const { slackEnabled, slackWebhookSecretArn, ...rest } = result.data;
+  // Naming a webhook secret means "use Slack" unless Slack is switched off explicitly.
+  const enabled = slackEnabled ?? slackWebhookSecretArn !== undefined;
+  return {
+    ...rest,
+    slack: enabled ? { enabled: true, webhookSecretArn: slackWebhookSecretArn } : { enabled: false },
+  };
+}
+
+/**
+ * Context keys that look like this app's settings but are not read by it (a typo such as `alertEmail`).
+ * Keys CDK itself uses contain `:` or start with `@`.
+ */
+export function unknownContextKeys(context: Record<string, unknown>): string[] {
+  const cdkOwned = (key: string) =>
+    key.includes(':') || key.startsWith('@') || key === 'acknowledged-issue-numbers';
+  return Object.keys(context).filter((key) => !cdkOwned(key) && !CONTEXT_KEYS.includes(key));
+}

@@ -1,0 +1,168 @@
+// A Lambda function with this project's defaults, and bindX() methods that grant access and set the env var together.
+import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+} from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { LogLevel as EsbuildLogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+/** The CloudWatch namespace of the functions' Powertools (EMF) metrics. */
+export const METRICS_NAMESPACE = 'PleoExportAlerts';
+
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+export interface AlerterFunctionProps {
+  /** Absolute path of the entry file (it exports `handler`). */
+  entry: string;
+  description: string;
+  /** Powertools service name: the `service` key of every log line and metric dimension. */
+  serviceName: string;
+  timeout: Duration;
+  memorySize?: number;
+  reservedConcurrentExecutions?: number;
+  /** Lambda's own retries of a failed asynchronous invocation (0–2). */
+  retryAttempts: number;
+  /** How long Lambda keeps trying an asynchronous event before sending it to the dead-letter queue. */
+  maxEventAge: Duration;
+  /** Receives asynchronous invocations that failed after all retries (Lambda on-failure destination). */
+  deadLetterQueue: IQueue;
+  logRetention: RetentionDays;
+  logLevel: LogLevel;
+  environment?: Record<string, string>;
+}
+
+/** ESM needs `require` for the few CommonJS dependencies esbuild bundles. */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+/** DynamoDB actions a function may be given on a table; no Scan, no table administration. */
+export type TableAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:BatchGetItem'
+  | 'dynamodb:BatchWriteItem'
+  | 'dynamodb:Query';
+
+export class AlerterFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: AlerterFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // Own role instead of AWSLambdaBasicExecutionRole: it may write to its own log group only.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.description} (execution role)`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel[props.logLevel],
+      systemLogLevelV2: SystemLogLevel.INFO,
+      retryAttempts: props.retryAttempts,
+      maxEventAge: props.maxEventAge,
+      onFailure: new SqsDestination(props.deadLetterQueue),
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_LOG_LEVEL: props.logLevel,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        ...props.environment,
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // The Node.js runtime ships AWS SDK v3; bundling it only adds size.
+        externalModules: ['@aws-sdk/*'],
+        logLevel: EsbuildLogLevel.WARNING,
+      },
+    });
+
+    Validations.of(this.function).acknowledge(
+      {
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'Failed asynchronous invocations go to an SQS on-failure destination, which supersedes DeadLetterConfig and records the error too.',
+      },
+      {
+        id: 'Serverless-LambdaTracing',
+        reason:
+          'One function per flow with no downstream calls to trace; structured logs and EMF metrics cover it, and X-Ray would need xray:* on Resource::*.',
+      },
+    );
+  }
+
+  /** Sets an environment variable; merges with what is there. */
+  addEnvironment(name: string, value: string): this {
+    this.function.addEnvironment(name, value);
+    return this;
+  }
+
+  /** Lets the function use `actions` on the table and tells it the table's name in TABLE_NAME. */
+  bindTable(table: ITable, actions: readonly TableAction[]): this {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: [...actions], resources: [table.tableArn] }),
+    );
+    return this.addEnvironment('TABLE_NAME', table.tableName);
+  }
+
+  /** Lets the function publish to the topic (and use its key), and tells it the ARN in ALERT_TOPIC_ARN. */
+  bindAlertTopic(topic: ITopic, key: IKey): this {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }),
+    );
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['kms:GenerateDataKey*', 'kms:Decrypt'], resources: [key.keyArn] }),
+    );
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason:
+        'SNS encrypts with the topic key through GenerateDataKey and GenerateDataKeyWithoutPlaintext; the grant is limited to that one key.',
+    });
+    return this.addEnvironment('ALERT_TOPIC_ARN', topic.topicArn);
+  }
+
+  /** Lets the function read exactly this secret's value, and tells it the ARN in `envName`. */
+  bindSecret(envName: string, secretArn: string): this {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secretArn] }),
+    );
+    return this.addEnvironment(envName, secretArn);
+  }
+}

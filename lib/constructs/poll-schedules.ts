@@ -1,0 +1,72 @@
+// EventBridge Scheduler schedules that invoke the poller: the poll every N minutes, and the optional daily digest.
+import { Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { CfnFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { DigestConfig } from '../config.js';
+
+export interface PollSchedulesProps {
+  poller: IFunction;
+  scheduleMinutes: number;
+  digest: DigestConfig;
+  /** Receives the invocations Scheduler could not make after its retries. */
+  deadLetterQueue: IQueue;
+}
+
+/** The event the poller reads as "send the daily digest" (anything else is a poll). */
+const DIGEST_EVENT = { task: 'digest' } as const;
+
+export class PollSchedules extends Construct {
+  constructor(scope: Construct, id: string, props: PollSchedulesProps) {
+    super(scope, id);
+
+    // Our own role (instead of the shared one CDK would make) so its one finding is acknowledged right here.
+    const role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+      description: 'Lets EventBridge Scheduler invoke the Pleo export poller',
+    });
+    // cdk-nag names the finding after the function's logical id.
+    const pollerId = Stack.of(this).getLogicalId(props.poller.node.defaultChild as CfnFunction);
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${pollerId}.Arn>:*]`,
+      reason:
+        'lambda:InvokeFunction on the poller and its versions/aliases (ARN:*), as grantInvoke writes it; nothing else.',
+    });
+
+    new Schedule(this, 'Poll', {
+      description: `Polls Pleo for failed exports every ${props.scheduleMinutes} minute(s)`,
+      schedule: ScheduleExpression.rate(Duration.minutes(props.scheduleMinutes)),
+      target: new LambdaInvoke(props.poller, {
+        role,
+        deadLetterQueue: props.deadLetterQueue,
+        retryAttempts: 2,
+        // A tick older than this is overtaken by the next one.
+        maxEventAge: Duration.minutes(Math.min(props.scheduleMinutes, 5)),
+      }),
+    });
+
+    if (props.digest.enabled) {
+      const [hour, minute] = props.digest.localTime.split(':');
+      new Schedule(this, 'Digest', {
+        description: `Sends the daily digest at ${props.digest.localTime} ${props.digest.timeZone}`,
+        schedule: ScheduleExpression.cron({
+          hour: String(Number(hour)),
+          minute: String(Number(minute)),
+          timeZone: TimeZone.of(props.digest.timeZone),
+        }),
+        target: new LambdaInvoke(props.poller, {
+          role,
+          input: ScheduleTargetInput.fromObject(DIGEST_EVENT),
+          deadLetterQueue: props.deadLetterQueue,
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(1),
+        }),
+      });
+    }
+  }
+}

@@ -1,0 +1,63 @@
+// The Slack notifier: a Lambda subscribed to the alert topic that posts each alert to an incoming webhook.
+import { Duration } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { type ITopic, SubscriptionFilter } from 'aws-cdk-lib/aws-sns';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { AlerterFunction, type LogLevel } from './alerter-function.js';
+import { EmptySecret } from './empty-secret.js';
+
+export interface SlackNotifierProps {
+  entry: string;
+  serviceName: string;
+  topic: ITopic;
+  table: ITable;
+  /** An existing secret holding the webhook URL; without it an empty one is created. */
+  webhookSecretArn: string | undefined;
+  /** Receives alerts that could not be handed to, or processed by, the notifier. */
+  deadLetterQueue: IQueue;
+  logRetention: RetentionDays;
+  logLevel: LogLevel;
+}
+
+export class SlackNotifier extends Construct {
+  /** The secret the notifier reads the webhook URL from (given, or created empty). */
+  readonly webhookSecretArn: string;
+
+  constructor(scope: Construct, id: string, props: SlackNotifierProps) {
+    super(scope, id);
+
+    this.webhookSecretArn =
+      props.webhookSecretArn ??
+      new EmptySecret(
+        this,
+        'SlackWebhookUrl',
+        'Slack incoming-webhook URL for Pleo export alerts (fill after deploy)',
+      ).secretArn;
+
+    const notifier = new AlerterFunction(this, 'Notifier', {
+      entry: props.entry,
+      description: 'Posts Pleo export alerts from the alert topic to Slack',
+      serviceName: props.serviceName,
+      timeout: Duration.seconds(30),
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      deadLetterQueue: props.deadLetterQueue,
+      logRetention: props.logRetention,
+      logLevel: props.logLevel,
+    })
+      .bindSecret('SLACK_WEBHOOK_SECRET_ARN', this.webhookSecretArn)
+      // Records delivered alert ids to drop SNS redeliveries.
+      .bindTable(props.table, ['dynamodb:GetItem', 'dynamodb:PutItem']);
+
+    props.topic.addSubscription(
+      new LambdaSubscription(notifier.function, {
+        deadLetterQueue: props.deadLetterQueue,
+        // Only the poller's messages carry `kind`; CloudWatch alarm notifications (no attributes) stay on email.
+        filterPolicy: { kind: SubscriptionFilter.existsFilter() },
+      }),
+    );
+  }
+}

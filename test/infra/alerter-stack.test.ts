@@ -1,0 +1,553 @@
+import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { logicalIdOf, type Synthesized, statementsOfRole, synthesize } from './synth.js';
+
+const ACME = '3f0c8f5e-4a7b-4c1d-9e2f-0a1b2c3d4e5f';
+const PLEO_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:pleo/api-key-AbC123';
+const SLACK_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:slack/webhook-XyZ789';
+
+const POLLER = { Description: Match.stringLikeRegexp('^Polls Pleo') };
+const NOTIFIER = { Description: Match.stringLikeRegexp('^Posts Pleo export alerts') };
+
+const ref = (logicalId: string) => ({ Ref: logicalId });
+const arnOf = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+
+/** Logical ids of the resources every configuration has. */
+function core(template: Template) {
+  const queues = Object.keys(template.findResources('AWS::SQS::Queue'));
+  const [pollDlq, deliveryDlq] = ['PollDeadLetterQueue', 'DeliveryDeadLetterQueue'].map((name) => {
+    const id = queues.find((queue) => queue.startsWith(name));
+    if (!id) throw new Error(`no queue ${name}`);
+    return id;
+  }) as [string, string];
+  const poller = logicalIdOf(template, 'AWS::Lambda::Function', POLLER);
+  const pollerRole = template.findResources('AWS::Lambda::Function', { Properties: POLLER })[poller]
+    ?.Properties.Role['Fn::GetAtt'][0] as string;
+  return {
+    table: logicalIdOf(template, 'AWS::DynamoDB::Table'),
+    topic: logicalIdOf(template, 'AWS::SNS::Topic'),
+    key: logicalIdOf(template, 'AWS::KMS::Key'),
+    poller,
+    pollerRole,
+    pollDlq,
+    deliveryDlq,
+  };
+}
+
+function envOf(template: Template, description: Record<string, unknown>): Record<string, unknown> {
+  const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: description }));
+  return fn?.Properties.Environment.Variables;
+}
+
+describe('Class: AlerterStack', () => {
+  describe('with the default configuration', () => {
+    let synthesized: Synthesized;
+    let template: Template;
+    let ids: ReturnType<typeof core>;
+
+    beforeAll(() => {
+      synthesized = synthesize();
+      template = synthesized.template;
+      ids = core(template);
+    });
+
+    it('leaves no cdk-nag finding (AwsSolutions, Serverless) or other validation finding unacknowledged', () => {
+      expect(synthesized.findings).toEqual([]);
+    });
+
+    it('polls every 5 minutes through EventBridge Scheduler with retries and a dead-letter queue', () => {
+      template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'rate(5 minutes)',
+        State: 'ENABLED',
+        Target: {
+          Arn: arnOf(ids.poller),
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 300 },
+          DeadLetterConfig: { Arn: arnOf(ids.pollDlq) },
+          Input: Match.absent(),
+        },
+      });
+    });
+
+    it('lets the scheduler role invoke only the poller and send only to the poll dead-letter queue', () => {
+      // Prepare
+      const role = logicalIdOf(template, 'AWS::IAM::Role', {
+        AssumeRolePolicyDocument: {
+          Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })],
+        },
+      });
+
+      // Act
+      const statements = statementsOfRole(template, role);
+
+      // Assess
+      expect(statements).toHaveLength(2);
+      expect(statements).toEqual(
+        expect.arrayContaining([
+          {
+            Effect: 'Allow',
+            Action: 'lambda:InvokeFunction',
+            Resource: [arnOf(ids.poller), { 'Fn::Join': ['', [arnOf(ids.poller), ':*']] }],
+          },
+          { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: arnOf(ids.pollDlq) },
+        ]),
+      );
+    });
+
+    it('runs the poller on Node.js 24, arm64, 256 MB, 120 s, one at a time, with JSON logs in its own log group', () => {
+      // Prepare
+      const logGroup = new Capture();
+
+      // Assess
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        ...POLLER,
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        MemorySize: 256,
+        Timeout: 120,
+        ReservedConcurrentExecutions: 1,
+        Handler: 'index.handler',
+        LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO', LogGroup: { Ref: logGroup } },
+      });
+      expect(template.toJSON().Resources[logGroup.asString()]).toMatchObject({
+        Type: 'AWS::Logs::LogGroup',
+        Properties: { RetentionInDays: 90 },
+        DeletionPolicy: 'Delete',
+      });
+    });
+
+    it('gives up on a failed poll at once (the next tick retries) and keeps it in the poll dead-letter queue', () => {
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: ref(ids.poller),
+        MaximumRetryAttempts: 0,
+        MaximumEventAgeInSeconds: 300,
+        DestinationConfig: { OnFailure: { Destination: arnOf(ids.pollDlq) } },
+      });
+    });
+
+    it('wires the poller environment to the table, topic, secret and configuration', () => {
+      expect(envOf(template, POLLER)).toEqual({
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'PleoExportAlerts-poller',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        POWERTOOLS_METRICS_NAMESPACE: 'PleoExportAlerts',
+        PLEO_API_URL: 'https://external.pleo.io',
+        PLEO_CREDENTIAL_SECRET_ARN: ref(logicalIdOf(template, 'AWS::SecretsManager::Secret')),
+        LOOKBACK_DAYS: '7',
+        LEASE_SECONDS: '180',
+        REMINDER_INTERVAL_HOURS: '24',
+        REMINDER_MAX_COUNT: '3',
+        FLAP_GRACE_MINUTES: '0',
+        UNREACHABLE_ALERT_AFTER_POLLS: '3',
+        TABLE_NAME: ref(ids.table),
+        ALERT_TOPIC_ARN: ref(ids.topic),
+      });
+    });
+
+    it('grants the poller exactly its log group, dead-letter queue, secret, table items, topic and key', () => {
+      // Prepare
+      const logGroup = logicalIdOf(template, 'AWS::Logs::LogGroup');
+      const secret = logicalIdOf(template, 'AWS::SecretsManager::Secret');
+
+      // Act
+      const statements = statementsOfRole(template, ids.pollerRole);
+
+      // Assess
+      expect(statements).toHaveLength(6);
+      expect(statements).toEqual(
+        expect.arrayContaining([
+          {
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: arnOf(logGroup),
+          },
+          {
+            Effect: 'Allow',
+            Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+            Resource: arnOf(ids.pollDlq),
+          },
+          { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: ref(secret) },
+          {
+            Effect: 'Allow',
+            Action: [
+              'dynamodb:BatchGetItem',
+              'dynamodb:BatchWriteItem',
+              'dynamodb:DeleteItem',
+              'dynamodb:GetItem',
+              'dynamodb:PutItem',
+              'dynamodb:Query',
+              'dynamodb:UpdateItem',
+            ],
+            Resource: arnOf(ids.table),
+          },
+          { Effect: 'Allow', Action: 'sns:Publish', Resource: ref(ids.topic) },
+          { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: arnOf(ids.key) },
+        ]),
+      );
+      template.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: {
+          Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })],
+        },
+        ManagedPolicyArns: Match.absent(),
+      });
+    });
+
+    it('creates the Pleo API key secret without any value in the template', () => {
+      template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+      template.hasResourceProperties('AWS::SecretsManager::Secret', {
+        SecretString: Match.absent(),
+        GenerateSecretString: Match.absent(),
+      });
+    });
+
+    it('keeps state in an on-demand table with PITR and TTL that survives `cdk destroy`', () => {
+      template.hasResource('AWS::DynamoDB::Table', {
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: {
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
+          AttributeDefinitions: [
+            { AttributeName: 'pk', AttributeType: 'S' },
+            { AttributeName: 'sk', AttributeType: 'S' },
+          ],
+          BillingMode: 'PAY_PER_REQUEST',
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        },
+      });
+    });
+
+    it.each([
+      ['AWS::DynamoDB::Table', 'TableName'],
+      ['AWS::SNS::Topic', 'TopicName'],
+      ['AWS::Lambda::Function', 'FunctionName'],
+      ['AWS::SQS::Queue', 'QueueName'],
+      ['AWS::Logs::LogGroup', 'LogGroupName'],
+      ['AWS::SecretsManager::Secret', 'Name'],
+      ['AWS::IAM::Role', 'RoleName'],
+    ])('lets CloudFormation name every %s (no %s)', (type, nameProperty) => {
+      template.allResourcesProperties(type, { [nameProperty]: Match.absent() });
+    });
+
+    it('encrypts the topic with a rotating customer-managed key that CloudWatch alarms may use', () => {
+      template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: arnOf(ids.key) });
+      template.hasResourceProperties('AWS::KMS::Key', {
+        EnableKeyRotation: true,
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Allow',
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            }),
+          ]),
+        },
+      });
+    });
+
+    it('refuses publishes without TLS and lets this account’s CloudWatch alarms publish', () => {
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [ref(ids.topic)],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 'sns:Publish',
+              Principal: '*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+            Match.objectLike({
+              Effect: 'Allow',
+              Action: 'sns:Publish',
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } },
+            }),
+          ]),
+        },
+      });
+    });
+
+    it('encrypts both dead-letter queues, keeps messages 14 days and refuses requests without TLS', () => {
+      template.resourceCountIs('AWS::SQS::Queue', 2);
+      template.allResourcesProperties('AWS::SQS::Queue', {
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 14 * 24 * 3600,
+      });
+      for (const queue of [ids.pollDlq, ids.deliveryDlq]) {
+        template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+          Queues: [ref(queue)],
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            ]),
+          },
+        });
+      }
+    });
+
+    it('alarms on any poller error, notifying the topic on ALARM and on OK', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: ref(ids.poller) }],
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 1,
+        AlarmActions: [ref(ids.topic)],
+        OKActions: [ref(ids.topic)],
+      });
+    });
+
+    it('alarms when no poll succeeded for 3 schedule periods, counting missing data as failure', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'PleoExportAlerts',
+        MetricName: 'SuccessfulPolls',
+        Dimensions: [{ Name: 'service', Value: envOf(template, POLLER).POWERTOOLS_SERVICE_NAME }],
+        Statistic: 'Sum',
+        Period: 300,
+        EvaluationPeriods: 3,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+        AlarmActions: [ref(ids.topic)],
+        OKActions: [ref(ids.topic)],
+      });
+    });
+
+    it('alarms on the first message in each dead-letter queue', () => {
+      for (const queue of [ids.pollDlq, ids.deliveryDlq]) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }],
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          AlarmActions: [ref(ids.topic)],
+          OKActions: [ref(ids.topic)],
+        });
+      }
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    });
+
+    it('has no subscriptions, no Slack notifier and no digest until configured', () => {
+      template.resourceCountIs('AWS::SNS::Subscription', 0);
+      template.resourceCountIs('AWS::Lambda::Function', 1);
+    });
+
+    it('outputs what the deployer needs after deploy', () => {
+      // Act
+      const outputs = Object.keys(template.toJSON().Outputs);
+
+      // Assess
+      expect(outputs.sort()).toEqual(
+        [
+          'AlertTopicArn',
+          'DeliveryDeadLetterQueueUrl',
+          'PleoApiKeySecretArn',
+          'PollDeadLetterQueueUrl',
+          'PollerFunctionName',
+          'PollerLogGroupName',
+          'StateTableName',
+        ].sort(),
+      );
+    });
+  });
+
+  describe('with emails, filters, Slack, a digest and custom values', () => {
+    let synthesized: Synthesized;
+    let template: Template;
+    let ids: ReturnType<typeof core>;
+
+    beforeAll(() => {
+      synthesized = synthesize({
+        scheduleMinutes: '10',
+        missedPollsBeforeAlarm: 4,
+        lookbackDays: 14,
+        logRetentionDays: 30,
+        companies: [{ id: ACME, name: 'Acme ApS' }],
+        alertEmails: 'ops@example.com',
+        emailSubscriptions: [
+          {
+            email: 'acme@example.com',
+            companies: [ACME],
+            categories: ['accountant'],
+            kinds: ['alert', 'reminder'],
+          },
+        ],
+        slackEnabled: true,
+        digest: { enabled: true, localTime: '07:30', timeZone: 'Europe/Copenhagen' },
+      });
+      template = synthesized.template;
+      ids = core(template);
+    });
+
+    it('leaves no validation finding unacknowledged', () => {
+      expect(synthesized.findings).toEqual([]);
+    });
+
+    it('polls at the configured rate', () => {
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'rate(10 minutes)',
+        Target: { Arn: arnOf(ids.poller), Input: Match.absent() },
+      });
+    });
+
+    it('sends the digest daily at the local time in its time zone', () => {
+      template.resourceCountIs('AWS::Scheduler::Schedule', 2);
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'cron(30 7 * * ? *)',
+        ScheduleExpressionTimezone: 'Europe/Copenhagen',
+        Target: {
+          Arn: arnOf(ids.poller),
+          Input: JSON.stringify({ task: 'digest' }),
+          DeadLetterConfig: { Arn: arnOf(ids.pollDlq) },
+        },
+      });
+    });
+
+    it('declares the alerter down after the configured number of missed 10-minute periods', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'SuccessfulPolls',
+        Period: 600,
+        EvaluationPeriods: 4,
+      });
+    });
+
+    it('passes companies and the other settings to the poller', () => {
+      expect(envOf(template, POLLER)).toMatchObject({
+        PLEO_COMPANIES: JSON.stringify([{ id: ACME, name: 'Acme ApS' }]),
+        LOOKBACK_DAYS: '14',
+      });
+      template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    });
+
+    it('subscribes plain emails to everything and filtered ones by message attributes', () => {
+      template.resourceCountIs('AWS::SNS::Subscription', 3);
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'email',
+        Endpoint: 'ops@example.com',
+        TopicArn: ref(ids.topic),
+        FilterPolicy: Match.absent(),
+        RedrivePolicy: { deadLetterTargetArn: arnOf(ids.deliveryDlq) },
+      });
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'email',
+        Endpoint: 'acme@example.com',
+        FilterPolicy: { company: [ACME], category: ['accountant'], kind: ['alert', 'reminder'] },
+        RedrivePolicy: { deadLetterTargetArn: arnOf(ids.deliveryDlq) },
+      });
+    });
+
+    it('subscribes the Slack notifier to alerts only (messages with a kind), with a dead-letter queue', () => {
+      // Prepare
+      const notifier = logicalIdOf(template, 'AWS::Lambda::Function', NOTIFIER);
+
+      // Assess
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'lambda',
+        Endpoint: arnOf(notifier),
+        TopicArn: ref(ids.topic),
+        FilterPolicy: { kind: [{ exists: true }] },
+        RedrivePolicy: { deadLetterTargetArn: arnOf(ids.deliveryDlq) },
+      });
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: ref(notifier),
+        MaximumRetryAttempts: 2,
+        DestinationConfig: { OnFailure: { Destination: arnOf(ids.deliveryDlq) } },
+      });
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        ...NOTIFIER,
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Timeout: 30,
+      });
+    });
+
+    it('creates an empty Slack webhook secret and gives the notifier only it and item reads/writes', () => {
+      // Prepare
+      const secret = logicalIdOf(template, 'AWS::SecretsManager::Secret', {
+        Description: Match.stringLikeRegexp('Slack'),
+      });
+      const notifierFn = template.findResources('AWS::Lambda::Function', { Properties: NOTIFIER });
+      const role = Object.values(notifierFn)[0]?.Properties.Role['Fn::GetAtt'][0] as string;
+
+      // Act
+      const statements = statementsOfRole(template, role);
+
+      // Assess
+      template.allResourcesProperties('AWS::SecretsManager::Secret', {
+        SecretString: Match.absent(),
+        GenerateSecretString: Match.absent(),
+      });
+      expect(envOf(template, NOTIFIER)).toMatchObject({
+        SLACK_WEBHOOK_SECRET_ARN: ref(secret),
+        TABLE_NAME: ref(ids.table),
+        POWERTOOLS_SERVICE_NAME: 'PleoExportAlerts-slack-notifier',
+      });
+      expect(statements).toHaveLength(4);
+      expect(statements).toEqual(
+        expect.arrayContaining([
+          { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: ref(secret) },
+          { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: arnOf(ids.table) },
+        ]),
+      );
+      expect(template.toJSON().Outputs.SlackWebhookSecretArn.Value).toEqual(ref(secret));
+    });
+  });
+
+  describe('with existing secrets, no reserved concurrency and a mistyped key', () => {
+    let synthesized: Synthesized;
+    let template: Template;
+    let ids: ReturnType<typeof core>;
+
+    beforeAll(() => {
+      synthesized = synthesize({
+        pleoApiKeySecretArn: PLEO_SECRET_ARN,
+        slackWebhookSecretArn: SLACK_SECRET_ARN,
+        reservePollerConcurrency: 'false',
+        alertEmial: 'ops@example.com',
+      });
+      template = synthesized.template;
+      ids = core(template);
+    });
+
+    it('warns about the mistyped context key and has no other finding', () => {
+      expect(synthesized.findings).toEqual([
+        {
+          plugin: 'Construct Annotations',
+          rule: 'Annotation::pleo-export-alerts:unknownContext',
+          severity: 'warning',
+          paths: ['PleoExportAlerts'],
+        },
+      ]);
+    });
+
+    it('creates no secret and grants reading exactly the given ones', () => {
+      template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+      expect(envOf(template, POLLER)).toMatchObject({ PLEO_CREDENTIAL_SECRET_ARN: PLEO_SECRET_ARN });
+      expect(envOf(template, NOTIFIER)).toMatchObject({ SLACK_WEBHOOK_SECRET_ARN: SLACK_SECRET_ARN });
+      expect(statementsOfRole(template, ids.pollerRole)).toContainEqual({
+        Effect: 'Allow',
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: PLEO_SECRET_ARN,
+      });
+      expect(template.toJSON().Outputs.PleoApiKeySecretArn.Value).toBe(PLEO_SECRET_ARN);
+    });
+
+    it('turns Slack on because a webhook secret is named', () => {
+      template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda' });
+    });
+
+    it('reserves no concurrency for the poller (for accounts on the starter quota)', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        ...POLLER,
+        ReservedConcurrentExecutions: Match.absent(),
+      });
+    });
+  });
+});

@@ -1,0 +1,83 @@
+// Synthesizes the app as `cdk synth` would (cdk.json context plus overrides) and reads back template and report.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as z from 'zod';
+import { createAlerterApp, STACK_ID } from '../../lib/alerter-app.js';
+
+const ROOT = path.join(import.meta.dirname, '..', '..');
+
+const cdkJsonSchema = z.object({ context: z.record(z.string(), z.unknown()) });
+
+const reportSchema = z.object({
+  pluginReports: z.array(
+    z.object({
+      pluginName: z.string(),
+      violations: z.array(
+        z.object({
+          ruleName: z.string(),
+          severity: z.string(),
+          violatingConstructs: z.array(z.object({ constructPath: z.string() })),
+        }),
+      ),
+    }),
+  ),
+});
+
+/** One unacknowledged finding of a validation plugin (cdk-nag packs, CDK annotations). */
+export interface Finding {
+  plugin: string;
+  rule: string;
+  severity: string;
+  paths: string[];
+}
+
+export interface Synthesized {
+  template: Template;
+  findings: Finding[];
+}
+
+export function synthesize(context: Record<string, unknown> = {}): Synthesized {
+  const cdkJson = cdkJsonSchema.parse(JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')));
+  const { app } = createAlerterApp({ context: { ...cdkJson.context, ...context } });
+  const assembly = app.synth();
+  const report = reportSchema.parse(
+    JSON.parse(readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8')),
+  );
+  return {
+    template: Template.fromJSON(assembly.getStackArtifact(STACK_ID).template),
+    findings: report.pluginReports.flatMap((plugin) =>
+      plugin.violations.map((violation) => ({
+        plugin: plugin.pluginName,
+        rule: violation.ruleName,
+        severity: violation.severity,
+        paths: violation.violatingConstructs.map((construct) => construct.constructPath),
+      })),
+    ),
+  };
+}
+
+/** The logical id of the one resource of `type` whose properties match. */
+export function logicalIdOf(
+  template: Template,
+  type: string,
+  properties: Record<string, unknown> = {},
+): string {
+  const ids = Object.keys(template.findResources(type, { Properties: properties }));
+  if (ids.length !== 1)
+    throw new Error(`expected one ${type} matching, found ${ids.length}: ${ids.join(', ')}`);
+  return ids[0] as string;
+}
+
+/** The statements of the IAM policies attached to a role. */
+export function statementsOfRole(template: Template, roleLogicalId: string): unknown[] {
+  const policies = template.findResources('AWS::IAM::Policy', {
+    Properties: { Roles: [{ Ref: roleLogicalId }] },
+  });
+  return Object.values(policies).flatMap(
+    (policy) =>
+      z
+        .object({ Properties: z.object({ PolicyDocument: z.object({ Statement: z.array(z.unknown()) }) }) })
+        .parse(policy).Properties.PolicyDocument.Statement,
+  );
+}
