@@ -31,7 +31,8 @@ export class AlerterStack extends Stack {
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: 'expiresAt',
-      // What was already alerted: losing it on `cdk destroy` + redeploy would re-send every failure in the lookback.
+      // The only state (what was alerted, open incidents): kept when the stack is destroyed or the table would be
+      // replaced, so it can be inspected or restored. A new deployment starts with a new, empty table.
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
