@@ -54,6 +54,20 @@ const integration = (title: string, explanation: string, whatToDo = CHECK_INTEGR
   whoActs: WHO.integration,
   whatToDo,
 });
+// The alerter's own problems: someone looking after the alerter acts, whatever the category says.
+const alerter = (
+  category: Category,
+  whoActs: string,
+  title: string,
+  explanation: string,
+  whatToDo: string,
+): Entry => ({
+  title,
+  explanation,
+  category,
+  whoActs,
+  whatToDo,
+});
 const transient = (title: string, explanation: string, whatToDo = EXPORT_LATER): Entry => ({
   title,
   explanation,
@@ -105,7 +119,9 @@ const REASONS: Record<string, Entry> = {
     'The accounting integration is blocked or can no longer be used for this company.',
     'Open the accounting integration in the accounting settings in Pleo, follow what it says, reconnect it if needed, then export again. Contact Pleo support if it stays blocked.',
   ),
-  pleo_api_key_invalid: admin(
+  pleo_api_key_invalid: alerter(
+    'admin',
+    'A Pleo admin who can create API keys, with whoever runs this alerter.',
     'Pleo API key not accepted',
     'Pleo refused the API key this alerter uses, so it cannot see your exports and will not report new failures until this is fixed.',
     'The Pleo API key is invalid, expired, or lacks the export-jobs:read scope. Create a new key in Pleo (Settings → API keys) with that scope and put it in the secret the alerter reads.',
@@ -132,7 +148,9 @@ const REASONS: Record<string, Entry> = {
     'Something went wrong that Pleo did not classify.',
     'Export the expenses again once. If it fails again, contact Pleo support with the job ids below.',
   ),
-  pleo_api_unreachable: integration(
+  pleo_api_unreachable: alerter(
+    'integration',
+    'Whoever runs this alerter. The accountant need not do anything.',
     'Pleo API not answering',
     "Pleo's API has not answered the alerter for several polls in a row, so new export failures are not being reported.",
     "Check Pleo's status page and the alerter's logs (network, API address). Nothing is lost: missed failures are reported once the API answers again.",

@@ -31,7 +31,7 @@ export const EMAIL_DEFAULTS: Required<EmailOptions> = { maxJobs: 50, maxReasonCh
 
 /** SNS (and mail clients) want subjects under 100 characters. */
 export const MAX_SUBJECT_LENGTH = 99;
-const MAX_COMPANY_IN_SUBJECT = 40;
+const MIN_COMPANY_IN_SUBJECT = 20;
 
 /** Pure: the same alert always renders to the same email. */
 export function renderEmail(alert: Alert, options: EmailOptions = {}): EmailMessage {
@@ -45,8 +45,9 @@ function renderSubject(alert: Alert, info: ReasonInfo): string {
   const company = toAscii(companyLabel(alert));
   const full = `${head} (${company})`;
   if (full.length <= MAX_SUBJECT_LENGTH) return full;
-  // Too long: shorten the company name first, then the reason, so both stay recognisable.
-  const companyPart = ` (${shorten(company, MAX_COMPANY_IN_SUBJECT)})`;
+  // Too long: the company keeps what the headline leaves, but at least a recognisable start; then the headline is cut.
+  const companyRoom = Math.max(MIN_COMPANY_IN_SUBJECT, MAX_SUBJECT_LENGTH - head.length - ' ()'.length);
+  const companyPart = ` (${shorten(company, companyRoom)})`;
   return shorten(head, MAX_SUBJECT_LENGTH - companyPart.length) + companyPart;
 }
 

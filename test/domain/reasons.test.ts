@@ -80,6 +80,7 @@ describe('describeReason', () => {
     expect(info.whatToDo).toMatch(/invalid, expired, or lacks the export-jobs:read scope/);
     expect(info.whatToDo).toMatch(/Settings → API keys/);
     expect(info.whatToDo).toMatch(/secret/);
+    expect(info.whoActs).toMatch(/create API keys/);
   });
 
   it("says when Pleo's API has stopped answering the alerter", () => {
@@ -87,6 +88,7 @@ describe('describeReason', () => {
 
     expect(info.category).toBe('integration');
     expect(info.explanation).toMatch(/several polls/);
+    expect(info.whoActs).toMatch(/runs this alerter/);
   });
 
   it.each([

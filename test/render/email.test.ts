@@ -84,6 +84,19 @@ describe('renderEmail subject', () => {
     );
   });
 
+  it('keeps the reason and the start of a long company id in a reminder', () => {
+    const { subject } = renderEmail(
+      makeAlert({ kind: 'reminder', companyName: null, reason: 'receipt_file_size_limit_exceeded' }, 2, {
+        status: 'completed_with_errors',
+      }),
+    );
+
+    expect(subject).toBe(
+      '[Pleo export] Reminder: 2 exports with errors still open: receipt too large (c0ffee00-1111-2222...)',
+    );
+    expectValidSubject(subject);
+  });
+
   it('shortens a long unknown reason before the company name', () => {
     const { subject } = renderEmail(
       makeAlert({ reason: `new_reason_${'x'.repeat(300)}`, category: 'unknown' }),
