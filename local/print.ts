@@ -17,7 +17,9 @@ export function slackAsText(blocks: readonly SlackBlock[]): string {
         case 'header':
           return `*${block.text.text}*`;
         case 'section':
-          return [block.text?.text, ...(block.fields ?? []).map((field) => field.text)].filter(Boolean).join('\n');
+          return [block.text?.text, ...(block.fields ?? []).map((field) => field.text)]
+            .filter(Boolean)
+            .join('\n');
         case 'context':
           return block.elements.map((element) => element.text).join('  ·  ');
         case 'divider':

@@ -21,7 +21,8 @@ const { values: args } = parseArgs({
   },
 });
 const intervalSeconds = Number(args.interval);
-if (!Number.isFinite(intervalSeconds) || intervalSeconds < 1) fail('--interval must be a number of seconds ≥ 1');
+if (!Number.isFinite(intervalSeconds) || intervalSeconds < 1)
+  fail('--interval must be a number of seconds ≥ 1');
 
 const write = (text: string) => process.stdout.write(`${text}\n`);
 const env = process.env;
@@ -35,7 +36,9 @@ process.on('SIGINT', () => stop.abort());
 
 async function main(): Promise<void> {
   parts = await startLocalParts({ env, newFailureEveryMs: 20_000 });
-  write(`pleo-export-alerts — local run${args.once ? ' (one poll)' : `, polling every ${intervalSeconds} s; Ctrl-C stops`}`);
+  write(
+    `pleo-export-alerts — local run${args.once ? ' (one poll)' : `, polling every ${intervalSeconds} s; Ctrl-C stops`}`,
+  );
   for (const line of parts.description) write(`  ${line}`);
 
   const logger = new Logger();

@@ -6,7 +6,10 @@ import { buildSnsMessage } from '../render/sns-message.js';
 
 export class SnsAlertPublisher implements AlertPublisher {
   publishCount = 0;
-  private sdk?: Promise<{ sns: SNSClient; PublishCommand: typeof import('@aws-sdk/client-sns').PublishCommand }>;
+  private sdk?: Promise<{
+    sns: SNSClient;
+    PublishCommand: typeof import('@aws-sdk/client-sns').PublishCommand;
+  }>;
 
   constructor(
     private readonly topicArn: string,

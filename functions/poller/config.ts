@@ -17,7 +17,7 @@ const companiesSchema = z
       return z.NEVER;
     }
   })
-  .pipe(z.array(z.object({ id: z.uuid(), name: z.string().min(1).optional() })));
+  .pipe(z.array(z.object({ id: z.uuid(), name: z.string().min(1).max(200).optional() })));
 
 const envSchema = z
   .object({

@@ -72,15 +72,16 @@ const EMAIL_STEPS: EmailOptions[] = [
   { maxJobs: 20, maxReasonChars: 200 },
   { maxJobs: 5, maxReasonChars: 100 },
 ];
+// Protocols that receive the structured JSON: every byte of it is paid this many times.
+const STRUCTURED_PROTOCOLS = ['lambda', 'sqs', 'https'] as const;
 // Room for digit-count drift between the size estimate and the final message (droppedJobs, commas).
 const SAFETY_BYTES = 256;
 
 /**
- * One publish for every subscriber. `Message` maps `email` to the readable text and `default` to the structured
- * JSON, which SNS hands to every protocol without its own key (lambda, sqs, https, email-json, firehose). The
- * structured JSON goes in once, not once per protocol, so that large groups fit: three copies would cap a group at
- * roughly 1,700 job ids. Always fits SNS_MAX_BYTES: failure texts are cut first, then late jobs are reduced to their
- * ids in `overflow`, then the email lists fewer jobs; only for groups of several thousand jobs are ids dropped.
+ * One publish for every subscriber. `Message` maps `default` and `email` to the readable text, and `lambda`,
+ * `sqs` and `https` to the structured JSON. Always fits SNS_MAX_BYTES: failure texts are cut first, then late jobs
+ * are reduced to their ids in `overflow`, then the email lists fewer jobs. Grouping already splits a group into
+ * parts of MAX_JOBS_PER_ALERT jobs, whose ids always fit; ids are dropped (and counted) only past that.
  */
 export function buildSnsMessage(alert: Alert): SnsMessage {
   const slack = renderSlack(alert);
@@ -119,8 +120,8 @@ function fitJobs(
 ): JobsFit | undefined {
   const n = alert.jobs.length;
   const base = bytes(message(email, structured(alert, [], [], n, email, slack)));
-  // Array separators: one comma per element after the first in each list.
-  const room = budget - base - n;
+  // Per copy of the structured JSON, less one array separator per job.
+  const room = Math.floor((budget - base) / STRUCTURED_PROTOCOLS.length) - n;
   if (room < 0) return undefined;
   const idBytes = alert.jobs.map((job) => doubleEscapedBytes(job.jobId));
   const idTotal = sum(idBytes);
@@ -177,7 +178,9 @@ function structured(
 }
 
 function message(email: EmailMessage, structuredJson: string): string {
-  return JSON.stringify({ default: structuredJson, email: email.body });
+  const byProtocol: Record<string, string> = { default: email.body, email: email.body };
+  for (const protocol of STRUCTURED_PROTOCOLS) byProtocol[protocol] = structuredJson;
+  return JSON.stringify(byProtocol);
 }
 
 function capReason(job: AlertJob, limit: number): AlertJob {
@@ -250,7 +253,7 @@ export function parseStructuredMessage(json: string): StructuredMessage {
 // The string a wrapper carries: an SNS envelope's Message, or the structured entry of a per-protocol map.
 function innerMessage(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null || 'schemaVersion' in value) return undefined;
-  for (const key of ['Message', 'lambda', 'sqs', 'https', 'default']) {
+  for (const key of ['Message', ...STRUCTURED_PROTOCOLS]) {
     const inner: unknown = Reflect.get(value, key);
     if (typeof inner === 'string') return inner;
   }

@@ -110,7 +110,7 @@ describe('groupFailures', () => {
 
 describe('alertIdOf', () => {
   it('is the same for the same jobs in any order and differs for other jobs', () => {
-    const [a, b] = [job(), job()];
+    const [a, b] = [job(), job()] as const;
     const line = (id: string) => ({
       jobId: id,
       status: 'failed',
@@ -119,10 +119,10 @@ describe('alertIdOf', () => {
       failedItems: 1,
       failureReason: null,
     });
-    const forward = alertIdOf(ACME, 'x', [line(a!.id), line(b!.id)]);
-    expect(alertIdOf(ACME, 'x', [line(b!.id), line(a!.id)])).toBe(forward);
-    expect(alertIdOf(ACME, 'y', [line(a!.id), line(b!.id)])).not.toBe(forward);
-    expect(alertIdOf(ACME, 'x', [line(a!.id)])).not.toBe(forward);
+    const forward = alertIdOf(ACME, 'x', [line(a.id), line(b.id)]);
+    expect(alertIdOf(ACME, 'x', [line(b.id), line(a.id)])).toBe(forward);
+    expect(alertIdOf(ACME, 'y', [line(a.id), line(b.id)])).not.toBe(forward);
+    expect(alertIdOf(ACME, 'x', [line(a.id)])).not.toBe(forward);
   });
 });
 

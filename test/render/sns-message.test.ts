@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { groupFailures, MAX_JOBS_PER_ALERT } from '../../functions/domain/group.js';
 import { renderEmail } from '../../functions/render/email.js';
 import { renderSlack } from '../../functions/render/slack.js';
 import {
@@ -10,7 +11,9 @@ import {
 } from '../../functions/render/sns-message.js';
 import { makeAlert, makeJob } from './alert-fixtures.js';
 
-const protocols = z.object({ default: z.string(), email: z.string() }).strict();
+const protocols = z
+  .object({ default: z.string(), email: z.string(), lambda: z.string(), sqs: z.string(), https: z.string() })
+  .strict();
 
 /** What SNS counts against its limit: message, subject and attributes. */
 function publishBytes(message: SnsMessage): number {
@@ -28,7 +31,7 @@ const LONG_REASON =
   'The accounting system rejected the entry: account 4000 "Sales" is inactive — æøå. '.repeat(12_500);
 
 describe('buildSnsMessage', () => {
-  it('sends email subscribers the text and every other protocol the structured JSON', () => {
+  it('sends email and default subscribers the text and lambda, sqs and https the structured JSON', () => {
     // Prepare
     const alert = makeAlert();
 
@@ -41,7 +44,10 @@ describe('buildSnsMessage', () => {
     expect(message.MessageStructure).toBe('json');
     expect(message.Subject).toBe(email.subject);
     expect(byProtocol.email).toBe(email.body);
-    expect(parseStructuredMessage(byProtocol.default)).toEqual({
+    expect(byProtocol.default).toBe(email.body);
+    expect(byProtocol.sqs).toBe(byProtocol.lambda);
+    expect(byProtocol.https).toBe(byProtocol.lambda);
+    expect(parseStructuredMessage(byProtocol.lambda)).toEqual({
       schemaVersion: 1,
       alert,
       overflow: { jobIds: [], droppedJobs: 0 },
@@ -82,9 +88,8 @@ describe('buildSnsMessage', () => {
   });
 
   it.each([
-    ['5,000 jobs with long texts', 5000, LONG_REASON],
-    ['5,000 jobs without texts', 5000, null],
-    ['2,000 jobs with long texts', 2000, LONG_REASON],
+    ['a full part of jobs with long texts', MAX_JOBS_PER_ALERT, LONG_REASON],
+    ['a full part of jobs without texts', MAX_JOBS_PER_ALERT, null],
     ['300 jobs with long texts', 300, LONG_REASON],
   ])('fits %s in one SNS message with every job id', (_case, count, failureReason) => {
     // Prepare
@@ -104,6 +109,37 @@ describe('buildSnsMessage', () => {
     expect(structured.email.body).toContain(`In total: ${count.toLocaleString('en-US')} exports`);
   });
 
+  it('sends a 5,000-job group as parts that each fit, with every job id in exactly one', () => {
+    // Prepare
+    const jobs = Array.from({ length: 5_000 }, (_, i) => ({
+      job: {
+        id: `job-${String(i).padStart(5, '0')}-${'x'.repeat(26)}`,
+        companyId: 'c0ffee00-1111-2222-3333-444455556666',
+        status: 'failed',
+        createdAt: new Date(Date.UTC(2026, 10, 1) + i * 1000).toISOString(),
+        numberOfItems: 2,
+        failureReasonType: 'missing_configuration',
+        failureReason: LONG_REASON,
+      },
+      failedItems: null,
+    }));
+
+    // Act
+    const alerts = groupFailures(jobs, { companyNames: new Map(), detectedAt: new Date() });
+    const messages = alerts.map(buildSnsMessage);
+
+    // Assess
+    expect(messages).toHaveLength(5);
+    for (const message of messages) expect(publishBytes(message)).toBeLessThanOrEqual(SNS_MAX_BYTES);
+    const ids = messages.flatMap((message) => {
+      const { alert, overflow } = parseStructuredMessage(message.Message);
+      expect(overflow.droppedJobs).toBe(0);
+      return [...alert.jobs.map((job) => job.jobId), ...overflow.jobIds];
+    });
+    expect(ids).toHaveLength(5_000);
+    expect(new Set(ids)).toEqual(new Set(jobs.map((failure) => failure.job.id)));
+  });
+
   it('fits 10,000 jobs with long texts, keeping as many ids as fit, newest first, and counting the rest', () => {
     const alert = makeAlert({}, 10_000, { failureReason: LONG_REASON });
 
@@ -112,7 +148,7 @@ describe('buildSnsMessage', () => {
     expect(publishBytes(message)).toBeLessThanOrEqual(SNS_MAX_BYTES);
     const { alert: sent, overflow, email } = parseStructuredMessage(message.Message);
     const kept = [...sent.jobs.map((job) => job.jobId), ...overflow.jobIds];
-    expect(kept.length).toBeGreaterThan(5000);
+    expect(kept.length).toBeGreaterThan(MAX_JOBS_PER_ALERT);
     expect(kept).toEqual(alert.jobs.slice(0, kept.length).map((job) => job.jobId));
     expect(overflow.droppedJobs).toBe(10_000 - kept.length);
     expect(sent.totals.jobs).toBe(10_000);
@@ -120,15 +156,15 @@ describe('buildSnsMessage', () => {
   });
 
   it('keeps the email readable beside a large group', () => {
-    const message = buildSnsMessage(makeAlert({}, 5000, { failureReason: 'Account 4000 is inactive' }));
+    const message = buildSnsMessage(makeAlert({}, 1000, { failureReason: 'Account 4000 is inactive' }));
 
     const { email } = protocols.parse(JSON.parse(message.Message));
 
-    expect(email).toContain('… and 4,950 more jobs.');
+    expect(email).toContain('… and 950 more jobs.');
   });
 
-  it('fits a huge company name and hostile texts', () => {
-    const alert = makeAlert({ companyName: '"\\'.repeat(20_000) }, 3000, {
+  it('fits a long hostile company name and hostile texts', () => {
+    const alert = makeAlert({ companyName: '"\\'.repeat(100) }, MAX_JOBS_PER_ALERT, {
       failureReason: '"\\\n'.repeat(50_000),
     });
 
@@ -145,7 +181,7 @@ describe('buildSnsMessage', () => {
 describe('parseStructuredMessage', () => {
   const alert = makeAlert({}, 2);
   const message = buildSnsMessage(alert);
-  const structuredJson = protocols.parse(JSON.parse(message.Message)).default;
+  const structuredJson = protocols.parse(JSON.parse(message.Message)).sqs;
 
   it.each([
     ['the structured JSON a lambda or sqs subscriber receives', structuredJson],
@@ -170,7 +206,11 @@ describe('parseStructuredMessage', () => {
       structuredJson.replace('"schemaVersion":1', '"schemaVersion":2'),
       /schemaVersion/,
     ],
-    ['an email body', JSON.stringify({ default: 'Plain text' }), /not JSON/],
+    [
+      'a map holding only the email text',
+      JSON.stringify({ default: 'Plain text' }),
+      /Not a structured alert/,
+    ],
   ])('rejects %s', (_case, json, error) => {
     expect(() => parseStructuredMessage(json)).toThrow(error);
   });

@@ -3,13 +3,13 @@ import type { SNSEvent, SNSEventRecord } from 'aws-lambda';
 import type { Alert } from '../../functions/domain/alert.js';
 import { buildSnsMessage } from '../../functions/render/sns-message.js';
 
-/** What SNS hands a `lambda` subscriber for this alert: the `default` entry of the per-protocol map. */
+/** What SNS hands a `lambda` subscriber for this alert: the `lambda` entry of the per-protocol map. */
 export function lambdaMessageFor(alert: Alert): string {
   const byProtocol: unknown = JSON.parse(buildSnsMessage(alert).Message);
-  if (typeof byProtocol !== 'object' || byProtocol === null || !('default' in byProtocol)) {
-    throw new Error('no default entry');
+  if (typeof byProtocol !== 'object' || byProtocol === null || !('lambda' in byProtocol)) {
+    throw new Error('no lambda entry');
   }
-  return String(byProtocol.default);
+  return String(byProtocol.lambda);
 }
 
 export function snsEvent(...messages: string[]): SNSEvent {
