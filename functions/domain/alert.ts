@@ -38,4 +38,39 @@ export interface Alert {
   detectedAt: string;
   /** True when an earlier attempt may already have delivered this alert (crash after publish). */
   possibleRedelivery: boolean;
+  /** For `resolved` and `reminder`: the life of the failure group so far. */
+  lifecycle?: GroupLifecycle | undefined;
+  /** For `digest`: the day's summary over every company and reason. */
+  digest?: Digest | undefined;
+}
+
+export interface GroupLifecycle {
+  /** When the group was first alerted. */
+  openedAt: string;
+  /** Reminders sent before this message. */
+  remindersSent: number;
+  /** For `resolved`: when it was seen to be over, and the export that showed it. */
+  resolvedAt?: string | undefined;
+  resolvedByJobId?: string | undefined;
+}
+
+/** One (company, reason) line of a digest. */
+export interface DigestLine {
+  companyId: string;
+  companyName: string | null;
+  reason: string;
+  category: Category;
+  jobs: number;
+  failedItems: number;
+  openedAt: string;
+  resolvedAt?: string | undefined;
+}
+
+export interface Digest {
+  /** The local day the digest covers, YYYY-MM-DD, in `timeZone`. */
+  date: string;
+  timeZone: string;
+  open: DigestLine[];
+  /** Groups resolved in the 24 hours before the digest. */
+  resolvedSinceYesterday: DigestLine[];
 }

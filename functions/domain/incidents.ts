@@ -1,37 +1,46 @@
-// Alerts about the alerter itself, shaped like any other alert so they are deduplicated and delivered the
-// same way. Each incident is one synthetic "job" whose id stays the same while the incident lasts.
+// Alerts about the alerter itself, shaped like any other alert so that they are delivered, reminded and resolved
+// the same way. An incident is open while its group is open; each episode has its own synthetic "job".
 import type { Alert } from './alert.js';
 import { describeReason } from './reasons.js';
 
 export const ALERTER_COMPANY_ID = 'pleo-export-alerts';
-export const CREDENTIALS_INCIDENT = 'pleo_api_key_invalid';
+export const ALERTER_NAME = 'Pleo export alerter';
 
-export function credentialsAlert(status: number, now: Date): Alert {
-  return incidentAlert(CREDENTIALS_INCIDENT, `Pleo answered HTTP ${status} to the alerter's API key`, now);
-}
+export const INCIDENTS = {
+  /** Pleo answered 401/403: the key is wrong, expired or lacks scope. */
+  credentials: 'pleo_api_key_invalid',
+  /** Pleo could not be reached (after retries) for several polls in a row. */
+  unreachable: 'pleo_api_unreachable',
+} as const;
 
-function incidentAlert(reason: string, detail: string, now: Date): Alert {
-  const createdAt = now.toISOString();
+export type Incident = (typeof INCIDENTS)[keyof typeof INCIDENTS];
+
+export function incidentAlert(reason: Incident, detail: string, now: Date): Alert {
+  const at = now.toISOString();
   return {
     schemaVersion: 1,
-    alertId: `incident-${reason}-${createdAt}`,
+    alertId: `incident-${reason}-${at}`,
     kind: 'alert',
     companyId: ALERTER_COMPANY_ID,
-    companyName: 'Pleo export alerter',
+    companyName: ALERTER_NAME,
     reason,
     category: describeReason(reason).category,
     jobs: [
       {
-        jobId: `incident:${reason}`,
+        jobId: `incident:${reason}:${at}`,
         status: 'incident',
-        createdAt,
+        createdAt: at,
         numberOfItems: 0,
         failedItems: null,
         failureReason: detail,
       },
     ],
     totals: { jobs: 1, items: 0, failedItems: 0 },
-    detectedAt: createdAt,
+    detectedAt: at,
     possibleRedelivery: false,
   };
+}
+
+export function isIncident(subject: { companyId: string }): boolean {
+  return subject.companyId === ALERTER_COMPANY_ID;
 }

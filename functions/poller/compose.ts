@@ -7,7 +7,7 @@ import { PleoClient } from '../pleo/client.js';
 import { DynamoAlertState } from '../state/dynamo-alert-state.js';
 import type { PollerConfig } from './config.js';
 import { resolveCredential, type SecretReader } from './credentials.js';
-import { type PollReport, pollOnce } from './poll.js';
+import { digestOnce, type PollReport, pollOnce } from './poll.js';
 import type { Log } from './ports.js';
 
 export interface PollerRuntime {
@@ -31,9 +31,26 @@ export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
     dynamoConcurrency: config.dynamoConcurrency,
     leaseSeconds: config.leaseSeconds,
     budgetMs: config.budgetMs,
+    reminders: config.reminders,
+    flapGraceMs: config.flapGraceMs,
+    unreachableAfterPolls: config.unreachableAfterPolls,
+    digestTimeZone: config.digestTimeZone,
   };
 
+  const deps = () => ({
+    state: new DynamoAlertState(runtime.dynamo, {
+      tableName: config.tableName,
+      retentionDays: config.retentionDays,
+      concurrency: config.dynamoConcurrency,
+    }),
+    publisher: async () => publisher,
+    log: runtime.log,
+    now: () => new Date(),
+    owner: randomUUID(),
+  });
+
   return {
+    /** One poll of Pleo: new failures, resolved notices, reminders. */
     async poll(signal?: AbortSignal): Promise<PollOutcome> {
       const credential = await resolveCredential(config.credential, runtime.readSecret);
       let invalidRecords = 0;
@@ -47,24 +64,16 @@ export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
           runtime.log.warn('Skipped a record Pleo sent that does not fit the API contract', { ...record });
         },
       });
-      const state = new DynamoAlertState(runtime.dynamo, {
-        tableName: config.tableName,
-        retentionDays: config.retentionDays,
-        concurrency: config.dynamoConcurrency,
-      });
-      const report = await pollOnce(
-        {
-          pleo,
-          state,
-          publisher: async () => publisher,
-          log: runtime.log,
-          now: () => new Date(),
-          owner: randomUUID(),
-        },
-        settings,
-        signal,
-      );
-      return { ...report, dynamoRequests: state.requestCounts, invalidRecords };
+      const pollDeps = { ...deps(), pleo };
+      const report = await pollOnce(pollDeps, settings, signal);
+      return { ...report, dynamoRequests: pollDeps.state.requestCounts, invalidRecords };
+    },
+
+    /** The daily digest, from the state alone: it needs no Pleo credential. */
+    async digest(): Promise<PollOutcome> {
+      const digestDeps = deps();
+      const report = await digestOnce(digestDeps, settings);
+      return { ...report, dynamoRequests: digestDeps.state.requestCounts, invalidRecords: 0 };
     },
   };
 }

@@ -33,6 +33,14 @@ const envSchema = z
     PLEO_MAX_REQUESTS_PER_SECOND: wholeNumber(0, 1_000).default(10),
     POLL_BUDGET_SECONDS: wholeNumber(5, 900).default(90),
     LEASE_SECONDS: wholeNumber(30, 3_600).default(900),
+    REMINDER_INTERVAL_HOURS: wholeNumber(1, 720).default(24),
+    REMINDER_MAX_COUNT: wholeNumber(0, 100).default(3),
+    FLAP_GRACE_MINUTES: wholeNumber(0, 1_440).default(0),
+    UNREACHABLE_ALERT_AFTER_POLLS: wholeNumber(1, 1_000).default(3),
+    DIGEST_TIME_ZONE: z
+      .string()
+      .refine(isTimeZone, 'expected an IANA time zone such as Europe/Copenhagen')
+      .default('UTC'),
     TABLE_NAME: z.string().min(3),
     ALERT_TOPIC_ARN: z.string().startsWith('arn:'),
   })
@@ -44,6 +52,15 @@ const envSchema = z
       message: 'set exactly one of PLEO_CREDENTIAL_SECRET_ARN, PLEO_API_KEY or PLEO_API_TOKEN',
     },
   );
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type CredentialSource =
   | { kind: 'secret'; secretArn: string }
@@ -64,6 +81,10 @@ export interface PollerConfig {
   maxRequestsPerSecond: number;
   budgetMs: number;
   leaseSeconds: number;
+  reminders: { intervalMs: number; max: number };
+  flapGraceMs: number;
+  unreachableAfterPolls: number;
+  digestTimeZone: string;
   tableName: string;
   topicArn: string;
 }
@@ -98,6 +119,10 @@ export function parseConfig(env: Record<string, string | undefined>): PollerConf
     maxRequestsPerSecond: e.PLEO_MAX_REQUESTS_PER_SECOND,
     budgetMs: e.POLL_BUDGET_SECONDS * 1000,
     leaseSeconds: e.LEASE_SECONDS,
+    reminders: { intervalMs: e.REMINDER_INTERVAL_HOURS * 3_600_000, max: e.REMINDER_MAX_COUNT },
+    flapGraceMs: e.FLAP_GRACE_MINUTES * 60_000,
+    unreachableAfterPolls: e.UNREACHABLE_ALERT_AFTER_POLLS,
+    digestTimeZone: e.DIGEST_TIME_ZONE,
     tableName: e.TABLE_NAME,
     topicArn: e.ALERT_TOPIC_ARN,
   };

@@ -17,9 +17,9 @@ const poller = createPoller(config, awsRuntime(logger));
 export const handler = middy({ timeoutEarlyInMillis: 5_000 })
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
-  .handler(async (_event: unknown, _context, { signal }) => {
+  .handler(async (event: unknown, _context, { signal }) => {
     try {
-      const outcome = await poller.poll(signal);
+      const outcome = isDigest(event) ? await poller.digest() : await poller.poll(signal);
       record(outcome);
       logger.info('Poll finished', { ...outcome });
       return outcome;
@@ -29,6 +29,11 @@ export const handler = middy({ timeoutEarlyInMillis: 5_000 })
       throw error;
     }
   });
+
+/** The digest schedule invokes the poller with `{"task": "digest"}`; anything else is a poll. */
+function isDigest(event: unknown): boolean {
+  return typeof event === 'object' && event !== null && Reflect.get(event, 'task') === 'digest';
+}
 
 function record(outcome: PollOutcome): void {
   if (outcome.skipped) return;

@@ -1,12 +1,29 @@
-// One poll: fetch failed exports from Pleo, keep the ones never alerted, group them, and deliver each alert
-// through the outbox (claim → publish → complete) so that no failure between two steps loses or repeats it.
-import type { Alert } from '../domain/alert.js';
-import { ALERTING_STATUSES, type ExportJob } from '../domain/export-job.js';
-import { groupFailures, type NewFailure, needsItems } from '../domain/group.js';
-import { credentialsAlert } from '../domain/incidents.js';
-import { PleoCredentialsError } from '../pleo/errors.js';
-import { createLimiter, forEachLimited } from '../shared/concurrency.js';
-import type { AlertPublisher, AlertState, Log, OutboxEntry, PleoExports } from './ports.js';
+// One poll: deliver what earlier polls left in the outbox, find the failures never handled, alert them grouped by
+// (company, reason), and carry the open groups forward: resolved notices, reminders, flap damping, and alerts
+// about the alerter itself (API key refused, Pleo unreachable).
+import { groupFailures } from '../domain/group.js';
+import {
+  ALERTER_COMPANY_ID,
+  INCIDENTS,
+  type Incident,
+  incidentAlert,
+  isIncident,
+} from '../domain/incidents.js';
+import {
+  type CompletedExport,
+  damp,
+  digestAlert,
+  dueReminders,
+  type FailureGroup,
+  localDate,
+  type ReminderPolicy,
+  resolvedNotice,
+  resolvedNotices,
+} from '../domain/lifecycle.js';
+import { PleoCredentialsError, PleoUnavailableError } from '../pleo/errors.js';
+import { Delivery } from './delivery.js';
+import { latestCompletedExports, listNewJobs, type Scope, withFailedItems } from './new-failures.js';
+import type { AlertPublisher, AlertState, Log, PleoExports } from './ports.js';
 
 export interface Company {
   id: string;
@@ -27,10 +44,21 @@ export interface PollSettings {
    * for the next poll, so a large backlog makes progress even when one invocation cannot finish it.
    */
   budgetMs: number;
+  reminders: ReminderPolicy;
+  /** How long a transient failure waits for the company's next export to succeed; 0 alerts at once. */
+  flapGraceMs: number;
+  /** Polls in a row that must fail to reach Pleo before the alerter says so. */
+  unreachableAfterPolls: number;
+  /** The digest's day is the local day in this time zone. */
+  digestTimeZone: string;
 }
 
-export interface PollDeps {
+export interface PollDeps extends LeaseDeps {
   pleo: PleoExports;
+}
+
+/** What a run needs besides Pleo: the digest works from the state alone. */
+export interface LeaseDeps {
   state: AlertState;
   /** Built on first use: a poll with nothing to send never loads the SNS client. */
   publisher: () => Promise<AlertPublisher>;
@@ -46,6 +74,9 @@ export interface PollReport {
   newFailures: number;
   /** New failures left for the next poll because the time budget ran out. */
   deferredFailures: number;
+  /** Transient failures waiting for the grace window, and the ones dropped after a completed export. */
+  heldFailures: number;
+  suppressedFailures: number;
   alertsPublished: number;
   alertsFailed: number;
   pleoRequests: number;
@@ -62,12 +93,76 @@ export async function pollOnce(
   settings: PollSettings,
   signal?: AbortSignal,
 ): Promise<PollReport> {
+  return withLease(deps, settings, async (delivery, report, inFlight) => {
+    const started = deps.now();
+    const scope: Scope = { ...deps, companyIds: settings.companies.map((c) => c.id), signal };
+    let found: Awaited<ReturnType<typeof withFailedItems>>;
+    try {
+      const since = new Date(started.getTime() - settings.lookbackDays * 86_400_000);
+      const listed = await listNewJobs(scope, since, inFlight, settings.dynamoConcurrency);
+      report.jobsSeen = listed.jobsSeen;
+      report.newFailures = listed.newJobs.length;
+      const deadline = started.getTime() + settings.budgetMs;
+      found = await withFailedItems(scope, listed.newJobs, settings.itemConcurrency, deadline, deps.now);
+    } catch (error) {
+      await reportIncident(error, deps, settings, delivery);
+      throw error;
+    }
+    await deps.state.setPleoFailures(0);
+    for (const group of openGroups(delivery).filter(isIncident)) {
+      await delivery.deliver(resolvedNotice(group, deps.now()));
+    }
+    if (found.deferred > 0) {
+      report.deferredFailures = found.deferred;
+      deps.log.warn('Time budget reached: some new failures are left for the next poll', {
+        deferred: found.deferred,
+      });
+    }
+
+    const alerts = groupFailures(found.failures, {
+      companyNames: new Map(settings.companies.flatMap((c) => (c.name ? [[c.id, c.name]] : []))),
+      detectedAt: deps.now(),
+    });
+    const completed = await completedExportsThatMatter(scope, delivery, alerts, settings);
+    const damped = damp(alerts, completed, deps.now(), settings.flapGraceMs);
+    report.heldFailures = damped.hold.reduce((sum, alert) => sum + alert.jobs.length, 0);
+    report.suppressedFailures = damped.suppress.reduce((sum, alert) => sum + alert.jobs.length, 0);
+    for (const alert of damped.suppress) await deps.state.suppress(alert, deps.now());
+    for (const alert of damped.send) await delivery.deliver(alert);
+    for (const notice of resolvedNotices(openGroups(delivery), completed, deps.now())) {
+      await delivery.deliver(notice);
+    }
+    for (const reminder of dueReminders(openGroups(delivery), deps.now(), settings.reminders)) {
+      await delivery.deliver(reminder);
+    }
+  });
+}
+
+/** The daily digest: open failures by company and reason, and what was resolved since yesterday; once a day. */
+export async function digestOnce(deps: LeaseDeps, settings: PollSettings): Promise<PollReport> {
+  return withLease(deps, settings, async (delivery) => {
+    const digest = digestAlert([...delivery.groups.values()], deps.now(), settings.digestTimeZone);
+    // The digest's one synthetic job is recorded like any other: a second digest on the same day is a no-op.
+    const markers = digest.jobs.map((job) => job.jobId);
+    if ((await deps.state.knownJobIds(markers)).size === markers.length) return;
+    await delivery.deliver(digest);
+  });
+}
+
+/** Takes the lease, delivers what earlier polls left in the outbox, runs `work`, and always gives the lease back. */
+async function withLease(
+  deps: LeaseDeps & { pleo?: PleoExports },
+  settings: PollSettings,
+  work: (delivery: Delivery, report: PollReport, inFlight: ReadonlySet<string>) => Promise<void>,
+): Promise<PollReport> {
   const started = deps.now();
   const report: PollReport = {
     skipped: false,
     jobsSeen: 0,
     newFailures: 0,
     deferredFailures: 0,
+    heldFailures: 0,
+    suppressedFailures: 0,
     alertsPublished: 0,
     alertsFailed: 0,
     pleoRequests: 0,
@@ -78,26 +173,12 @@ export async function pollOnce(
     return { ...report, skipped: true };
   }
   try {
-    const delivery = new Delivery(deps, report);
+    const delivery = new Delivery(deps, await deps.state.failureGroups(), report);
     const outbox = await deps.state.outbox();
     // What earlier polls wrote down goes out first, even when Pleo is down today.
     for (const entry of outbox) await delivery.deliver(entry.alert, entry.status);
     const inFlight = new Set(outbox.flatMap((entry) => entry.alert.jobs.map((job) => job.jobId)));
-    let failures: NewFailure[];
-    try {
-      const newJobs = await listNewJobs(deps, settings, inFlight, report, signal);
-      failures = await withFailedItems(newJobs, deps, settings, started, report, signal);
-    } catch (error) {
-      if (error instanceof PleoCredentialsError) {
-        await delivery.deliverIfNew(credentialsAlert(error.status, deps.now()), inFlight);
-      }
-      throw error;
-    }
-    const alerts = groupFailures(failures, {
-      companyNames: new Map(settings.companies.flatMap((c) => (c.name ? [[c.id, c.name]] : []))),
-      detectedAt: deps.now(),
-    });
-    for (const alert of alerts) await delivery.deliver(alert, 'pending');
+    await work(delivery, report, inFlight);
     if (report.alertsFailed > 0) {
       throw new DeliveryError(
         `${report.alertsFailed} alert(s) could not be published; the next poll retries them`,
@@ -105,143 +186,48 @@ export async function pollOnce(
     }
     return report;
   } finally {
-    report.pleoRequests = deps.pleo.requestCount;
+    report.pleoRequests = deps.pleo?.requestCount ?? 0;
     report.durationMs = deps.now().getTime() - started.getTime();
     await deps.state.releaseLease(deps.owner);
   }
 }
 
-/** Pages through Pleo and, overlapping with it, asks DynamoDB which of each page's jobs were alerted before. */
-async function listNewJobs(
-  deps: PollDeps,
+/** A refused key alerts at once; Pleo being unreachable alerts after several polls in a row. Once per incident. */
+async function reportIncident(error: unknown, deps: PollDeps, settings: PollSettings, delivery: Delivery) {
+  let incident: Incident | undefined;
+  let detail = '';
+  if (error instanceof PleoCredentialsError) {
+    incident = INCIDENTS.credentials;
+    detail = `Pleo answered HTTP ${error.status} to the alerter's API key.`;
+  } else if (error instanceof PleoUnavailableError) {
+    const failures = (await deps.state.pleoFailures()) + 1;
+    await deps.state.setPleoFailures(failures);
+    if (failures >= settings.unreachableAfterPolls) incident = INCIDENTS.unreachable;
+    detail = `${failures} polls in a row could not reach Pleo. Last problem: ${error.message}`;
+  }
+  if (incident && !delivery.openGroup(ALERTER_COMPANY_ID, incident)) {
+    await delivery.deliver(incidentAlert(incident, detail, deps.now()));
+  }
+}
+
+/** Completed exports are listed only when something depends on them: open groups, or transient failures to damp. */
+async function completedExportsThatMatter(
+  scope: Scope,
+  delivery: Delivery,
+  alerts: ReturnType<typeof groupFailures>,
   settings: PollSettings,
-  inFlight: ReadonlySet<string>,
-  report: PollReport,
-  signal?: AbortSignal,
-): Promise<ExportJob[]> {
-  const since = new Date(deps.now().getTime() - settings.lookbackDays * 86_400_000);
-  const scopes = settings.companies.length > 0 ? settings.companies.map((c) => c.id) : [undefined];
-  const seen = new Set<string>();
-  const newJobs: ExportJob[] = [];
-  const limit = createLimiter(settings.dynamoConcurrency);
-  const lookups: Promise<void>[] = [];
-  let lookupError: { error: unknown } | undefined;
-  for (const companyId of scopes) {
-    for await (const page of deps.pleo.listJobs({ statuses: ALERTING_STATUSES, companyId, since, signal })) {
-      if (lookupError) throw lookupError.error;
-      // Pages can shift while we walk them: a job seen twice counts once.
-      const fresh = page.filter(
-        (job) => ALERTING_STATUSES.includes(job.status as never) && !seen.has(job.id),
-      );
-      for (const job of fresh) seen.add(job.id);
-      if (fresh.length === 0) continue;
-      const lookup = limit(async () => {
-        const known = await deps.state.knownJobIds(fresh.map((job) => job.id));
-        newJobs.push(...fresh.filter((job) => !known.has(job.id) && !inFlight.has(job.id)));
-      });
-      lookups.push(
-        lookup.catch((error: unknown) => {
-          lookupError ??= { error };
-        }),
-      );
-    }
-  }
-  await Promise.all(lookups);
-  if (lookupError) throw lookupError.error;
-  report.jobsSeen = seen.size;
-  report.newFailures = newJobs.length;
-  return newJobs;
+): Promise<Map<string, CompletedExport>> {
+  const open = openGroups(delivery).filter((group) => !isIncident(group));
+  const transient = settings.flapGraceMs > 0 ? alerts.filter((alert) => alert.category === 'transient') : [];
+  const times = [
+    ...open.map((group) => group.lastFailureAt),
+    ...transient.flatMap((alert) => alert.jobs.map((job) => job.createdAt)),
+  ].sort();
+  if (times[0] === undefined) return new Map();
+  const companies = [...open.map((group) => group.companyId), ...transient.map((alert) => alert.companyId)];
+  return latestCompletedExports(scope, companies, new Date(times[0]));
 }
 
-/** Fetches the failed items of the jobs that need them, within the poll's time budget. */
-async function withFailedItems(
-  newJobs: readonly ExportJob[],
-  deps: PollDeps,
-  settings: PollSettings,
-  started: Date,
-  report: PollReport,
-  signal?: AbortSignal,
-): Promise<NewFailure[]> {
-  const failures: NewFailure[] = newJobs.map((job) => ({ job, failedItems: null }));
-  const deferred = new Set<NewFailure>();
-  const deadline = started.getTime() + settings.budgetMs;
-  await forEachLimited(
-    failures.filter((failure) => needsItems(failure.job)),
-    settings.itemConcurrency,
-    async (failure) => {
-      if (deps.now().getTime() >= deadline) {
-        deferred.add(failure);
-        return;
-      }
-      try {
-        failure.failedItems = await deps.pleo.listFailedItems(failure.job.id, signal);
-      } catch (error) {
-        if (error instanceof PleoCredentialsError || signal?.aborted) throw error;
-        // The job still alerts, under its own reason: better a coarse alert than none.
-        deps.log.warn('Could not fetch the failed items of a job', {
-          jobId: failure.job.id,
-          error: String(error),
-        });
-      }
-    },
-  );
-  if (deferred.size > 0) {
-    report.deferredFailures = deferred.size;
-    deps.log.warn('Time budget reached: some new failures are left for the next poll', {
-      deferred: deferred.size,
-    });
-  }
-  return failures.filter((failure) => !deferred.has(failure));
-}
-
-/** claim → publish → complete, for one alert at a time, counting what happened. */
-class Delivery {
-  constructor(
-    private readonly deps: PollDeps,
-    private readonly report: PollReport,
-  ) {}
-
-  async deliverIfNew(alert: Alert, inFlight: ReadonlySet<string>): Promise<void> {
-    const ids = alert.jobs.map((job) => job.jobId);
-    const known = await this.deps.state.knownJobIds(ids);
-    if (ids.every((id) => known.has(id) || inFlight.has(id))) return;
-    await this.deliver(alert, 'pending');
-  }
-
-  async deliver(alert: Alert, status: OutboxEntry['status']): Promise<void> {
-    const { state, log } = this.deps;
-    if (status !== 'published') {
-      // An alert left `publishing` by a poll that died may have gone out: say so to the reader.
-      const toSend = status === 'publishing' ? { ...alert, possibleRedelivery: true } : alert;
-      await state.claim(toSend, this.deps.now());
-      try {
-        const publisher = await this.deps.publisher();
-        const messageId = await publisher.publish(toSend);
-        log.info('Alert published', alertFields(toSend, { messageId }));
-      } catch (error) {
-        this.report.alertsFailed++;
-        log.error(
-          'Alert could not be published; it stays in the outbox',
-          alertFields(alert, { error: String(error) }),
-        );
-        await state.release(alert.alertId, String(error));
-        return;
-      }
-      await state.markPublished(alert.alertId);
-      this.report.alertsPublished++;
-    }
-    await state.complete(alert, this.deps.now());
-  }
-}
-
-function alertFields(alert: Alert, extra: Record<string, unknown>): Record<string, unknown> {
-  return {
-    alertId: alert.alertId,
-    kind: alert.kind,
-    companyId: alert.companyId,
-    reason: alert.reason,
-    jobs: alert.totals.jobs,
-    jobIds: alert.jobs.slice(0, 100).map((job) => job.jobId),
-    ...extra,
-  };
+function openGroups(delivery: Delivery): FailureGroup[] {
+  return [...delivery.groups.values()].filter((group) => group.state === 'open');
 }

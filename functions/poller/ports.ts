@@ -1,6 +1,7 @@
 // The ports the poll talks to; adapters in functions/pleo, functions/state and functions/delivery implement them.
 import type { Alert } from '../domain/alert.js';
 import type { ExportJob, ExportJobItem } from '../domain/export-job.js';
+import type { FailureGroup } from '../domain/lifecycle.js';
 
 export interface PleoExports {
   listJobs(query: {
@@ -37,8 +38,15 @@ export interface AlertState {
   /** The publish failed with an answer: it was not delivered and can be retried as it is. */
   release(alertId: string, problem: string): Promise<void>;
   markPublished(alertId: string): Promise<void>;
-  /** Records the alert's jobs as alerted and removes it from the outbox. */
-  complete(alert: Alert, now: Date): Promise<void>;
+  /** Records the alert's jobs as alerted, saves its failure group as it now stands, and empties the outbox entry. */
+  complete(alert: Alert, now: Date, group?: FailureGroup): Promise<void>;
+  /** Records the jobs of a damped alert as handled, without any message. */
+  suppress(alert: Alert, now: Date): Promise<void>;
+  /** Open failure groups and the ones resolved in the last few days. */
+  failureGroups(): Promise<FailureGroup[]>;
+  /** Polls in a row that could not reach Pleo, as of the lease just taken. */
+  pleoFailures(): Promise<number>;
+  setPleoFailures(count: number): Promise<void>;
 }
 
 export interface AlertPublisher {

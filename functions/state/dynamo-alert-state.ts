@@ -3,7 +3,8 @@
 // Items:  LEASE/poller            who is polling, until when
 //         OUTBOX/<alertId>        an alert written down before publishing (gzipped JSON)
 //         JOB#<jobId>/JOB         a job already alerted, kept until expiresAt (longer than the lookback)
-//         GROUP#<company>#<reason>/GROUP  the open failure group, for resolved notices and reminders
+//         GROUP/<company>#<reason>    a failure group, for reminders, resolved notices and the digest
+//         The lease item also keeps how many polls in a row could not reach Pleo.
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
@@ -11,11 +12,13 @@ import {
   BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
+  PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { Alert } from '../domain/alert.js';
+import { type FailureGroup, groupKey } from '../domain/lifecycle.js';
 import type { AlertState, OutboxEntry } from '../poller/ports.js';
 import { forEachLimited } from '../shared/concurrency.js';
 
@@ -33,6 +36,10 @@ export interface DynamoAlertStateOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+const RESOLVED_KEPT_SECONDS = 3 * DAY_SECONDS;
+
+const groupItemSchema = z.object({ group: z.instanceof(Uint8Array) });
+
 const outboxItemSchema = z.object({
   status: z.enum(['pending', 'publishing', 'published']),
   attempts: z.number(),
@@ -46,6 +53,7 @@ export class DynamoAlertState implements AlertState {
   private readonly retentionSeconds: number;
   private readonly concurrency: number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private pleoFailureCount = 0;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -60,16 +68,18 @@ export class DynamoAlertState implements AlertState {
   async acquireLease(owner: string, now: Date, seconds: number): Promise<boolean> {
     const nowSeconds = epochSeconds(now);
     try {
-      await this.counted('UpdateItem').send(
+      const result = await this.counted('UpdateItem').send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: 'LEASE', sk: 'poller' },
           UpdateExpression: 'SET #owner = :owner, leaseUntil = :until',
-          ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now OR #owner = :owner',
+          ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now OR #owner = :owner',
           ExpressionAttributeNames: { '#owner': 'owner' },
           ExpressionAttributeValues: { ':owner': owner, ':until': nowSeconds + seconds, ':now': nowSeconds },
+          ReturnValues: 'ALL_NEW',
         }),
       );
+      this.pleoFailureCount = Number(result.Attributes?.pleoFailures ?? 0);
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -79,10 +89,11 @@ export class DynamoAlertState implements AlertState {
 
   async releaseLease(owner: string): Promise<void> {
     try {
-      await this.counted('DeleteItem').send(
-        new DeleteCommand({
+      await this.counted('UpdateItem').send(
+        new UpdateCommand({
           TableName: this.table,
           Key: { pk: 'LEASE', sk: 'poller' },
+          UpdateExpression: 'REMOVE #owner, leaseUntil',
           ConditionExpression: '#owner = :owner',
           ExpressionAttributeNames: { '#owner': 'owner' },
           ExpressionAttributeValues: { ':owner': owner },
@@ -124,12 +135,49 @@ export class DynamoAlertState implements AlertState {
         entries.push({
           status: parsed.status,
           attempts: parsed.attempts,
-          alert: JSON.parse(gunzipSync(parsed.alert).toString('utf8')) as Alert,
+          alert: unzip(parsed.alert) as Alert,
         });
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
     return entries;
+  }
+
+  async pleoFailures(): Promise<number> {
+    return this.pleoFailureCount;
+  }
+
+  async setPleoFailures(count: number): Promise<void> {
+    if (count === this.pleoFailureCount) return;
+    await this.counted('UpdateItem').send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: 'LEASE', sk: 'poller' },
+        UpdateExpression: 'SET pleoFailures = :count',
+        ExpressionAttributeValues: { ':count': count },
+      }),
+    );
+    this.pleoFailureCount = count;
+  }
+
+  async failureGroups(): Promise<FailureGroup[]> {
+    const groups: FailureGroup[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.counted('Query').send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': 'GROUP' },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? [])
+        groups.push(unzip(groupItemSchema.parse(item).group) as FailureGroup);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return groups;
   }
 
   async claim(alert: Alert, now: Date): Promise<void> {
@@ -160,7 +208,37 @@ export class DynamoAlertState implements AlertState {
     await this.setOutboxStatus(alertId, 'published');
   }
 
-  async complete(alert: Alert, now: Date): Promise<void> {
+  async complete(alert: Alert, now: Date, group?: FailureGroup): Promise<void> {
+    await this.recordJobs(alert, now);
+    if (group !== undefined) await this.putGroup(group, now);
+    await this.counted('DeleteItem').send(
+      new DeleteCommand({ TableName: this.table, Key: { pk: 'OUTBOX', sk: alert.alertId } }),
+    );
+  }
+
+  async suppress(alert: Alert, now: Date): Promise<void> {
+    await this.recordJobs(alert, now);
+  }
+
+  private async putGroup(group: FailureGroup, now: Date): Promise<void> {
+    // A resolved group stays a few days, for the digest's "resolved since yesterday".
+    const keepSeconds = group.state === 'resolved' ? RESOLVED_KEPT_SECONDS : this.retentionSeconds;
+    await this.counted('PutItem').send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          pk: 'GROUP',
+          sk: groupKey(group.companyId, group.reason),
+          state: group.state,
+          group: gzipSync(JSON.stringify(group)),
+          expiresAt: epochSeconds(now) + keepSeconds,
+        },
+      }),
+    );
+  }
+
+  /** Job records: these jobs were handled and are never alerted again while the record lives. */
+  private async recordJobs(alert: Alert, now: Date): Promise<void> {
     const expiresAt = epochSeconds(now) + this.retentionSeconds;
     const alertedAt = now.toISOString();
     const requests = alert.jobs.map((job) => ({
@@ -177,9 +255,6 @@ export class DynamoAlertState implements AlertState {
       },
     }));
     await this.batchWrite(requests);
-    await this.counted('DeleteItem').send(
-      new DeleteCommand({ TableName: this.table, Key: { pk: 'OUTBOX', sk: alert.alertId } }),
-    );
   }
 
   private async setOutboxStatus(alertId: string, status: OutboxEntry['status'], problem?: string) {
@@ -240,6 +315,10 @@ export class DynamoAlertState implements AlertState {
     this.requestCounts[operation] = (this.requestCounts[operation] ?? 0) + 1;
     return this.client;
   }
+}
+
+function unzip(data: Uint8Array): unknown {
+  return JSON.parse(gunzipSync(data).toString('utf8'));
 }
 
 function epochSeconds(date: Date): number {

@@ -44,7 +44,8 @@ describe('the alert pipeline on the demo API, dynalite and fauxqs', () => {
       failedJobs: 400,
       completedWithErrorsShare: 0.2,
       failedItemsRange: [1, 6],
-      completedJobs: 60,
+      // Completed exports would resolve the groups on the next poll: the lifecycle tests cover that.
+      completedJobs: 0,
       now: new Date(),
       spanDays: 5,
     });

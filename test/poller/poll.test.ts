@@ -15,6 +15,10 @@ const settings: PollSettings = {
   dynamoConcurrency: 2,
   leaseSeconds: 60,
   budgetMs: 60_000,
+  reminders: { intervalMs: 86_400_000, max: 3 },
+  flapGraceMs: 0,
+  unreachableAfterPolls: 3,
+  digestTimeZone: 'Europe/Copenhagen',
 };
 
 class RecordingPublisher implements AlertPublisher {
@@ -68,7 +72,7 @@ describe('pollOnce', () => {
       job({ failureReasonType: 'missing_configuration' }),
       job({ failureReasonType: 'authorization_failure' }),
       job({ companyId: NORDLYS }),
-      job({ status: 'completed', failureReasonType: null }),
+      job({ status: 'completed', failureReasonType: null, createdAt: '2026-11-01T00:00:00.000Z' }),
     ];
 
     // Act

@@ -1,10 +1,13 @@
 // An in-memory AlertState with the DynamoDB adapter's semantics, for fast tests of the poll's logic.
 import type { Alert } from '../../functions/domain/alert.js';
+import { type FailureGroup, groupKey } from '../../functions/domain/lifecycle.js';
 import type { AlertState, OutboxEntry } from '../../functions/poller/ports.js';
 
 export class MemoryAlertState implements AlertState {
   readonly jobs = new Map<string, string>();
   readonly entries = new Map<string, OutboxEntry>();
+  readonly groups = new Map<string, FailureGroup>();
+  failures = 0;
   lease: { owner: string; until: number } | undefined;
 
   async acquireLease(owner: string, now: Date, seconds: number): Promise<boolean> {
@@ -38,9 +41,26 @@ export class MemoryAlertState implements AlertState {
     this.setStatus(alertId, 'published');
   }
 
-  async complete(alert: Alert): Promise<void> {
+  async complete(alert: Alert, _now: Date, group?: FailureGroup): Promise<void> {
     for (const job of alert.jobs) this.jobs.set(job.jobId, alert.alertId);
+    if (group) this.groups.set(groupKey(group.companyId, group.reason), structuredClone(group));
     this.entries.delete(alert.alertId);
+  }
+
+  async suppress(alert: Alert): Promise<void> {
+    for (const job of alert.jobs) this.jobs.set(job.jobId, 'suppressed');
+  }
+
+  async failureGroups(): Promise<FailureGroup[]> {
+    return [...this.groups.values()].map((group) => structuredClone(group));
+  }
+
+  async pleoFailures(): Promise<number> {
+    return this.failures;
+  }
+
+  async setPleoFailures(count: number): Promise<void> {
+    this.failures = count;
   }
 
   private setStatus(alertId: string, status: OutboxEntry['status']) {

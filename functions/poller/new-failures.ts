@@ -1,0 +1,133 @@
+// Finds the failures no earlier poll handled: pages through Pleo, asks DynamoDB about each page while the next
+// one loads, and fetches the failed items of the jobs whose reasons live on their items.
+import { ALERTING_STATUSES, type ExportJob } from '../domain/export-job.js';
+import { type NewFailure, needsItems } from '../domain/group.js';
+import type { CompletedExport } from '../domain/lifecycle.js';
+import { PleoCredentialsError } from '../pleo/errors.js';
+import { createLimiter, forEachLimited } from '../shared/concurrency.js';
+import type { AlertState, Log, PleoExports } from './ports.js';
+
+export interface Scope {
+  pleo: PleoExports;
+  state: AlertState;
+  log: Log;
+  /** Company ids to list one by one; empty: organisation-wide. */
+  companyIds: readonly string[];
+  signal?: AbortSignal | undefined;
+}
+
+export interface NewJobs {
+  jobsSeen: number;
+  newJobs: ExportJob[];
+}
+
+export async function listNewJobs(
+  scope: Scope,
+  since: Date,
+  inFlight: ReadonlySet<string>,
+  concurrency: number,
+) {
+  const seen = new Set<string>();
+  const newJobs: ExportJob[] = [];
+  const limit = createLimiter(concurrency);
+  const lookups: Promise<void>[] = [];
+  let lookupError: { error: unknown } | undefined;
+  for (const companyId of scopesOf(scope.companyIds)) {
+    const pages = scope.pleo.listJobs({
+      statuses: ALERTING_STATUSES,
+      companyId,
+      since,
+      signal: scope.signal,
+    });
+    for await (const page of pages) {
+      if (lookupError) throw lookupError.error;
+      // Pages can shift while we walk them: a job seen twice counts once.
+      const fresh = page.filter(
+        (job) => ALERTING_STATUSES.includes(job.status as never) && !seen.has(job.id),
+      );
+      for (const job of fresh) seen.add(job.id);
+      if (fresh.length === 0) continue;
+      const lookup = limit(async () => {
+        const known = await scope.state.knownJobIds(fresh.map((job) => job.id));
+        newJobs.push(...fresh.filter((job) => !known.has(job.id) && !inFlight.has(job.id)));
+      });
+      lookups.push(
+        lookup.catch((error: unknown) => {
+          lookupError ??= { error };
+        }),
+      );
+    }
+  }
+  await Promise.all(lookups);
+  if (lookupError) throw lookupError.error;
+  return { jobsSeen: seen.size, newJobs } satisfies NewJobs;
+}
+
+/**
+ * Fetches the failed items of the jobs that need them. After `deadline` no new listing starts: those jobs are
+ * left out (returned as `deferred`) for the next poll, so a large backlog makes progress in every invocation.
+ */
+export async function withFailedItems(
+  scope: Scope,
+  newJobs: readonly ExportJob[],
+  concurrency: number,
+  deadline: number,
+  now: () => Date,
+): Promise<{ failures: NewFailure[]; deferred: number }> {
+  const failures: NewFailure[] = newJobs.map((job) => ({ job, failedItems: null }));
+  const deferred = new Set<NewFailure>();
+  await forEachLimited(
+    failures.filter((failure) => needsItems(failure.job)),
+    concurrency,
+    async (failure) => {
+      if (now().getTime() >= deadline) {
+        deferred.add(failure);
+        return;
+      }
+      try {
+        failure.failedItems = await scope.pleo.listFailedItems(failure.job.id, scope.signal);
+      } catch (error) {
+        if (error instanceof PleoCredentialsError || scope.signal?.aborted) throw error;
+        // The job still alerts, under its own reason: better a coarse alert than none.
+        scope.log.warn('Could not fetch the failed items of a job', {
+          jobId: failure.job.id,
+          error: String(error),
+        });
+      }
+    },
+  );
+  return { failures: failures.filter((failure) => !deferred.has(failure)), deferred: deferred.size };
+}
+
+/** The newest completed export of each company among `companyIds` created after `since`. */
+export async function latestCompletedExports(
+  scope: Scope,
+  companyIds: readonly string[],
+  since: Date,
+): Promise<Map<string, CompletedExport>> {
+  const latest = new Map<string, CompletedExport>();
+  const wanted = new Set(companyIds);
+  if (wanted.size === 0) return latest;
+  // Configured companies are listed one by one, only those that matter; otherwise one organisation-wide listing.
+  const scopes = scope.companyIds.length > 0 ? scope.companyIds.filter((id) => wanted.has(id)) : [undefined];
+  for (const companyId of scopes) {
+    for await (const page of scope.pleo.listJobs({
+      statuses: ['completed'],
+      companyId,
+      since,
+      signal: scope.signal,
+    })) {
+      for (const job of page) {
+        const current = latest.get(job.companyId);
+        if (job.status === 'completed' && (!current || job.createdAt > current.createdAt)) {
+          latest.set(job.companyId, { jobId: job.id, createdAt: job.createdAt });
+        }
+      }
+    }
+  }
+  return latest;
+}
+
+function scopesOf(companyIds: readonly string[]): Array<string | undefined> {
+  return companyIds.length > 0 ? [...companyIds] : [undefined];
+}
