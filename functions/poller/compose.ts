@@ -14,6 +14,8 @@ export interface PollerRuntime {
   dynamo: DynamoDBDocumentClient;
   readSecret: SecretReader;
   log: Log;
+  /** The time; tests and the local demo move it forward to show reminders. */
+  clock?: () => Date;
 }
 
 export interface PollOutcome extends PollReport {
@@ -45,7 +47,7 @@ export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
     }),
     publisher: async () => publisher,
     log: runtime.log,
-    now: () => new Date(),
+    now: runtime.clock ?? (() => new Date()),
     owner: randomUUID(),
   });
 

@@ -1,0 +1,224 @@
+// The lifecycle through pollOnce with in-memory adapters and a clock the test moves.
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Alert } from '../../functions/domain/alert.js';
+import { PleoCredentialsError, PleoUnavailableError } from '../../functions/pleo/errors.js';
+import { digestOnce, type PollSettings, pollOnce } from '../../functions/poller/poll.js';
+import type { Log } from '../../functions/poller/ports.js';
+import { ACME, job, NORDLYS } from '../fixtures/jobs.js';
+import { FakePleo } from '../support/fake-pleo.js';
+import { MemoryAlertState } from '../support/memory-state.js';
+
+const T0 = Date.parse('2026-11-20T10:00:00Z');
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const settings: PollSettings = {
+  companies: [],
+  lookbackDays: 30,
+  itemConcurrency: 2,
+  dynamoConcurrency: 2,
+  leaseSeconds: 60,
+  budgetMs: 60_000,
+  reminders: { intervalMs: 24 * HOUR, max: 2 },
+  flapGraceMs: 0,
+  unreachableAfterPolls: 3,
+  digestTimeZone: 'Europe/Copenhagen',
+};
+const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };
+
+describe('the alert lifecycle', () => {
+  let pleo: FakePleo;
+  let state: MemoryAlertState;
+  let sent: Alert[];
+  let now: number;
+
+  const deps = () => ({
+    pleo,
+    state,
+    publisher: async () => ({
+      publish: async (alert: Alert) => {
+        sent.push(alert);
+        return 'm';
+      },
+    }),
+    log: silent,
+    now: () => new Date(now),
+    owner: `poll-${now}`,
+  });
+  const poll = (s: Partial<PollSettings> = {}) => pollOnce(deps(), { ...settings, ...s });
+  const kinds = () => sent.map((a) => `${a.kind} ${a.companyId === ACME ? 'acme' : a.companyId} ${a.reason}`);
+  const later = (ms: number) => {
+    now += ms;
+    return new Date(now).toISOString();
+  };
+
+  beforeEach(() => {
+    pleo = new FakePleo();
+    state = new MemoryAlertState();
+    sent = [];
+    now = T0;
+  });
+
+  it('sends one resolved notice when the company completes an export, only for its open groups', async () => {
+    // Prepare
+    pleo.jobs = [
+      job({ createdAt: new Date(now).toISOString(), failureReasonType: 'missing_configuration' }),
+      job({ companyId: NORDLYS, createdAt: new Date(now).toISOString() }),
+    ];
+    await poll();
+    pleo.jobs.push(job({ status: 'completed', createdAt: later(HOUR), failureReasonType: null }));
+
+    // Act
+    await poll();
+    later(MINUTE);
+    await poll();
+
+    // Assess
+    expect(kinds()).toEqual([
+      `alert acme missing_configuration`,
+      `alert ${NORDLYS} missing_configuration`,
+      `resolved acme missing_configuration`,
+    ]);
+    expect(sent[2]?.lifecycle).toMatchObject({
+      openedAt: new Date(T0).toISOString(),
+      resolvedByJobId: pleo.jobs[2]?.id,
+    });
+  });
+
+  it('does not resolve a group that failed again after the completed export', async () => {
+    pleo.jobs = [job({ createdAt: new Date(now).toISOString() })];
+    await poll();
+    pleo.jobs.push(job({ status: 'completed', createdAt: later(HOUR), failureReasonType: null }));
+    pleo.jobs.push(job({ createdAt: later(HOUR) }));
+    await poll();
+    expect(kinds()).toEqual(['alert acme missing_configuration', 'alert acme missing_configuration']);
+  });
+
+  it('reminds once per interval up to the maximum, and stops when resolved', async () => {
+    // Prepare
+    pleo.jobs = [job({ createdAt: new Date(now).toISOString() })];
+    await poll();
+
+    // Act
+    later(23 * HOUR);
+    await poll();
+    later(HOUR);
+    await poll();
+    await poll();
+    later(24 * HOUR);
+    await poll();
+    later(24 * HOUR);
+    await poll();
+
+    // Assess
+    expect(kinds()).toEqual([
+      'alert acme missing_configuration',
+      'reminder acme missing_configuration',
+      'reminder acme missing_configuration',
+    ]);
+    expect(sent.slice(1).map((a) => a.lifecycle?.remindersSent)).toEqual([0, 1]);
+  });
+
+  it('waits out the grace window for a transient failure and drops it when the next export succeeds', async () => {
+    // Prepare
+    const grace = { flapGraceMs: 30 * MINUTE };
+    pleo.jobs = [
+      job({ createdAt: new Date(now).toISOString(), failureReasonType: 'accounting_system_unreachable' }),
+      job({
+        companyId: NORDLYS,
+        createdAt: new Date(now).toISOString(),
+        failureReasonType: 'accounting_system_timeout',
+      }),
+    ];
+
+    // Act
+    later(5 * MINUTE);
+    const held = await poll(grace);
+    pleo.jobs.push(job({ status: 'completed', createdAt: later(5 * MINUTE), failureReasonType: null }));
+    later(5 * MINUTE);
+    await poll(grace);
+    later(30 * MINUTE);
+    await poll(grace);
+    later(30 * MINUTE);
+    await poll(grace);
+
+    // Assess: Acme's blip vanished; Nordlys', not followed by a success, alerted after the window.
+    expect(held).toMatchObject({ heldFailures: 2, alertsPublished: 0 });
+    expect(kinds()).toEqual([`alert ${NORDLYS} accounting_system_timeout`]);
+  });
+
+  it('tells once that the API key is refused, and once that it works again', async () => {
+    pleo.jobs = [job()];
+    for (let i = 0; i < 3; i++) {
+      pleo.failNext = new PleoCredentialsError(401);
+      await expect(poll()).rejects.toBeInstanceOf(PleoCredentialsError);
+      later(5 * MINUTE);
+    }
+    await poll();
+    await poll();
+    expect(kinds()).toEqual([
+      'alert pleo-export-alerts pleo_api_key_invalid',
+      'resolved pleo-export-alerts pleo_api_key_invalid',
+      'alert acme missing_configuration',
+    ]);
+  });
+
+  it('tells once that Pleo is unreachable after N polls in a row, and once that it is back', async () => {
+    for (let i = 0; i < 4; i++) {
+      pleo.failNext = new PleoUnavailableError('Pleo is unavailable: HTTP 503');
+      await expect(poll()).rejects.toBeInstanceOf(PleoUnavailableError);
+      if (i === 1) expect(sent).toEqual([]);
+    }
+    await poll();
+    expect(kinds()).toEqual([
+      'alert pleo-export-alerts pleo_api_unreachable',
+      'resolved pleo-export-alerts pleo_api_unreachable',
+    ]);
+    expect(sent[0]?.jobs[0]?.failureReason).toMatch(/3 polls in a row could not reach Pleo/);
+    expect(state.failures).toBe(0);
+  });
+
+  it('starts counting unreachable polls again after a good one', async () => {
+    for (const outcome of ['fail', 'fail', 'ok', 'fail', 'fail']) {
+      if (outcome === 'fail') pleo.failNext = new PleoUnavailableError('down');
+      await poll().catch(() => {});
+    }
+    expect(sent).toEqual([]);
+  });
+
+  it('sends the daily digest once per local day', async () => {
+    // Prepare
+    pleo.jobs = [
+      job({ createdAt: new Date(now).toISOString() }),
+      job({ companyId: NORDLYS, createdAt: new Date(now).toISOString() }),
+    ];
+    await poll();
+    sent = [];
+
+    // Act
+    await digestOnce(deps(), settings);
+    later(HOUR);
+    await digestOnce(deps(), settings);
+    later(24 * HOUR);
+    await digestOnce(deps(), settings);
+
+    // Assess
+    expect(sent.map((a) => [a.kind, a.digest?.date, a.digest?.open.length])).toEqual([
+      ['digest', '2026-11-20', 2],
+      ['digest', '2026-11-21', 2],
+    ]);
+  });
+
+  it('never re-alerts failures recorded before failure groups existed', async () => {
+    // Prepare: job records as the first version of the state wrote them, and no groups.
+    const old = job({ createdAt: new Date(now).toISOString() });
+    state.jobs.set(old.id, 'alert-from-v1');
+    pleo.jobs = [old];
+
+    // Act
+    later(48 * HOUR);
+    await poll();
+
+    // Assess
+    expect(sent).toEqual([]);
+  });
+});
