@@ -12,6 +12,8 @@ export interface LocalParts {
   description: string[];
   /** The demo Export API, when Pleo is embedded. */
   api: DemoApi | undefined;
+  /** The time the poller and the demo API share. */
+  clock: () => Date;
   /** The embedded subscriber queue, when SNS is embedded. */
   sns: EmbeddedSns | undefined;
   close(): Promise<void>;
@@ -21,16 +23,25 @@ export interface LocalOptions {
   env: NodeJS.ProcessEnv;
   /** Interval at which the demo API adds a new failure; 0 never adds one. */
   newFailureEveryMs: number;
+  /** Interval at which the demo API adds a completed export for a failing company; 0 never adds one. */
+  completedExportEveryMs?: number;
   /** The demo API's data (default: the demo seed). */
   demoStore?: DemoStore;
+  /**
+   * How much faster than real time the demo runs, so that reminders (a day apart) show within minutes. Only
+   * when both Pleo and DynamoDB are embedded: a real table or API always gets the real time.
+   */
+  timeScale?: number;
 }
 
-export async function startLocalParts({
-  env,
-  newFailureEveryMs,
-  demoStore,
-}: LocalOptions): Promise<LocalParts> {
+export async function startLocalParts(options: LocalOptions): Promise<LocalParts> {
+  const { env, newFailureEveryMs, completedExportEveryMs = 0, demoStore } = options;
   const description: string[] = [];
+  const scale = !env.PLEO_API_URL && !env.AWS_ENDPOINT_URL_DYNAMODB ? (options.timeScale ?? 1) : 1;
+  const clock = scaledClock(scale);
+  if (scale !== 1) {
+    description.push(`Demo time: ${scale}× real time (a day passes in ${formatDuration(86_400 / scale)})`);
+  }
   let api: DemoApi | undefined;
   const closers: Array<() => Promise<void>> = [];
   env.AWS_REGION ??= env.AWS_DEFAULT_REGION ?? 'eu-west-1';
@@ -44,16 +55,23 @@ export async function startLocalParts({
   if (env.PLEO_API_URL) {
     description.push(`Pleo API: ${env.PLEO_API_URL}`);
   } else {
-    const demo = await startDemoApi({ store: demoStore, newFailureEveryMs: newFailureEveryMs || undefined });
+    const demo = await startDemoApi({
+      store: demoStore,
+      clock,
+      newFailureEveryMs: newFailureEveryMs || undefined,
+      completedExportEveryMs: completedExportEveryMs || undefined,
+    });
     closers.push(demo.close);
     api = demo;
     env.PLEO_API_URL = demo.url;
     env.PLEO_API_KEY = 'demo-key';
     env.PLEO_COMPANIES ??= JSON.stringify(demo.store.companies());
+    const activity = [
+      newFailureEveryMs > 0 ? `a new failure every ${newFailureEveryMs / 1000} s` : '',
+      completedExportEveryMs > 0 ? `a successful export every ${completedExportEveryMs / 1000} s` : '',
+    ].filter(Boolean);
     description.push(
-      newFailureEveryMs > 0
-        ? `Pleo API: demo at ${demo.url} (a new failure every ${newFailureEveryMs / 1000} s)`
-        : `Pleo API: demo at ${demo.url}`,
+      `Pleo API: demo at ${demo.url}${activity.length > 0 ? ` (${activity.join(', ')})` : ''}`,
     );
   }
 
@@ -88,9 +106,20 @@ export async function startLocalParts({
   return {
     description,
     api,
+    clock,
     sns,
     close: async () => {
       for (const close of closers.reverse()) await close();
     },
   };
+}
+
+function scaledClock(scale: number): () => Date {
+  if (scale === 1) return () => new Date();
+  const start = Date.now();
+  return () => new Date(start + (Date.now() - start) * scale);
+}
+
+function formatDuration(seconds: number): string {
+  return seconds >= 120 ? `${Math.round(seconds / 60)} min` : `${Math.round(seconds)} s`;
 }

@@ -3,6 +3,8 @@
 //   npm start                 poll every 15 s until Ctrl-C
 //   npm start -- --once       one poll, then exit (0 on success, 1 with a one-line reason otherwise)
 //   npm start -- --interval 5
+//   npm start -- --time-scale 1   real time (default: demo time runs 1,440× faster, a day per minute)
+//   npm start -- --verbose        every message in full (default: the first of each kind, then subjects)
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -18,11 +20,15 @@ const { values: args } = parseArgs({
   options: {
     once: { type: 'boolean', default: false },
     interval: { type: 'string', default: '15' },
+    'time-scale': { type: 'string', default: '1440' },
+    verbose: { type: 'boolean', default: false },
   },
 });
 const intervalSeconds = Number(args.interval);
 if (!Number.isFinite(intervalSeconds) || intervalSeconds < 1)
   fail('--interval must be a number of seconds ≥ 1');
+const timeScale = Number(args['time-scale']);
+if (!Number.isFinite(timeScale) || timeScale < 1) fail('--time-scale must be a number ≥ 1');
 
 const write = (text: string) => process.stdout.write(`${text}\n`);
 const env = process.env;
@@ -35,14 +41,20 @@ const stop = new AbortController();
 process.on('SIGINT', () => stop.abort());
 
 async function main(): Promise<void> {
-  parts = await startLocalParts({ env, newFailureEveryMs: 20_000 });
+  // Demo time runs a day per minute by default, so reminders and resolved notices show while you watch.
+  parts = await startLocalParts({
+    env,
+    newFailureEveryMs: 20_000,
+    completedExportEveryMs: 45_000,
+    timeScale,
+  });
   write(
     `pleo-export-alerts — local run${args.once ? ' (one poll)' : `, polling every ${intervalSeconds} s; Ctrl-C stops`}`,
   );
   for (const line of parts.description) write(`  ${line}`);
 
   const logger = new Logger();
-  const poller = createPoller(parseConfig(env), awsRuntime(logger));
+  const poller = createPoller(parseConfig(env), { ...awsRuntime(logger), clock: parts.clock });
   do {
     const ok = await pollAndShow(poller);
     if (args.once) {
@@ -56,15 +68,19 @@ async function main(): Promise<void> {
 async function pollAndShow(poller: ReturnType<typeof createPoller>): Promise<boolean> {
   let ok = true;
   try {
-    write(`\n[${time()}] ${summary(await poller.poll(stop.signal))}`);
+    write(`\n[${time(parts?.clock)}] ${summary(await poller.poll(stop.signal))}`);
   } catch (error) {
     ok = false;
-    write(`\n[${time()}] Poll failed: ${oneLine(error)}`);
+    write(`\n[${time(parts?.clock)}] Poll failed: ${oneLine(error)}`);
   }
-  // Whatever was published, even by a failed poll (e.g. the API key alert), is shown.
+  // Whatever was published, even by a failed poll (e.g. the API key alert), is shown: the first message of each
+  // kind in full, the others by their subject, unless --verbose.
+  const shownKinds = new Set<string>();
   for (const body of (await parts?.sns?.drain()) ?? []) {
     const message = parseStructuredMessage(body);
-    printDelivery(message, write);
+    if (args.verbose || !shownKinds.has(message.alert.kind)) printDelivery(message, write);
+    else write(`✉  ${message.email.subject}`);
+    shownKinds.add(message.alert.kind);
     if (env.SLACK_WEBHOOK_URL) {
       await postToSlack(env.SLACK_WEBHOOK_URL, message.slack).catch((error: unknown) => {
         write(`Slack post failed: ${oneLine(error)}`);
@@ -86,8 +102,8 @@ function oneLine(error: unknown): string {
   return error instanceof Error ? `${error.message}`.replace(/\s+/g, ' ') : String(error);
 }
 
-function time(): string {
-  return new Date().toISOString().slice(11, 19);
+function time(clock: () => Date = () => new Date()): string {
+  return clock().toISOString().slice(0, 19).replace('T', ' ');
 }
 
 function fail(message: string): never {

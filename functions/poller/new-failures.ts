@@ -64,7 +64,8 @@ export async function listNewJobs(
 }
 
 /**
- * Fetches the failed items of the jobs that need them. After `deadline` no new listing starts: those jobs are
+ * Fetches the failed items of the jobs that need them. After `deadline` (a `performance.now()` time) no new
+ * listing starts: those jobs are
  * left out (returned as `deferred`) for the next poll, so a large backlog makes progress in every invocation.
  */
 export async function withFailedItems(
@@ -72,7 +73,6 @@ export async function withFailedItems(
   newJobs: readonly ExportJob[],
   concurrency: number,
   deadline: number,
-  now: () => Date,
 ): Promise<{ failures: NewFailure[]; deferred: number }> {
   const failures: NewFailure[] = newJobs.map((job) => ({ job, failedItems: null }));
   const deferred = new Set<NewFailure>();
@@ -80,7 +80,7 @@ export async function withFailedItems(
     failures.filter((failure) => needsItems(failure.job)),
     concurrency,
     async (failure) => {
-      if (now().getTime() >= deadline) {
+      if (performance.now() >= deadline) {
         deferred.add(failure);
         return;
       }

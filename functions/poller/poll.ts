@@ -95,6 +95,8 @@ export async function pollOnce(
 ): Promise<PollReport> {
   return withLease(deps, settings, async (delivery, report, inFlight) => {
     const started = deps.now();
+    // The budget counts real time, whatever clock the alerter's dates come from.
+    const deadline = performance.now() + settings.budgetMs;
     const scope: Scope = { ...deps, companyIds: settings.companies.map((c) => c.id), signal };
     let found: Awaited<ReturnType<typeof withFailedItems>>;
     try {
@@ -102,8 +104,7 @@ export async function pollOnce(
       const listed = await listNewJobs(scope, since, inFlight, settings.dynamoConcurrency);
       report.jobsSeen = listed.jobsSeen;
       report.newFailures = listed.newJobs.length;
-      const deadline = started.getTime() + settings.budgetMs;
-      found = await withFailedItems(scope, listed.newJobs, settings.itemConcurrency, deadline, deps.now);
+      found = await withFailedItems(scope, listed.newJobs, settings.itemConcurrency, deadline);
     } catch (error) {
       await reportIncident(error, deps, settings, delivery);
       throw error;
@@ -156,6 +157,7 @@ async function withLease(
   work: (delivery: Delivery, report: PollReport, inFlight: ReadonlySet<string>) => Promise<void>,
 ): Promise<PollReport> {
   const started = deps.now();
+  const startedMs = performance.now();
   const report: PollReport = {
     skipped: false,
     jobsSeen: 0,
@@ -187,7 +189,7 @@ async function withLease(
     return report;
   } finally {
     report.pleoRequests = deps.pleo?.requestCount ?? 0;
-    report.durationMs = deps.now().getTime() - started.getTime();
+    report.durationMs = Math.round(performance.now() - startedMs);
     await deps.state.releaseLease(deps.owner);
   }
 }

@@ -240,7 +240,8 @@ function roundRobin<T>(values: readonly T[]): () => T {
 /**
  * A small, realistic data set: five companies; every job failure reason type at least once; failed jobs without a
  * reason whose items carry the causes; completed_with_errors jobs using every item failure reason type; plenty of
- * completed jobs; one pending and one running job. Every date lies within the 10 days before `now`.
+ * completed jobs, all before the failures began; one pending and one running job. Every date lies within the 10
+ * days before `now`.
  */
 export function demoSeed(options: { now?: Date; seed?: number } = {}): DemoStore {
   const now = (options.now ?? new Date()).getTime();
@@ -248,8 +249,10 @@ export function demoSeed(options: { now?: Date; seed?: number } = {}): DemoStore
   const store = new DemoStore();
   const profiles = DEMO_COMPANIES.map((company) => profileOf(store.addCompany(company)));
   const profile = (index: number): CompanyProfile => profiles[index % profiles.length] as CompanyProfile;
-  // Ends at least an hour ago so an expired job's hour-long timeline still starts within the window.
-  const pastEnd = (): number => now - rng.int(HOUR, 10 * DAY - 2 * HOUR);
+  // Ends at least an hour ago so an expired job's hour-long timeline still starts within the window. The story:
+  // exports went well for days, then problems began in the last four days and are not fixed yet.
+  const pastEnd = (): number => now - rng.int(HOUR, 4 * DAY);
+  const earlierEnd = (): number => now - rng.int(4 * DAY + HOUR, 10 * DAY - 2 * HOUR);
   const failure: FailureOptions = {
     failedItemsRange: [2, 6],
     maxItemGroups: 2,
@@ -278,7 +281,7 @@ export function demoSeed(options: { now?: Date; seed?: number } = {}): DemoStore
   for (let i = 0; i < 7; i++) {
     store.addJob(failureJob(rng, profile(i), pastEnd(), { status: 'completed_with_errors' }, failure));
   }
-  for (let i = 0; i < 60; i++) store.addJob(completedJob(rng, profile(i), pastEnd()));
+  for (let i = 0; i < 60; i++) store.addJob(completedJob(rng, profile(i), earlierEnd()));
   store.addJob(
     buildJob(rng, profile(0), {
       status: 'in_progress',
@@ -388,6 +391,23 @@ export function randomNewFailure(store: DemoStore, now: Date = new Date()): Expo
     ? ({ status: 'completed_with_errors' } as const)
     : ({ status: 'failed', reasonType: rng.pick([...JOB_FAILURE_REASON_TYPES, null]) } as const);
   const job = failureJob(rng, profile, now.getTime(), kind, failure);
+  while (job.id === undefined || store.getJob(job.id)) job.id = rng.uuid();
+  return store.addJob(job);
+}
+
+/**
+ * Adds one `completed` export, finishing at `now`, for a random company that has failures (else any company):
+ * how problems get fixed over time, so that a watching poller sees resolved notices.
+ */
+export function randomCompletedExport(store: DemoStore, now: Date = new Date()): ExportJob {
+  const companies = store.companies();
+  if (companies.length === 0) throw new Error('The store has no companies to add an export for');
+  const failing = companies.filter(
+    (company) =>
+      store.listJobs({ companyId: company.id, statuses: ['failed', 'completed_with_errors'] }).length > 0,
+  );
+  const rng = createRng(Math.imul(store.jobCount + 7, 2246822519) ^ 0xd0e);
+  const job = completedJob(rng, profileOf(rng.pick(failing.length > 0 ? failing : companies)), now.getTime());
   while (job.id === undefined || store.getJob(job.id)) job.id = rng.uuid();
   return store.addJob(job);
 }

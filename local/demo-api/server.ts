@@ -13,7 +13,7 @@ import {
   parsePageRequest,
   UUID,
 } from './query.js';
-import { demoSeed, randomNewFailure } from './seed.js';
+import { demoSeed, randomCompletedExport, randomNewFailure } from './seed.js';
 import type { DemoStore, JobOrder } from './store.js';
 
 export interface DemoApiOptions {
@@ -27,6 +27,8 @@ export interface DemoApiOptions {
   ignoreSorting?: boolean;
   /** Add a random new failure to the store this often. */
   newFailureEveryMs?: number;
+  /** Add a completed export for a company with failures this often (problems getting fixed). */
+  completedExportEveryMs?: number;
   defaultLimit?: number;
   /** Larger requested limits are clamped to this. */
   maxLimit?: number;
@@ -268,11 +270,10 @@ export async function startDemoApi(options: DemoApiOptions = {}): Promise<DemoAp
     });
   });
 
-  const timer =
-    options.newFailureEveryMs === undefined
-      ? undefined
-      : setInterval(() => randomNewFailure(store, clock()), options.newFailureEveryMs);
-  timer?.unref();
+  const timers = [
+    every(options.newFailureEveryMs, () => randomNewFailure(store, clock())),
+    every(options.completedExportEveryMs, () => randomCompletedExport(store, clock())),
+  ];
 
   let closed: Promise<void> | undefined;
   const { port } = server.address() as AddressInfo;
@@ -283,7 +284,7 @@ export async function startDemoApi(options: DemoApiOptions = {}): Promise<DemoAp
     requests,
     close: () => {
       closed ??= new Promise<void>((resolve, reject) => {
-        clearInterval(timer);
+        for (const timer of timers) clearInterval(timer);
         closing.abort();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
@@ -291,4 +292,12 @@ export async function startDemoApi(options: DemoApiOptions = {}): Promise<DemoAp
       return closed;
     },
   };
+}
+
+/** Runs `task` on an interval that does not keep the process alive; nothing when no interval is given. */
+function every(ms: number | undefined, task: () => void): NodeJS.Timeout | undefined {
+  if (ms === undefined) return undefined;
+  const timer = setInterval(task, ms);
+  timer.unref();
+  return timer;
 }

@@ -192,6 +192,23 @@ describe('pollOnce', () => {
     ]);
   });
 
+  it('leaves failures whose items it had no time to fetch for the next poll, and alerts the rest', async () => {
+    // Prepare
+    const cwe = job({ status: 'completed_with_errors', failureReasonType: null });
+    const plain = job();
+    pleo.jobs = [cwe, plain];
+    pleo.items.set(cwe.id, [item(cwe.id)]);
+
+    // Act
+    const hurried = await poll('p', { ...settings, budgetMs: 0 });
+    const next = await poll();
+
+    // Assess
+    expect(hurried).toMatchObject({ newFailures: 2, deferredFailures: 1, alertsPublished: 1 });
+    expect(next).toMatchObject({ newFailures: 1, deferredFailures: 0, alertsPublished: 1 });
+    expect(publisher.sent.map((a) => a.jobs[0]?.jobId)).toEqual([plain.id, cwe.id]);
+  });
+
   it('polls each configured company and names it', async () => {
     pleo.jobs = [job(), job({ companyId: NORDLYS })];
     await poll('p', { ...settings, companies: [{ id: NORDLYS, name: 'Nordlys AB' }] });
