@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SnsAlertPublisher } from '../delivery/sns-publisher.js';
 import { PleoClient } from '../pleo/client.js';
+import { DEFAULT_RETRY } from '../pleo/http.js';
 import { DynamoAlertState } from '../state/dynamo-alert-state.js';
 import type { PollerConfig } from './config.js';
 import { resolveCredential, type SecretReader } from './credentials.js';
@@ -61,6 +62,7 @@ export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
         credential,
         requestTimeoutMs: config.requestTimeoutMs,
         maxRequestsPerSecond: config.maxRequestsPerSecond,
+        retry: { ...DEFAULT_RETRY, budgetMs: config.retryBudgetMs },
         onInvalidRecord: (record) => {
           invalidRecords++;
           runtime.log.warn('Skipped a record Pleo sent that does not fit the API contract', { ...record });

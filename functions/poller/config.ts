@@ -31,6 +31,7 @@ const envSchema = z
     DYNAMODB_CONCURRENCY: wholeNumber(1, 16).default(4),
     PLEO_REQUEST_TIMEOUT_MS: wholeNumber(1_000, 60_000).default(10_000),
     PLEO_MAX_REQUESTS_PER_SECOND: wholeNumber(0, 1_000).default(10),
+    PLEO_RETRY_BUDGET_SECONDS: wholeNumber(0, 300).default(30),
     POLL_BUDGET_SECONDS: wholeNumber(5, 900).default(90),
     LEASE_SECONDS: wholeNumber(30, 3_600).default(900),
     REMINDER_INTERVAL_HOURS: wholeNumber(1, 720).default(24),
@@ -79,6 +80,8 @@ export interface PollerConfig {
   requestTimeoutMs: number;
   /** 0: no limit (the local demo API). */
   maxRequestsPerSecond: number;
+  /** Time one request may spend waiting between retries before Pleo counts as unavailable. */
+  retryBudgetMs: number;
   budgetMs: number;
   leaseSeconds: number;
   reminders: { intervalMs: number; max: number };
@@ -117,6 +120,7 @@ export function parseConfig(env: Record<string, string | undefined>): PollerConf
     dynamoConcurrency: e.DYNAMODB_CONCURRENCY,
     requestTimeoutMs: e.PLEO_REQUEST_TIMEOUT_MS,
     maxRequestsPerSecond: e.PLEO_MAX_REQUESTS_PER_SECOND,
+    retryBudgetMs: e.PLEO_RETRY_BUDGET_SECONDS * 1000,
     budgetMs: e.POLL_BUDGET_SECONDS * 1000,
     leaseSeconds: e.LEASE_SECONDS,
     reminders: { intervalMs: e.REMINDER_INTERVAL_HOURS * 3_600_000, max: e.REMINDER_MAX_COUNT },

@@ -1,0 +1,126 @@
+// The alert lifecycle through real parts: the demo Export API over HTTP, dynalite and fauxqs through the AWS SDK,
+// with the poller composed as the Lambda composes it and a clock the test moves.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsRuntime } from '../../functions/poller/aws-runtime.js';
+import { createPoller } from '../../functions/poller/compose.js';
+import { parseConfig } from '../../functions/poller/config.js';
+import type { Log } from '../../functions/poller/ports.js';
+import { parseStructuredMessage } from '../../functions/render/sns-message.js';
+import { DemoStore } from '../../local/demo-api/store.js';
+import { type LocalParts, startLocalParts } from '../../local/parts.js';
+
+const HOUR = 3_600_000;
+const ACME = { id: '3f1c2a4e-8b7d-4c1a-9e2f-5a6b7c8d9e01', name: 'Acme ApS' };
+const NORDLYS = { id: '7a9e4b12-3c5d-4e6f-8a1b-2c3d4e5f6a02', name: 'Nordlys AB' };
+const BERGMANN = { id: 'b2d4f6a8-1c3e-4a5b-9c7d-8e9f0a1b2c03', name: 'Bergmann GmbH' };
+const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };
+
+describe('the alert lifecycle on the demo API, dynalite and fauxqs', () => {
+  let parts: LocalParts;
+  let now = Date.parse('2026-11-20T08:00:00Z');
+  const iso = (offsetMs = 0) => new Date(now + offsetMs).toISOString();
+  const store = new DemoStore({ clock: () => new Date(now) });
+  let poller: ReturnType<typeof createPoller>;
+
+  const delivered = async () =>
+    ((await parts.sns?.drain()) ?? []).map((body) => {
+      const { alert } = parseStructuredMessage(body);
+      return `${alert.kind} ${alert.companyName ?? alert.companyId} ${alert.reason}`;
+    });
+
+  beforeAll(async () => {
+    for (const company of [ACME, NORDLYS, BERGMANN]) store.addCompany(company);
+    for (const key of [
+      'PLEO_API_URL',
+      'AWS_ENDPOINT_URL_DYNAMODB',
+      'AWS_ENDPOINT_URL_SNS',
+      'PLEO_COMPANIES',
+    ]) {
+      delete process.env[key];
+    }
+    parts = await startLocalParts({ env: process.env, newFailureEveryMs: 0, demoStore: store });
+    const config = parseConfig({
+      ...process.env,
+      PLEO_MAX_REQUESTS_PER_SECOND: '0',
+      REMINDER_INTERVAL_HOURS: '24',
+      REMINDER_MAX_COUNT: '1',
+      FLAP_GRACE_MINUTES: '30',
+      UNREACHABLE_ALERT_AFTER_POLLS: '2',
+      PLEO_RETRY_BUDGET_SECONDS: '1',
+      DIGEST_TIME_ZONE: 'Europe/Copenhagen',
+    });
+    poller = createPoller(config, { ...awsRuntime(silent), clock: () => new Date(now) });
+  });
+  afterAll(() => parts?.close());
+
+  it('alerts, damps a blip, resolves, reminds, digests, and tells on itself', async () => {
+    // A lasting failure at Acme and at Nordlys, and a blip at Bergmann.
+    store.addJob({
+      companyId: ACME.id,
+      status: 'failed',
+      failureReasonType: 'missing_configuration',
+      createdAt: iso(-HOUR),
+    });
+    store.addJob({
+      companyId: NORDLYS.id,
+      status: 'failed',
+      failureReasonType: 'validation_failure',
+      createdAt: iso(-HOUR),
+    });
+    store.addJob({
+      companyId: BERGMANN.id,
+      status: 'failed',
+      failureReasonType: 'accounting_system_timeout',
+      createdAt: iso(-0.1 * HOUR),
+    });
+    await poller.poll();
+    expect(await delivered()).toEqual([
+      'alert Acme ApS missing_configuration',
+      'alert Nordlys AB validation_failure',
+    ]);
+
+    // Acme and Bergmann export successfully; an hour later Acme is resolved and Bergmann's blip is dropped.
+    store.addJob({ companyId: ACME.id, status: 'completed', createdAt: iso(0.5 * HOUR) });
+    store.addJob({ companyId: BERGMANN.id, status: 'completed', createdAt: iso(0.2 * HOUR) });
+    now += HOUR;
+    const second = await poller.poll();
+    expect(second.suppressedFailures).toBe(1);
+    expect(await delivered()).toEqual(['resolved Acme ApS missing_configuration']);
+
+    // A day later Nordlys is still failing: one reminder, and no more after the configured count.
+    now += 24 * HOUR;
+    await poller.poll();
+    now += 24 * HOUR;
+    await poller.poll();
+    expect(await delivered()).toEqual(['reminder Nordlys AB validation_failure']);
+
+    // The digest lists what is open; a second run the same day sends nothing.
+    await poller.digest();
+    await poller.digest();
+    const digests = ((await parts.sns?.drain()) ?? []).map((body) => parseStructuredMessage(body).alert);
+    expect(digests.map((d) => [d.kind, d.digest?.open.map((l) => l.companyName)])).toEqual([
+      ['digest', ['Nordlys AB']],
+    ]);
+
+    // Pleo refuses the key: one alert, however many polls fail; then one recovered notice.
+    parts.api?.faults.enqueue({ status: 401 }, { times: 2 });
+    await expect(poller.poll()).rejects.toThrow(/API key/);
+    await expect(poller.poll()).rejects.toThrow(/API key/);
+    await poller.poll();
+    expect(await delivered()).toEqual([
+      'alert Pleo export alerter pleo_api_key_invalid',
+      'resolved Pleo export alerter pleo_api_key_invalid',
+    ]);
+
+    // Pleo unreachable for two polls in a row (503 beyond the retry budget): one alert, then recovered.
+    parts.api?.faults.enqueue({ status: 503 }, { times: 200 });
+    await expect(poller.poll()).rejects.toThrow(/unavailable/);
+    await expect(poller.poll()).rejects.toThrow(/unavailable/);
+    parts.api?.faults.clear();
+    await poller.poll();
+    expect(await delivered()).toEqual([
+      'alert Pleo export alerter pleo_api_unreachable',
+      'resolved Pleo export alerter pleo_api_unreachable',
+    ]);
+  });
+});
