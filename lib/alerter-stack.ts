@@ -67,11 +67,14 @@ export class AlerterStack extends Stack {
         PLEO_API_URL: config.pleoApiUrl,
         ...(config.companies.length > 0 ? { PLEO_COMPANIES: JSON.stringify(config.companies) } : {}),
         LOOKBACK_DAYS: String(config.lookbackDays),
+        // The lease outlives the invocation; the poll stops starting new work well before the timeout.
         LEASE_SECONDS: String(POLLER_TIMEOUT.toSeconds() + 60),
+        POLL_BUDGET_SECONDS: String(POLLER_TIMEOUT.toSeconds() - 30),
         REMINDER_INTERVAL_HOURS: String(config.reminderIntervalHours),
         REMINDER_MAX_COUNT: String(config.reminderMaxCount),
         FLAP_GRACE_MINUTES: String(config.flapGraceMinutes),
         UNREACHABLE_ALERT_AFTER_POLLS: String(config.unreachableAlertAfterPolls),
+        DIGEST_TIME_ZONE: config.digest.timeZone,
       },
     })
       .bindSecret('PLEO_CREDENTIAL_SECRET_ARN', pleoSecretArn)

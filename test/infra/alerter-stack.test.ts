@@ -1,5 +1,6 @@
 import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../functions/poller/config.js';
 import { logicalIdOf, type Synthesized, statementsOfRole, synthesize } from './synth.js';
 
 const ACME = '3f0c8f5e-4a7b-4c1d-9e2f-0a1b2c3d4e5f';
@@ -135,10 +136,12 @@ describe('Class: AlerterStack', () => {
         PLEO_CREDENTIAL_SECRET_ARN: ref(logicalIdOf(template, 'AWS::SecretsManager::Secret')),
         LOOKBACK_DAYS: '7',
         LEASE_SECONDS: '180',
+        POLL_BUDGET_SECONDS: '90',
         REMINDER_INTERVAL_HOURS: '24',
         REMINDER_MAX_COUNT: '3',
         FLAP_GRACE_MINUTES: '0',
         UNREACHABLE_ALERT_AFTER_POLLS: '3',
+        DIGEST_TIME_ZONE: 'Europe/Copenhagen',
         TABLE_NAME: ref(ids.table),
         ALERT_TOPIC_ARN: ref(ids.topic),
       });
@@ -424,6 +427,27 @@ describe('Class: AlerterStack', () => {
         LOOKBACK_DAYS: '14',
       });
       template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    });
+
+    it('gives the poller an environment its own configuration parser accepts', () => {
+      // Prepare: CloudFormation references resolve to values of the right shape at deploy time.
+      const env = Object.fromEntries(
+        Object.entries(envOf(template, POLLER)).map(([name, value]) => [
+          name,
+          typeof value === 'string'
+            ? value
+            : name.endsWith('_ARN')
+              ? `arn:aws:x:eu-west-1:1:${name}`
+              : 'resolved',
+        ]),
+      );
+
+      // Act
+      const config = parseConfig(env);
+
+      // Assess
+      expect(config).toMatchObject({ lookbackDays: 14, companies: [{ id: ACME, name: 'Acme ApS' }] });
+      expect(config.budgetMs).toBeLessThan(120_000);
     });
 
     it('subscribes plain emails to everything and filtered ones by message attributes', () => {
