@@ -5,6 +5,9 @@ const configSchema = z.object({
   SLACK_WEBHOOK_SECRET_ARN: z
     .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
     .regex(/^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:.+$/, 'must be a Secrets Manager secret ARN'),
+  TABLE_NAME: z
+    .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
+    .min(3, 'must be a DynamoDB table name'),
 });
 
 export type SlackNotifierConfig = z.infer<typeof configSchema>;

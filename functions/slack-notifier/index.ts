@@ -2,8 +2,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { Context, SNSEvent } from 'aws-lambda';
+import { DynamoDeliveryLedger } from '../state/delivery-ledger.js';
 import { loadSlackNotifierConfig } from './config.js';
 import { createSlackNotifier, type SlackNotifierDeps } from './notifier.js';
 import { webhookUrlFromSecret } from './webhook-url.js';
@@ -11,7 +14,7 @@ import { webhookUrlFromSecret } from './webhook-url.js';
 // Cached for five minutes: a webhook URL put in the secret after deploy is picked up without a redeploy.
 const SECRET_MAX_AGE_SECONDS = 300;
 
-const logger = new Logger({ serviceName: 'pleo-export-alerts-slack' });
+const logger = new Logger();
 
 /** The middy-wrapped handler around injected dependencies (tests pass stubs; Lambda uses `handler`). */
 export function createHandler(deps: Omit<SlackNotifierDeps, 'logger'> & { logger?: Logger }) {
@@ -25,6 +28,11 @@ export function createHandler(deps: Omit<SlackNotifierDeps, 'logger'> & { logger
 const config = loadSlackNotifierConfig(process.env);
 
 export const handler = createHandler({
+  ledger: new DynamoDeliveryLedger(
+    DynamoDBDocumentClient.from(new DynamoDBClient({})),
+    config.TABLE_NAME,
+    'slack',
+  ),
   getWebhookUrl: webhookUrlFromSecret(config.SLACK_WEBHOOK_SECRET_ARN, (arn) =>
     getSecret(arn, { maxAge: SECRET_MAX_AGE_SECONDS }),
   ),

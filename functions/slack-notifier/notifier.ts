@@ -2,6 +2,7 @@
 import type { SNSEvent } from 'aws-lambda';
 import { type PostToSlackOptions, postToSlack } from '../delivery/slack-webhook.js';
 import { parseStructuredMessage } from '../render/sns-message.js';
+import type { DeliveryLedger } from '../state/delivery-ledger.js';
 
 /** The little of Powertools' Logger the notifier needs. */
 export interface NotifierLogger {
@@ -13,6 +14,9 @@ export interface SlackNotifierDeps {
   logger: NotifierLogger;
   /** Resolves the webhook URL; the URL is a secret and is never logged. */
   getWebhookUrl: () => Promise<string>;
+  /** Alerts already posted: a message SNS (or the poller, after a crash) delivers twice is posted once. */
+  ledger: DeliveryLedger;
+  now?: () => Date;
   fetch?: PostToSlackOptions['fetch'];
   sleep?: PostToSlackOptions['sleep'];
 }
@@ -37,8 +41,13 @@ export function createSlackNotifier(
           companyId: alert.companyId,
           reason: alert.reason,
         };
+        if (await deps.ledger.delivered(alert.alertId)) {
+          deps.logger.info('Alert was posted to Slack already; skipping the repeat', context);
+          continue;
+        }
         const webhookUrl = await deps.getWebhookUrl();
         await postToSlack(webhookUrl, slack, { fetch: deps.fetch, sleep: deps.sleep, signal });
+        await deps.ledger.record(alert.alertId, (deps.now ?? (() => new Date()))());
         deps.logger.info('Posted alert to Slack', context);
       } catch (error) {
         deps.logger.error('Could not post alert to Slack', { ...context, error });

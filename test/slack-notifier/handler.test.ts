@@ -6,6 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { renderSlack } from '../../functions/render/slack.js';
 import { makeAlert } from '../render/alert-fixtures.js';
+import { startTestTable } from '../support/dynamo.js';
 import { lambdaMessageFor, snsEvent } from './fixtures.js';
 
 const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:slack-webhook-AbCdEf';
@@ -31,6 +32,7 @@ const statuses: number[] = [];
 let server: Server;
 let webhookUrl: string;
 let handler: typeof import('../../functions/slack-notifier/index.js')['handler'];
+let table: Awaited<ReturnType<typeof startTestTable>>;
 
 beforeAll(async () => {
   server = createServer(async (req, res) => {
@@ -42,6 +44,11 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   webhookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/T0/B0/secret`;
+  table = await startTestTable();
+  vi.stubEnv('TABLE_NAME', table.tableName);
+  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', table.endpoint);
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
   vi.stubEnv('SLACK_WEBHOOK_SECRET_ARN', ARN);
   vi.stubEnv('AWS_REGION', 'eu-west-1');
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
@@ -51,6 +58,7 @@ beforeAll(async () => {
 afterAll(async () => {
   vi.unstubAllEnvs();
   await new Promise((resolve) => server.close(resolve));
+  await table.close();
 });
 
 beforeEach(() => {
@@ -73,8 +81,17 @@ describe('Slack notifier handler', () => {
   it('fails the invocation when Slack refuses the message, so Lambda retries', async () => {
     statuses.push(400);
 
-    await expect(handler(snsEvent(lambdaMessageFor(makeAlert())), context)).rejects.toThrow(
-      'Slack webhook answered 400 (invalid_blocks)',
-    );
+    await expect(
+      handler(snsEvent(lambdaMessageFor(makeAlert({ alertId: 'refused' }))), context),
+    ).rejects.toThrow('Slack webhook answered 400 (invalid_blocks)');
+  });
+
+  it('posts an alert delivered twice (SNS retry, or a re-publish after a crash) once', async () => {
+    const alert = makeAlert({ alertId: 'twice' });
+
+    await handler(snsEvent(lambdaMessageFor(alert)), context);
+    await handler(snsEvent(lambdaMessageFor({ ...alert, possibleRedelivery: true })), context);
+
+    expect(received).toEqual([renderSlack(alert)]);
   });
 });

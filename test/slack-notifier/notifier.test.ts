@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { SlackDeliveryError } from '../../functions/delivery/slack-webhook.js';
 import { renderSlack } from '../../functions/render/slack.js';
 import { createSlackNotifier, type NotifierLogger } from '../../functions/slack-notifier/notifier.js';
+import type { DeliveryLedger } from '../../functions/state/delivery-ledger.js';
 import { makeAlert } from '../render/alert-fixtures.js';
 import { lambdaMessageFor, snsEvent } from './fixtures.js';
 
@@ -20,11 +21,18 @@ const fakeFetch: typeof fetch = async (input, init) => {
 };
 const noSleep = async (): Promise<void> => {};
 
+const posted = new Set<string>();
+const ledger: DeliveryLedger = {
+  delivered: async (alertId) => posted.has(alertId),
+  record: async (alertId) => void posted.add(alertId),
+};
+
 function notifier(getWebhookUrl = async () => WEBHOOK_URL) {
-  return createSlackNotifier({ logger, getWebhookUrl, fetch: fakeFetch, sleep: noSleep });
+  return createSlackNotifier({ logger, getWebhookUrl, ledger, fetch: fakeFetch, sleep: noSleep });
 }
 
 beforeEach(() => {
+  posted.clear();
   logs.length = 0;
   posts.length = 0;
   answer = { status: 200, body: 'ok' };
@@ -73,6 +81,23 @@ describe('createSlackNotifier', () => {
         },
       },
     ]);
+  });
+
+  it('skips an alert it posted already and posts it again if the first post failed', async () => {
+    // Prepare
+    const alert = makeAlert({ alertId: 'a-1' });
+    answer = { status: 500, body: 'oops' };
+    await notifier()(snsEvent(lambdaMessageFor(alert))).catch(() => {});
+    answer = { status: 200, body: 'ok' };
+    posts.length = 0;
+
+    // Act
+    await notifier()(snsEvent(lambdaMessageFor(alert)));
+    await notifier()(snsEvent(lambdaMessageFor({ ...alert, possibleRedelivery: true })));
+
+    // Assess
+    expect(posts).toHaveLength(1);
+    expect(logs.at(-1)?.message).toBe('Alert was posted to Slack already; skipping the repeat');
   });
 
   it('rethrows a Slack refusal after logging it, never logging the URL', async () => {
