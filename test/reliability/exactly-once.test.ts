@@ -1,0 +1,160 @@
+// Random sequences of polls with faults injected into Pleo, the state store, SNS and the process itself; once the
+// faults stop, one clean poll must deliver every failure exactly once (counted by alert id), and nothing after.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type PollSettings, pollOnce } from '../../functions/poller/poll.js';
+import type { Log } from '../../functions/poller/ports.js';
+import { deliveryProblems } from '../support/delivery-oracle.js';
+import {
+  FaultJournal,
+  FaultyPleo,
+  FaultyProcess,
+  FaultyPublisher,
+  FaultyState,
+  RecordingPublisher,
+} from '../support/faults.js';
+import { MemoryAlertState } from '../support/memory-state.js';
+import { changesArb, deliveryFaultArb, jobsArb, pleoFaultArb } from './arbitraries.js';
+import { COMPANIES, FakePleoWorld } from './world.js';
+
+const START = new Date('2026-11-28T12:00:00Z');
+const LEASE_SECONDS = 60;
+const BUDGET_MS = 60_000;
+const SEQUENCES = 2_000;
+const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };
+
+const stepArb = fc.record({
+  changes: changesArb,
+  /** The poll runs out of time before it fetches failed items. */
+  slow: fc.constantFrom(false, false, false, true),
+  faults: fc.array(fc.oneof(deliveryFaultArb, pleoFaultArb), { maxLength: 4 }),
+});
+type Step = typeof stepArb extends fc.Arbitrary<infer S> ? S : never;
+
+const scenarioArb = fc.record({
+  initialJobs: jobsArb(4),
+  steps: fc.array(stepArb, { minLength: 1, maxLength: 4 }),
+  perCompany: fc.boolean(),
+});
+
+type Scenario = typeof scenarioArb extends fc.Arbitrary<infer S> ? S : never;
+
+interface Stats {
+  sequences: number;
+  polls: number;
+  failedPolls: number;
+  injected: number;
+  crashes: number;
+  repeatsFlagged: number;
+  messages: Record<string, number>;
+}
+
+/** Runs one sequence; returns the oracle's complaints (none when delivery was exactly once). */
+async function runSequence(scenario: Scenario, stats: Stats): Promise<string[]> {
+  const world = new FakePleoWorld(START, 2);
+  const state = new MemoryAlertState();
+  const subscribers = new RecordingPublisher();
+  const journal = new FaultJournal();
+  const settings: PollSettings = {
+    companies: scenario.perCompany ? COMPANIES.map((id) => ({ id, name: `Company ${id.slice(0, 4)}` })) : [],
+    lookbackDays: 30,
+    itemConcurrency: 2,
+    dynamoConcurrency: 2,
+    leaseSeconds: LEASE_SECONDS,
+    budgetMs: BUDGET_MS,
+    // Reminders every other poll and an unreachable-Pleo alert after two failed polls: more messages at stake.
+    reminders: { intervalMs: 2 * (LEASE_SECONDS + 1) * 1000, max: 2 },
+    flapGraceMs: 0,
+    unreachableAfterPolls: 2,
+    digestTimeZone: 'UTC',
+  };
+  let pollNumber = 0;
+  const poll = async (step: Step | undefined) => {
+    pollNumber++;
+    // Each poll starts after the previous one's lease ran out, as the schedule (or a Lambda retry) would.
+    const started = new Date(START.getTime() + pollNumber * (LEASE_SECONDS + 1) * 1000);
+    const late = new Date(started.getTime() + BUDGET_MS + 1);
+    let calls = 0;
+    const process = new FaultyProcess(step?.faults ?? [], journal);
+    const midListing = step?.changes.midListing;
+    stats.polls++;
+    return pollOnce(
+      {
+        pleo: new FaultyPleo(
+          world.pleo,
+          process,
+          midListing
+            ? { afterPage: midListing.afterPage, change: () => world.flip(midListing.pick) }
+            : undefined,
+        ),
+        state: new FaultyState(state, process),
+        publisher: async () => new FaultyPublisher(subscribers, process),
+        log: silent,
+        now: () => (step?.slow && calls++ > 0 ? late : started),
+        owner: `poll-${pollNumber}`,
+      },
+      settings,
+    );
+  };
+
+  for (const spec of scenario.initialJobs) world.add(spec);
+  for (const step of scenario.steps) {
+    for (const spec of step.changes.newJobs) world.add(spec);
+    for (const pick of step.changes.flips) world.flip(pick);
+    await poll(step).catch(() => {
+      stats.failedPolls++;
+    });
+  }
+
+  // The faults are over: one poll must finish everything, the next must find nothing left to do.
+  const clean = await poll(undefined);
+  const sentByClean = subscribers.sent.length;
+  await poll(undefined);
+  const lateAlerts = subscribers.sent.slice(sentByClean).filter((alert) => alert.kind === 'alert');
+  stats.sequences++;
+  stats.injected += journal.injected;
+  stats.crashes += journal.crashes;
+  stats.repeatsFlagged += subscribers.sent.filter((alert) => alert.possibleRedelivery).length;
+  for (const { kind } of subscribers.sent) stats.messages[kind] = (stats.messages[kind] ?? 0) + 1;
+
+  const problems = deliveryProblems(
+    subscribers.sent.map((alert) => ({ ...alert, jobIds: alert.jobs.map((job) => job.jobId) })),
+    world.truth(),
+    journal,
+  );
+  if (clean.skipped) problems.push('the first clean poll was skipped');
+  if (lateAlerts.length > 0) problems.push(`${lateAlerts.length} alert(s) published after the clean poll`);
+  if (state.entries.size > 0) problems.push(`${state.entries.size} outbox entries left after the clean poll`);
+  return problems;
+}
+
+describe('exactly-once delivery under faults (in memory)', () => {
+  it(`delivers every failure exactly once after ${SEQUENCES} random fault sequences`, async () => {
+    // Prepare
+    const stats: Stats = {
+      sequences: 0,
+      polls: 0,
+      failedPolls: 0,
+      injected: 0,
+      crashes: 0,
+      repeatsFlagged: 0,
+      messages: {},
+    };
+
+    // Act + Assess
+    await fc.assert(
+      fc.asyncProperty(scenarioArb, async (scenario) => {
+        expect(await runSequence(scenario, stats)).toEqual([]);
+      }),
+      { numRuns: SEQUENCES },
+    );
+    console.log(
+      `reliability: ${stats.sequences} fault sequences ran in memory (${stats.polls} polls, ` +
+        `${stats.failedPolls} failed, ${stats.injected} faults injected, ${stats.crashes} crashes, ` +
+        `${stats.repeatsFlagged} flagged redeliveries; messages by kind ${JSON.stringify(stats.messages)})`,
+    );
+    expect(stats.sequences).toBeGreaterThanOrEqual(SEQUENCES);
+    expect(stats.injected).toBeGreaterThan(SEQUENCES);
+    expect(stats.crashes).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,320 @@
+// Fault injection around the poll's ports. A plan names which call of which operation fails and how; a crash
+// kills the whole simulated process, so that nothing after it runs, the way a killed Lambda leaves things.
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { InternalErrorException, ThrottledException } from '@aws-sdk/client-sns';
+import type { Alert } from '../../functions/domain/alert.js';
+import type { ExportJob, ExportJobItem } from '../../functions/domain/export-job.js';
+import type { FailureGroup } from '../../functions/domain/lifecycle.js';
+import {
+  PleoContractError,
+  PleoCredentialsError,
+  PleoUnavailableError,
+} from '../../functions/pleo/errors.js';
+import type { AlertPublisher, AlertState, OutboxEntry, PleoExports } from '../../functions/poller/ports.js';
+
+/** The process died here: thrown by every port call from the crash on, so no later step (no finally) takes effect. */
+export class Crash extends Error {
+  override readonly name = 'Crash';
+  constructor(
+    message: string,
+    /** The call the process died in had taken effect. */
+    readonly applied = false,
+  ) {
+    super(message);
+  }
+}
+
+export const STATE_OPS = [
+  'acquireLease',
+  'failureGroups',
+  'outbox',
+  'knownJobIds',
+  'pleoFailures',
+  'setPleoFailures',
+  'claim',
+  'release',
+  'markPublished',
+  'complete',
+  'suppress',
+  'releaseLease',
+] as const;
+export type StateOp = (typeof STATE_OPS)[number];
+
+/**
+ * throttle: refused before it happened; ambiguous: it happened, then the answer was lost (a timeout);
+ * partial: `complete` wrote half the job records and the group, not the outbox, then failed;
+ * crashBefore/crashAfter: the process died around it.
+ */
+export const STATE_FAULTS = ['throttle', 'ambiguous', 'partial', 'crashBefore', 'crashAfter'] as const;
+/** crashAfter: SNS took the message, then the process died before it could say so. */
+export const PUBLISH_FAULTS = ['throttle', 'internal', 'crashBefore', 'crashAfter'] as const;
+/** duplicate: the previous page's last job is listed again (pages shifting down); skip: this page's first job is missed. */
+export const PAGE_FAULTS = ['unavailable', 'contract', 'credentials', 'duplicate', 'skip'] as const;
+export const ITEMS_FAULTS = ['unavailable', 'contract', 'credentials'] as const;
+
+export type Fault =
+  | { target: StateOp; nth: number; kind: (typeof STATE_FAULTS)[number] }
+  | { target: 'publish'; nth: number; kind: (typeof PUBLISH_FAULTS)[number] }
+  | { target: 'page'; nth: number; kind: (typeof PAGE_FAULTS)[number] }
+  | { target: 'items'; nth: number; kind: (typeof ITEMS_FAULTS)[number] };
+
+/** What the faults did, across the polls of one sequence: what the oracle must allow for. */
+export class FaultJournal {
+  /** Per alert: publishes SNS took that the outbox never heard of (the one window where a repeat is allowed). */
+  readonly unconfirmed = new Map<string, number>();
+  /** Jobs whose failed items could not be fetched at least once: they may be alerted under the job's own reason. */
+  readonly itemsFailedFor = new Set<string>();
+  credentialsFaults = 0;
+  unavailableFaults = 0;
+  crashes = 0;
+  /** Faults that met their call. */
+  injected = 0;
+
+  unconfirmedPublish(alertId: string): void {
+    this.unconfirmed.set(alertId, (this.unconfirmed.get(alertId) ?? 0) + 1);
+  }
+}
+
+/** One poll's process: the faults planned for it and whether it has died. */
+export class FaultyProcess {
+  crashed = false;
+  private readonly calls = new Map<string, number>();
+
+  constructor(
+    readonly faults: readonly Fault[],
+    readonly journal: FaultJournal,
+  ) {}
+
+  /** Counts a call of `target`, failing with Crash once the process is dead; returns the fault planned for it. */
+  next<T extends Fault['target']>(target: T): Extract<Fault, { target: T }> | undefined {
+    this.alive();
+    const nth = this.calls.get(target) ?? 0;
+    this.calls.set(target, nth + 1);
+    const fault = this.faults.find((f) => f.target === target && f.nth === nth);
+    if (fault) this.journal.injected++;
+    return fault as Extract<Fault, { target: T }> | undefined;
+  }
+
+  alive(): void {
+    if (this.crashed) throw new Crash('the process is dead');
+  }
+
+  crash(where: string, applied = false): never {
+    this.crashed = true;
+    this.journal.crashes++;
+    throw new Crash(`crashed at ${where}`, applied);
+  }
+}
+
+export function throttling(): Error {
+  return new ProvisionedThroughputExceededException({
+    message: 'The level of configured provisioned throughput for the table was exceeded',
+    $metadata: { httpStatusCode: 400 },
+  });
+}
+
+/** The call took effect, but its answer never came back. */
+export function lostAnswer(): Error {
+  return Object.assign(new Error('socket hang up after the request was sent'), {
+    name: 'TimeoutError',
+    applied: true,
+  });
+}
+
+/** Whether a failed call took effect all the same (an answer lost, or a crash just after it). */
+function applied(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'applied' in error && error.applied === true;
+}
+
+/** An AlertState whose calls fail as planned. */
+export class FaultyState implements AlertState {
+  constructor(
+    private readonly inner: AlertState,
+    private readonly process: FaultyProcess,
+  ) {}
+
+  acquireLease(owner: string, now: Date, seconds: number) {
+    return this.call('acquireLease', () => this.inner.acquireLease(owner, now, seconds));
+  }
+  releaseLease(owner: string) {
+    return this.call('releaseLease', () => this.inner.releaseLease(owner));
+  }
+  knownJobIds(jobIds: readonly string[]) {
+    return this.call('knownJobIds', () => this.inner.knownJobIds(jobIds));
+  }
+  outbox(): Promise<OutboxEntry[]> {
+    return this.call('outbox', () => this.inner.outbox());
+  }
+  claim(alert: Alert, now: Date) {
+    return this.call('claim', () => this.inner.claim(alert, now));
+  }
+  release(alertId: string, problem: string) {
+    return this.call('release', () => this.inner.release(alertId, problem));
+  }
+  async markPublished(alertId: string) {
+    try {
+      await this.call('markPublished', () => this.inner.markPublished(alertId));
+    } catch (error) {
+      // Only ever called after SNS took the alert: if it did not happen, the outbox cannot know it went out.
+      if (!applied(error)) this.process.journal.unconfirmedPublish(alertId);
+      throw error;
+    }
+  }
+  complete(alert: Alert, now: Date, group?: FailureGroup) {
+    return this.call(
+      'complete',
+      () => this.inner.complete(alert, now, group),
+      async () => {
+        // Completing a stand-in id writes half the job records and the group, and leaves the real outbox entry.
+        const half = alert.jobs.slice(0, Math.ceil(alert.jobs.length / 2));
+        await this.inner.complete({ ...alert, alertId: `partial-${alert.alertId}`, jobs: half }, now, group);
+      },
+    );
+  }
+  suppress(alert: Alert, now: Date) {
+    return this.call('suppress', () => this.inner.suppress(alert, now));
+  }
+  failureGroups(): Promise<FailureGroup[]> {
+    return this.call('failureGroups', () => this.inner.failureGroups());
+  }
+  pleoFailures() {
+    return this.call('pleoFailures', () => this.inner.pleoFailures());
+  }
+  setPleoFailures(count: number) {
+    return this.call('setPleoFailures', () => this.inner.setPleoFailures(count));
+  }
+
+  private async call<T>(
+    op: StateOp,
+    apply: () => Promise<T>,
+    applyPart: () => Promise<void> = async () => {},
+  ): Promise<T> {
+    const fault = this.process.next(op);
+    switch (fault?.kind) {
+      case undefined:
+        return apply();
+      case 'throttle':
+        throw throttling();
+      case 'partial':
+        await applyPart();
+        throw throttling();
+      case 'crashBefore':
+        return this.process.crash(`${op} (before)`);
+      case 'ambiguous':
+        await apply();
+        throw lostAnswer();
+      case 'crashAfter':
+        await apply();
+        return this.process.crash(`${op} (after)`, true);
+    }
+  }
+}
+
+/** An AlertPublisher whose publishes fail as planned. */
+export class FaultyPublisher implements AlertPublisher {
+  constructor(
+    private readonly inner: AlertPublisher,
+    private readonly process: FaultyProcess,
+  ) {}
+
+  async publish(alert: Alert): Promise<string> {
+    const fault = this.process.next('publish');
+    switch (fault?.kind) {
+      case undefined:
+        return this.inner.publish(alert);
+      case 'throttle':
+        throw new ThrottledException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } });
+      case 'internal':
+        throw new InternalErrorException({ message: 'Internal error', $metadata: { httpStatusCode: 500 } });
+      case 'crashBefore':
+        return this.process.crash('publish (before)');
+      case 'crashAfter': {
+        await this.inner.publish(alert);
+        this.process.journal.unconfirmedPublish(alert.alertId);
+        return this.process.crash('publish (after SNS took it)');
+      }
+    }
+  }
+}
+
+/** Records every alert SNS took, as subscribers would see them. */
+export class RecordingPublisher implements AlertPublisher {
+  readonly sent: Alert[] = [];
+  async publish(alert: Alert): Promise<string> {
+    this.sent.push(structuredClone(alert));
+    return `message-${this.sent.length}`;
+  }
+}
+
+export interface MidListingChange {
+  /** Applied after this many pages have been handed out. */
+  afterPage: number;
+  change: () => void;
+}
+
+/**
+ * A PleoExports (over a FakePleo-like source) whose pages and item listings fail or shift as planned, and whose
+ * jobs are read from the current truth page by page, so a status changing while the poll pages shows up.
+ */
+export class FaultyPleo implements PleoExports {
+  constructor(
+    private readonly inner: PleoExports & { jobs: ExportJob[] },
+    private readonly process: FaultyProcess,
+    private readonly midListing?: MidListingChange,
+  ) {}
+
+  get requestCount(): number {
+    return this.inner.requestCount;
+  }
+
+  async *listJobs(query: Parameters<PleoExports['listJobs']>[0]): AsyncIterable<ExportJob[]> {
+    let previous: ExportJob[] = [];
+    let pages = 0;
+    for await (const listed of this.inner.listJobs(query)) {
+      if (this.midListing && pages === this.midListing.afterPage) this.midListing.change();
+      const fault = this.process.next('page');
+      let page = listed.map((job) => this.inner.jobs.find((j) => j.id === job.id) ?? job);
+      switch (fault?.kind) {
+        case 'unavailable':
+          this.process.journal.unavailableFaults++;
+          throw new PleoUnavailableError(
+            'Pleo is unavailable: GET /v2/export-jobs failed 6 times (last: HTTP 503)',
+          );
+        case 'contract':
+          throw new PleoContractError('GET /v2/export-jobs returned a body that is not JSON (17 bytes)');
+        case 'credentials':
+          this.process.journal.credentialsFaults++;
+          throw new PleoCredentialsError(401);
+        case 'duplicate':
+          page = [...previous.slice(-1), ...page];
+          break;
+        case 'skip':
+          page = page.slice(1);
+          break;
+      }
+      previous = listed;
+      pages++;
+      yield page;
+    }
+  }
+
+  async listFailedItems(jobId: string, signal?: AbortSignal): Promise<ExportJobItem[]> {
+    const fault = this.process.next('items');
+    switch (fault?.kind) {
+      case undefined:
+        return this.inner.listFailedItems(jobId, signal);
+      case 'credentials':
+        this.process.journal.credentialsFaults++;
+        throw new PleoCredentialsError(401);
+      case 'unavailable':
+        this.process.journal.unavailableFaults++;
+        this.process.journal.itemsFailedFor.add(jobId);
+        throw new PleoUnavailableError(
+          `Pleo is unavailable: GET /v2/export-jobs/${jobId}/items failed 6 times`,
+        );
+      case 'contract':
+        this.process.journal.itemsFailedFor.add(jobId);
+        throw new PleoContractError(`GET /v2/export-jobs/${jobId}/items returned an unexpected page`);
+    }
+  }
+}
