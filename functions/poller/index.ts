@@ -4,7 +4,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import { awsRuntime } from './aws-runtime.js';
 import { createPoller, type PollOutcome } from './compose.js';
 import { parseConfig } from './config.js';
@@ -17,18 +17,26 @@ const poller = createPoller(config, awsRuntime(logger));
 export const handler = middy({ timeoutEarlyInMillis: 5_000 })
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
+  .use(reportFailure())
   .handler(async (event: unknown, _context, { signal }) => {
-    try {
-      const outcome = isDigest(event) ? await poller.digest() : await poller.poll(signal);
-      record(outcome);
-      logger.info('Poll finished', { ...outcome });
-      return outcome;
-    } catch (error) {
-      metrics.addMetric('FailedPolls', MetricUnit.Count, 1);
-      logger.error('Poll failed', error as Error);
-      throw error;
-    }
+    const outcome = isDigest(event) ? await poller.digest() : await poller.poll(signal);
+    record(outcome);
+    logger.info('Poll finished', { ...outcome });
+    return outcome;
   });
+
+/**
+ * Logs and counts a failed poll, timeouts included, before the metrics are flushed; the error still propagates
+ * so that Lambda's retries and the failure destination see it.
+ */
+function reportFailure(): MiddlewareObj {
+  return {
+    onError: async ({ error }) => {
+      metrics.addMetric('FailedPolls', MetricUnit.Count, 1);
+      logger.error('Poll failed', error ?? 'unknown error');
+    },
+  };
+}
 
 /** The digest schedule invokes the poller with `{"task": "digest"}`; anything else is a poll. */
 function isDigest(event: unknown): boolean {
