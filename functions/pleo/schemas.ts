@@ -6,9 +6,30 @@ import * as z from 'zod';
 const nullableString = z.string().nullable().optional();
 const isoDateTime = z.iso.datetime({ offset: true, local: false });
 
+/**
+ * Ids and reason codes become DynamoDB keys (a partition key holds 2048 bytes, a sort key 1024, and a group's sort
+ * key is company + reason): a longer value would fail every poll, so the record is skipped instead.
+ */
+export const MAX_KEY_CHARS = 128;
+/** Pleo's failure text is shown cut to 2,000 characters at most; more would only swell the stored alert. */
+export const MAX_FAILURE_REASON_CHARS = 2_000;
+
+const key = z.string().min(1).max(MAX_KEY_CHARS);
+const reasonCode = z.string().max(MAX_KEY_CHARS).nullable().optional();
+const failureText = nullableString.transform((text) => (typeof text === 'string' ? shorten(text) : text));
+
+/** The first MAX_FAILURE_REASON_CHARS code units, never ending in half a surrogate pair. */
+function shorten(text: string): string {
+  if (text.length <= MAX_FAILURE_REASON_CHARS) return text;
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(MAX_FAILURE_REASON_CHARS - 1))
+    ? MAX_FAILURE_REASON_CHARS - 1
+    : MAX_FAILURE_REASON_CHARS;
+  return text.slice(0, end);
+}
+
 export const exportJobSchema = z.looseObject({
-  id: z.string().min(1),
-  companyId: z.string().min(1),
+  id: key,
+  companyId: key,
   status: z.string().min(1),
   createdAt: isoDateTime,
   completedAt: isoDateTime.nullable().optional(),
@@ -17,16 +38,16 @@ export const exportJobSchema = z.looseObject({
   isInteractive: z.boolean(),
   numberOfItems: z.number().int().nonnegative(),
   vendorBasedBookkeeping: z.boolean(),
-  failureReasonType: nullableString,
-  failureReason: nullableString,
+  failureReasonType: reasonCode,
+  failureReason: failureText,
 });
 
 export const exportJobItemSchema = z.looseObject({
   accountingEntryId: z.string().min(1),
   exportJobId: z.string().min(1),
   status: z.string().min(1),
-  failureReasonType: nullableString,
-  failureReason: nullableString,
+  failureReasonType: reasonCode,
+  failureReason: failureText,
 });
 
 export const cursorPageInfoSchema = z.looseObject({
