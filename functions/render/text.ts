@@ -53,28 +53,31 @@ export function formatUtc(iso: string): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-/** The name people know the company by: the configured name, else its Pleo id. */
-export function companyLabel(alert: Alert): string {
-  const name = alert.companyName === null ? '' : oneLine(alert.companyName);
-  return cap(name || oneLine(alert.companyId), 120);
+/** The name people know a company by: the configured name, else its Pleo id. */
+export function companyLabel(company: { companyId: string; companyName: string | null }): string {
+  const name = company.companyName === null ? '' : oneLine(company.companyName);
+  return cap(name || oneLine(company.companyId), 120);
 }
 
-/**
- * What a message is about in one short line, by kind: '3 failed exports: missing configuration',
- * 'Resolved: missing configuration', 'Reminder: 3 failed exports still open: …'. `title` is the reason's title.
- */
-export function headline(alert: Alert, title: string): string {
-  const count = alert.totals.jobs > 0 ? jobsPhrase(alert) : '';
-  switch (alert.kind) {
-    case 'resolved':
-      return `Resolved: ${title}`;
-    case 'reminder':
-      return count ? `Reminder: ${count} still open: ${title}` : `Reminder: ${title}`;
-    case 'digest':
-      return count ? `Digest: ${count}: ${title}` : `Digest: ${title}`;
-    case 'alert':
-      return count ? `${count}: ${title}` : capitalise(title);
-  }
+/** How long from one ISO time to another, in words ('2 days', '1 day 3 hours'); undefined if unknown. */
+export function timeBetween(fromIso: string, toIso: string): string | undefined {
+  const ms = Date.parse(toIso) - Date.parse(fromIso);
+  if (Number.isNaN(ms) || ms < 0) return undefined;
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return 'less than a minute';
+  if (minutes < 60) return plural(minutes, 'minute');
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return plural(hours, 'hour');
+  const days = Math.floor(hours / 24);
+  // Hours matter in the first week; after that whole days say enough.
+  const rest = hours % 24;
+  return days < 7 && rest > 0 ? `${plural(days, 'day')} ${plural(rest, 'hour')}` : plural(days, 'day');
+}
+
+/** '2026-11-26 09:00 UTC (2 days)': a start time and, when `untilIso` is known, how long since. */
+export function since(fromIso: string, untilIso: string): string {
+  const span = timeBetween(fromIso, untilIso);
+  return span ? `${formatUtc(fromIso)} (${span})` : formatUtc(fromIso);
 }
 
 export function capitalise(text: string): string {
@@ -86,4 +89,9 @@ export function jobsPhrase(alert: Alert): string {
   const n = alert.totals.jobs;
   const allFailed = alert.jobs.every((job: AlertJob) => job.status === 'failed');
   return allFailed ? plural(n, 'failed export') : plural(n, 'export with errors', 'exports with errors');
+}
+
+/** Jobs the group had beyond those listed: totals count every job, the list may hold only the newest. */
+export function unlistedJobs(alert: Alert, listed: number): number {
+  return Math.max(alert.totals.jobs, alert.jobs.length) - listed;
 }

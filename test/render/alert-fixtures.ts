@@ -1,5 +1,13 @@
-// Alerts for renderer tests: a realistic default, bent per test with overrides.
+// Messages for renderer tests: a realistic default alert, bent per test with overrides, and the other kinds.
 import type { Alert, AlertJob } from '../../functions/domain/alert.js';
+import { INCIDENTS, type Incident, incidentAlert } from '../../functions/domain/incidents.js';
+import {
+  digestAlert,
+  dueReminders,
+  type FailureGroup,
+  mergeAlert,
+  resolvedNotice,
+} from '../../functions/domain/lifecycle.js';
 
 export function makeJob(index: number, overrides: Partial<AlertJob> = {}): AlertJob {
   return {
@@ -34,4 +42,68 @@ export function makeAlert(overrides: Partial<Alert> = {}, jobCount = 3, job: Par
     possibleRedelivery: false,
     ...overrides,
   };
+}
+
+// Messages of every kind, made by the domain's own lifecycle functions from a group opened at OPENED.
+export const OPENED = new Date('2026-11-26T09:00:00Z');
+/** Two days after OPENED: when reminders, resolved notices and digests are made. */
+export const LATER = new Date('2026-11-28T09:00:00Z');
+
+/** The group a delivered alert opened at OPENED, with `remindersSent` reminders since. */
+export function openGroup(alert: Alert = makeAlert(), remindersSent = 0): FailureGroup {
+  return { ...mergeAlert(undefined, alert, OPENED), remindersSent };
+}
+
+/** The group after it was resolved at `resolvedAt`. */
+export function resolvedGroup(alert: Alert, resolvedAt: Date): FailureGroup {
+  return { ...openGroup(alert), state: 'resolved', resolvedAt: resolvedAt.toISOString() };
+}
+
+/** The notice that a group (of `alert`, 2 reminders sent) is over, seen at LATER through export `byJobId`. */
+export function resolvedMessage(alert: Alert = makeAlert(), byJobId: string | null = 'job-done-1'): Alert {
+  return resolvedNotice(openGroup(alert, 2), LATER, byJobId ?? undefined);
+}
+
+/** The reminder due at LATER for a group (of `alert`) that had `remindersSent` reminders. */
+export function reminderMessage(alert: Alert = makeAlert(), remindersSent = 1): Alert {
+  const [reminder] = dueReminders([openGroup(alert, remindersSent)], LATER, {
+    intervalMs: 3_600_000,
+    max: 10,
+  });
+  if (reminder === undefined) throw new Error('fixture: no reminder due');
+  return reminder;
+}
+
+export const KEY_REFUSED_DETAIL = "Pleo answered HTTP 401 to the alerter's API key.";
+export const UNREACHABLE_DETAIL = '3 polls in a row could not reach Pleo. Last problem: connect ECONNREFUSED';
+
+/** An incident of the alerter as each kind of message: it started (OPENED), is still on, or is over (LATER). */
+export function incidentMessage(reason: Incident, kind: 'alert' | 'reminder' | 'resolved'): Alert {
+  const detail = reason === INCIDENTS.credentials ? KEY_REFUSED_DETAIL : UNREACHABLE_DETAIL;
+  const started = incidentAlert(reason, detail, OPENED);
+  if (kind === 'alert') return started;
+  return kind === 'reminder' ? reminderMessage(started, 0) : resolvedNotice(openGroup(started), LATER);
+}
+
+/** The digest made at LATER over `groups`. */
+export function digestMessage(groups: readonly FailureGroup[]): Alert {
+  return digestAlert(groups, LATER, 'Europe/Copenhagen');
+}
+
+/** `count` groups over `companies` companies (named by `name`), every fourth one resolved since yesterday. */
+export function manyGroups(
+  count: number,
+  companies: number,
+  name: (company: number) => string = (company) => `Company ${company}`,
+): FailureGroup[] {
+  const reasons = ['missing_configuration', 'receipt_file_size_limit_exceeded', 'authorization_failure'];
+  return Array.from({ length: count }, (_, index) => {
+    const company = index % companies;
+    const alert = makeAlert({
+      companyId: `c0ffee00-1111-2222-3333-${String(company).padStart(12, '0')}`,
+      companyName: name(company),
+      reason: reasons[Math.floor(index / companies) % reasons.length] ?? 'unknown',
+    });
+    return index % 4 === 3 ? resolvedGroup(alert, new Date('2026-11-28T01:00:00Z')) : openGroup(alert);
+  });
 }

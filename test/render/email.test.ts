@@ -37,14 +37,9 @@ describe('renderEmail subject', () => {
       '[Pleo export] Reminder: 3 failed exports still open: missing configuration (Acme ApS)',
     ],
     [
-      'digest',
-      makeAlert({ kind: 'digest' }),
-      '[Pleo export] Digest: 3 failed exports: missing configuration (Acme ApS)',
-    ],
-    [
-      "the alerter's own problem, without jobs",
-      makeAlert({ reason: 'pleo_api_key_invalid', category: 'admin' }, 0),
-      '[Pleo export] Pleo API key not accepted (Acme ApS)',
+      'a group without jobs',
+      makeAlert({ reason: 'integration_unusable', category: 'admin' }, 0),
+      '[Pleo export] Accounting integration unusable (Acme ApS)',
     ],
     [
       'a Danish company name',
@@ -219,10 +214,9 @@ describe('renderEmail body', () => {
   it.each([
     [
       'resolved',
-      /^Resolved: the export problem "missing configuration" for Acme ApS is fixed\. No action is needed\./,
+      /^Resolved: the export problem "missing configuration" for Acme ApS is over\. No action is needed\./,
     ],
     ['reminder', /^Reminder: 3 failed exports for Acme ApS are still not fixed \(missing configuration\)\./],
-    ['digest', /^Summary for Acme ApS: 3 failed exports \(missing configuration\)\./],
   ] as const)('opens a %s with its own wording', (kind, opening) => {
     expect(renderEmail(makeAlert({ kind })).body).toMatch(opening);
   });
@@ -232,15 +226,5 @@ describe('renderEmail body', () => {
 
     expect(body).not.toContain('What to do:');
     expect(body).not.toContain('Who acts:');
-  });
-
-  it("explains the alerter's own problem without a job list", () => {
-    const { body } = renderEmail(makeAlert({ reason: 'pleo_api_key_invalid', category: 'admin' }, 0));
-
-    expect(body).toMatch(
-      /^The Pleo export alerter needs attention for Acme ApS: Pleo API key not accepted\./,
-    );
-    expect(body).toContain('Settings → API keys');
-    expect(body).not.toContain('In total:');
   });
 });

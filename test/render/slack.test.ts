@@ -1,36 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Alert } from '../../functions/domain/alert.js';
-import { escapeMrkdwn, renderSlack, SLACK_LIMITS } from '../../functions/render/slack.js';
-import { type SlackBlock, slackMessageSchema } from '../../functions/render/slack-blocks.js';
+import { escapeMrkdwn, renderSlack } from '../../functions/render/slack.js';
 import { makeAlert, makeJob } from './alert-fixtures.js';
-
-function texts(blocks: SlackBlock[]): string[] {
-  return blocks.flatMap((block): string[] => {
-    if (block.type === 'header') return [block.text.text];
-    if (block.type === 'section')
-      return [...(block.text ? [block.text.text] : []), ...(block.fields ?? []).map((f) => f.text)];
-    if (block.type === 'context') return block.elements.map((e) => e.text);
-    return [];
-  });
-}
-
-function expectWithinLimits(alert: Alert): void {
-  const message = renderSlack(alert);
-  slackMessageSchema.parse(message);
-  expect(message.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
-  for (const block of message.blocks) {
-    if (block.type === 'header') expect(block.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.headerText);
-    if (block.type === 'section') {
-      expect(block.text?.text.length ?? 0).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
-      expect(block.fields?.length ?? 0).toBeLessThanOrEqual(SLACK_LIMITS.fields);
-      for (const field of block.fields ?? [])
-        expect(field.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fieldText);
-    }
-    if (block.type === 'context')
-      expect(block.elements.length).toBeLessThanOrEqual(SLACK_LIMITS.contextElements);
-  }
-  expect(message.text.length).toBeGreaterThan(0);
-}
+import { expectWithinLimits, texts } from './slack-assertions.js';
 
 const HOSTILE =
   '<!channel> <!here> <@U024BE7LH> <#C123> <https://evil.example|click> & *bold* _it_ ~s~ `code` @here';
@@ -65,7 +36,7 @@ describe('renderSlack', () => {
     expect(all).toMatch(/\*What to do\*\nCheck the accounts, tax codes/);
     expect(all).toContain('<https://app.pleo.io/export|Open the exports in Pleo>');
     expect(all).toContain(
-      '• `0f8fad5b-d9cb-469f-a165-000000000002` · 2024-05-01 09:28 UTC · failed · 12 expenses, 3 failed\n' +
+      '• `0f8fad5b-d9cb-469f-a165-000000000002` · 2024-05-01 09:28 UTC · `failed` · 12 expenses, 3 failed\n' +
         '      Account 4000 is inactive in the chart of accounts',
     );
     expect(text).toMatch(/^3 failed exports: missing configuration \(Acme ApS\)\. Check the accounts/);
@@ -143,6 +114,17 @@ describe('renderSlack', () => {
     expect(all).toContain('… and 4,980 more jobs');
   });
 
+  it.each([
+    ['completed_with_errors', '`completed_with_errors`'],
+    ['failed', '`failed`'],
+    ['odd`status*', '`oddˋstatus*`'],
+  ])('shows the job status %j as inline code, %j, which Slack does not format', (status, shown) => {
+    const all = texts(renderSlack(makeAlert({}, 1, { status })).blocks).join('\n');
+
+    expect(all).toContain(` · ${shown} · `);
+    expect(all).not.toContain('ˍ');
+  });
+
   it('says so when the alert may have been delivered before', () => {
     expect(texts(renderSlack(makeAlert({ possibleRedelivery: true })).blocks)).toContain(
       'You may have received this alert already.',
@@ -153,7 +135,7 @@ describe('renderSlack', () => {
     const { text, blocks } = renderSlack(makeAlert({ kind: 'resolved' }));
     const all = texts(blocks).join('\n');
 
-    expect(blocks[0]).toMatchObject({ text: { text: 'Resolved: missing configuration (Acme ApS)' } });
+    expect(blocks[0]).toMatchObject({ text: { text: '✅ Resolved: missing configuration (Acme ApS)' } });
     expect(all).toContain('No action is needed.');
     expect(all).not.toContain('What to do');
     expect(text).toContain('No action is needed.');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { groupFailures, MAX_JOBS_PER_ALERT } from '../../functions/domain/group.js';
+import { INCIDENTS } from '../../functions/domain/incidents.js';
 import { renderEmail } from '../../functions/render/email.js';
 import { renderSlack } from '../../functions/render/slack.js';
 import {
@@ -9,7 +10,15 @@ import {
   SNS_MAX_BYTES,
   type SnsMessage,
 } from '../../functions/render/sns-message.js';
-import { makeAlert, makeJob } from './alert-fixtures.js';
+import {
+  digestMessage,
+  incidentMessage,
+  makeAlert,
+  makeJob,
+  manyGroups,
+  reminderMessage,
+  resolvedMessage,
+} from './alert-fixtures.js';
 
 const protocols = z
   .object({ default: z.string(), email: z.string(), lambda: z.string(), sqs: z.string(), https: z.string() })
@@ -178,6 +187,58 @@ describe('buildSnsMessage', () => {
   });
 });
 
+describe('buildSnsMessage for a digest', () => {
+  it.each([
+    ['300 groups over 200 companies', 300, 200],
+    ['1,000 groups with long company names', 1000, 400],
+    ['5,000 groups', 5000, 1000],
+  ])(
+    'fits %s in one SNS message, keeping the first lines and counting the rest',
+    (_case, count, companies) => {
+      // Prepare
+      const digest = digestMessage(
+        manyGroups(count, companies, (company) => `Selskab ${'Ø'.repeat(count > 500 ? 200 : 20)} ${company}`),
+      );
+      const { open, resolvedSinceYesterday } = digest.digest ?? { open: [], resolvedSinceYesterday: [] };
+
+      // Act
+      const message = buildSnsMessage(digest);
+
+      // Assess
+      expect(publishBytes(message)).toBeLessThanOrEqual(SNS_MAX_BYTES);
+      const { alert: sent, overflow, email } = parseStructuredMessage(message.Message);
+      const kept = sent.digest ?? { open: [], resolvedSinceYesterday: [] };
+      expect(kept.open).toEqual(open.slice(0, kept.open.length));
+      expect(kept.resolvedSinceYesterday).toEqual(
+        resolvedSinceYesterday.slice(0, kept.resolvedSinceYesterday.length),
+      );
+      expect(kept.open.length).toBeGreaterThan(0);
+      expect(overflow.droppedDigestLines).toEqual({
+        open: open.length - kept.open.length,
+        resolvedSinceYesterday: resolvedSinceYesterday.length - kept.resolvedSinceYesterday.length,
+      });
+      expect(sent.totals).toEqual(digest.totals);
+      expect(sent.jobs).toEqual(digest.jobs);
+      expect(email.subject).toBe(
+        `[Pleo export] Daily digest 2026-11-28: ${open.length} open, ${resolvedSinceYesterday.length} resolved`,
+      );
+    },
+  );
+
+  it('keeps every line of a digest that fits, saying none was dropped', () => {
+    const digest = digestMessage(manyGroups(20, 10));
+
+    const { alert, overflow } = parseStructuredMessage(buildSnsMessage(digest).Message);
+
+    expect(alert).toEqual(digest);
+    expect(overflow).toEqual({
+      jobIds: [],
+      droppedJobs: 0,
+      droppedDigestLines: { open: 0, resolvedSinceYesterday: 0 },
+    });
+  });
+});
+
 describe('parseStructuredMessage', () => {
   const alert = makeAlert({}, 2);
   const message = buildSnsMessage(alert);
@@ -220,6 +281,31 @@ describe('parseStructuredMessage', () => {
     delete broken.alert.jobs;
 
     expect(() => parseStructuredMessage(JSON.stringify(broken))).toThrow(/alert\.jobs/);
+  });
+
+  it.each([
+    ['a resolved notice', resolvedMessage()],
+    ['a resolved notice without the export that resolved it', resolvedMessage(makeAlert(), null)],
+    ['a reminder', reminderMessage(makeAlert(), 2)],
+    ['an incident recovered', incidentMessage(INCIDENTS.unreachable, 'resolved')],
+    ['a digest', digestMessage(manyGroups(12, 5))],
+    ['an empty digest', digestMessage([])],
+  ])('round-trips the lifecycle and digest of %s', (_case, alert) => {
+    const { alert: read } = parseStructuredMessage(buildSnsMessage(alert).Message);
+
+    expect(read).toEqual(alert);
+    expect(read.lifecycle).toEqual(alert.lifecycle);
+    expect(read.digest).toEqual(alert.digest);
+  });
+
+  it('rejects a digest line without its company', () => {
+    const json = protocols.parse(JSON.parse(buildSnsMessage(digestMessage(manyGroups(2, 2))).Message)).sqs;
+    const broken = JSON.parse(json);
+    delete broken.alert.digest.open[0].companyId;
+
+    expect(() => parseStructuredMessage(JSON.stringify(broken))).toThrow(
+      /alert\.digest\.open\[0\]\.companyId/,
+    );
   });
 
   it('round-trips jobs whose failure text and failed count are unknown', () => {

@@ -1,0 +1,68 @@
+// What a message is about, in one short line shared by the email subject and the Slack header.
+import type { Alert } from '../domain/alert.js';
+import { isIncident } from '../domain/incidents.js';
+import { describeReason } from '../domain/reasons.js';
+import { digestHeadline, digestOf } from './digest-view.js';
+import { incidentWording } from './incident-wording.js';
+import { capitalise, jobsPhrase } from './text.js';
+
+/** Failures of a company's exports, a problem of the alerter itself, or the daily digest. */
+export type MessageType = 'failure' | 'incident' | 'digest';
+
+export function messageType(alert: Alert): MessageType {
+  // The digest is sent under the alerter's own company id too, so its kind is checked first.
+  if (alert.kind === 'digest') return 'digest';
+  return isIncident(alert) ? 'incident' : 'failure';
+}
+
+/**
+ * The headline without the company: '3 failed exports: missing configuration', 'Resolved: missing configuration',
+ * 'Reminder: 3 failed exports still open: …', 'Alerter problem: Pleo API key not accepted',
+ * 'Recovered: Pleo API reachable again', 'Daily digest 2026-11-28: 4 open, 2 resolved'. Untrusted: escape it.
+ */
+export function headline(alert: Alert): string {
+  switch (messageType(alert)) {
+    case 'digest':
+      return digestHeadline(digestOf(alert));
+    case 'incident':
+      return incidentHeadline(alert);
+    case 'failure':
+      return failureHeadline(alert);
+  }
+}
+
+/** Whether the headline names the company after it (a company's failures do; the alerter's messages do not). */
+export function namesCompany(alert: Alert): boolean {
+  return messageType(alert) === 'failure';
+}
+
+/** What a reader calls this message, e.g. in 'you may have received this reminder already'. */
+export function messageNoun(alert: Alert): string {
+  if (alert.kind === 'resolved') return 'notice';
+  return alert.kind;
+}
+
+function incidentHeadline(alert: Alert): string {
+  const wording = incidentWording(alert.reason);
+  switch (alert.kind) {
+    case 'resolved':
+      return `Recovered: ${wording.recovered}`;
+    case 'reminder':
+      return `Reminder: ${wording.stillBroken}`;
+    default:
+      return `Alerter problem: ${wording.problem}`;
+  }
+}
+
+function failureHeadline(alert: Alert): string {
+  const title = describeReason(alert.reason).title;
+  const count = alert.totals.jobs > 0 ? jobsPhrase(alert) : '';
+  switch (alert.kind) {
+    case 'resolved':
+      return `Resolved: ${title}`;
+    case 'reminder':
+      return count ? `Reminder: ${count} still open: ${title}` : `Reminder: ${title}`;
+    default:
+      return count ? `${count}: ${title}` : capitalise(title);
+  }
+}

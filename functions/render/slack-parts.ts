@@ -1,0 +1,30 @@
+// Pieces every Slack message shares: the redelivery note, the footer, the notification text.
+import type { Alert } from '../domain/alert.js';
+import { messageNoun } from './headline.js';
+import type { SlackBlock } from './slack-blocks.js';
+import { code, context, escapeMrkdwn } from './slack-mrkdwn.js';
+import { cap, formatUtc } from './text.js';
+
+const MAX_FALLBACK_CHARS = 500;
+
+/** A context block when an earlier attempt may already have delivered the message. */
+export function redelivery(alert: Alert): SlackBlock[] {
+  return alert.possibleRedelivery
+    ? [context(`You may have received this ${messageNoun(alert)} already.`)]
+    : [];
+}
+
+/** When and which message this is, after any (escaped) notes such as '… and 3 more jobs'. */
+export function footer(alert: Alert, notes: string[] = []): SlackBlock {
+  const when = alert.kind === 'alert' ? 'Detected' : 'Sent';
+  return context(
+    [...notes, `${when} ${formatUtc(alert.detectedAt)}`, `alert ${code(cap(alert.alertId, 100))}`].join(
+      ' · ',
+    ),
+  );
+}
+
+/** The notification text (shown where blocks are not): the title and what to do, escaped. */
+export function fallback(title: string, next: string): string {
+  return cap(`${escapeMrkdwn(title)}. ${escapeMrkdwn(next)}`, MAX_FALLBACK_CHARS);
+}

@@ -1,0 +1,162 @@
+// Fits the structured copy of a message into one SNS publish: digest lines beyond the room are left out, job
+// texts are cut, late jobs are reduced to their ids. Pure arithmetic on the JSON that will be sent.
+import type { Alert, AlertJob, DigestLine } from '../domain/alert.js';
+import type { EmailMessage } from './email.js';
+import type { SlackMessage } from './slack-blocks.js';
+import { STRUCTURED_PROTOCOLS, type StructuredMessage } from './structured-message.js';
+import { cap } from './text.js';
+
+/** The renderings that travel beside the alert data. */
+export interface Rendered {
+  email: EmailMessage;
+  slack: SlackMessage;
+}
+
+/** What the structured copy carries once fitted. */
+export interface Fitted {
+  alert: Alert;
+  overflow: StructuredMessage['overflow'];
+}
+
+// Failure-text caps tried in turn while every job still fits in full.
+const REASON_CAPS = [2000, 500, 200, 50, 1];
+// Failure-text cap for the jobs kept in full once later jobs go to `overflow`.
+const OVERFLOW_REASON_CAP = 200;
+
+/** The publish's `Message`: the email text for `default` and `email`, the structured JSON for the rest. */
+export function publishMessage(fitted: Fitted, rendered: Rendered): string {
+  const value: StructuredMessage = { schemaVersion: 1, ...fitted, ...rendered };
+  const structuredJson = JSON.stringify(value);
+  const byProtocol: Record<string, string> = { default: rendered.email.body, email: rendered.email.body };
+  for (const protocol of STRUCTURED_PROTOCOLS) byProtocol[protocol] = structuredJson;
+  return JSON.stringify(byProtocol);
+}
+
+/**
+ * A digest's lines, open first, as many as fit in `budget` bytes beside its jobs; the rest are counted in
+ * `droppedDigestLines`. Other messages pass unchanged. Undefined when not even an empty digest fits.
+ */
+export function fitDigest(alert: Alert, rendered: Rendered, budget: number): Fitted | undefined {
+  const digest = alert.digest;
+  if (digest === undefined) return { alert, overflow: { jobIds: [], droppedJobs: 0 } };
+  const { open, resolvedSinceYesterday } = digest;
+  const withLines = (keptOpen: number, keptResolved: number): Fitted => ({
+    alert: {
+      ...alert,
+      digest: {
+        ...digest,
+        open: open.slice(0, keptOpen),
+        resolvedSinceYesterday: resolvedSinceYesterday.slice(0, keptResolved),
+      },
+    },
+    overflow: {
+      jobIds: [],
+      droppedJobs: 0,
+      droppedDigestLines: {
+        open: open.length - keptOpen,
+        resolvedSinceYesterday: resolvedSinceYesterday.length - keptResolved,
+      },
+    },
+  });
+  // The jobs stay in full; one separator per job and a byte for rounding are left for fitting them afterwards.
+  let room = perCopyRoom(budget, withLines(0, 0), rendered) - alert.jobs.length - 1;
+  if (room < 0) return undefined;
+  const take = (lines: readonly DigestLine[]) => {
+    let kept = 0;
+    for (const line of lines) {
+      // One array separator per line.
+      const size = doubleEscapedBytes(line) + 1;
+      if (size > room) break;
+      room -= size;
+      kept += 1;
+    }
+    return kept;
+  };
+  const keptOpen = take(open);
+  const keptResolved = keptOpen === open.length ? take(resolvedSinceYesterday) : 0;
+  return withLines(keptOpen, keptResolved);
+}
+
+/**
+ * The jobs of `fitted.alert` within `budget` bytes: failure texts cut first, then late jobs as ids in `overflow`,
+ * then (only when `mayDrop`) the ids that still do not fit dropped and counted. Undefined when they do not fit.
+ */
+export function fitJobs(
+  fitted: Fitted,
+  rendered: Rendered,
+  budget: number,
+  mayDrop: boolean,
+): Fitted | undefined {
+  const all = fitted.alert.jobs;
+  const n = all.length;
+  const result = (jobs: AlertJob[], jobIds: string[], droppedJobs: number): Fitted => ({
+    alert: { ...fitted.alert, jobs },
+    overflow: { ...fitted.overflow, jobIds, droppedJobs },
+  });
+  // Less one array separator per job.
+  const room = perCopyRoom(budget, result([], [], n), rendered) - n;
+  if (room < 0) return undefined;
+  const idBytes = all.map((job) => doubleEscapedBytes(job.jobId));
+  const idTotal = sum(idBytes);
+
+  for (const limit of REASON_CAPS) {
+    // A job takes more bytes than its id plus one per code unit of its cut text: skip hopeless caps unmeasured.
+    const lowerBound = idTotal + sum(all.map((job) => Math.min(job.failureReason?.length ?? 0, limit - 1)));
+    if (lowerBound > room) continue;
+    const jobs = all.map((job) => capReason(job, limit));
+    if (sum(jobs.map(doubleEscapedBytes)) <= room) return result(jobs, [], 0);
+  }
+
+  if (idTotal <= room) {
+    // Every id fits: upgrade jobs to full entries, newest first, while room lasts.
+    let used = idTotal;
+    const jobs: AlertJob[] = [];
+    for (const [index, job] of all.entries()) {
+      const full = capReason(job, OVERFLOW_REASON_CAP);
+      const extra = doubleEscapedBytes(full) - (idBytes[index] ?? 0);
+      if (used + extra > room) break;
+      used += extra;
+      jobs.push(full);
+    }
+    return result(
+      jobs,
+      all.slice(jobs.length).map((job) => job.jobId),
+      0,
+    );
+  }
+  if (!mayDrop) return undefined;
+  // Last resort: as many ids as fit, newest first.
+  let kept = 0;
+  let used = 0;
+  while (kept < n && used + (idBytes[kept] ?? 0) <= room) {
+    used += idBytes[kept] ?? 0;
+    kept += 1;
+  }
+  return result(
+    [],
+    all.slice(0, kept).map((job) => job.jobId),
+    n - kept,
+  );
+}
+
+/** Bytes left for each copy of the structured JSON once `base` (without what is being fitted) is sent. */
+function perCopyRoom(budget: number, base: Fitted, rendered: Rendered): number {
+  return Math.floor((budget - bytes(publishMessage(base, rendered))) / STRUCTURED_PROTOCOLS.length);
+}
+
+function capReason(job: AlertJob, limit: number): AlertJob {
+  return job.failureReason === null ? job : { ...job, failureReason: cap(job.failureReason, limit) };
+}
+
+/** Bytes a value adds once it is JSON inside a JSON string inside the JSON message (escaped twice). */
+function doubleEscapedBytes(value: unknown): number {
+  return bytes(JSON.stringify(JSON.stringify(value))) - 2;
+}
+
+export function bytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+export function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
