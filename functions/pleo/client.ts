@@ -72,6 +72,9 @@ export class PleoClient {
     const since = query.since.getTime();
     let previousCreatedAt = Number.POSITIVE_INFINITY;
     let newestFirst = true;
+    // A job listed twice (pages shifting, or a page repeating a record) is yielded once: downstream it would be
+    // alerted twice and written twice in one DynamoDB batch, which DynamoDB rejects.
+    const listed = new Set<string>();
     for await (const page of this.paginate('/v2/export-jobs', `${params}&${JOB_ORDER}`, query.signal)) {
       const jobs = this.parseRecords(page, exportJobSchema, 'job');
       let reachedHorizon = false;
@@ -80,8 +83,11 @@ export class PleoClient {
         const createdAt = Date.parse(job.createdAt);
         newestFirst &&= createdAt <= previousCreatedAt;
         previousCreatedAt = createdAt;
-        if (createdAt >= since) wanted.push(job);
-        else reachedHorizon = true;
+        if (createdAt < since) reachedHorizon = true;
+        else if (!listed.has(job.id)) {
+          listed.add(job.id);
+          wanted.push(job);
+        }
       }
       if (wanted.length > 0) yield wanted;
       // Only an order we have seen hold on every job so far lets us skip the rest.
