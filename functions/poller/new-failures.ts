@@ -42,10 +42,12 @@ export async function listNewJobs(
     for await (const page of pages) {
       if (lookupError) throw lookupError.error;
       // Pages can shift while we walk them: a job seen twice counts once.
-      const fresh = page.filter(
-        (job) => ALERTING_STATUSES.includes(job.status as never) && !seen.has(job.id),
-      );
-      for (const job of fresh) seen.add(job.id);
+      const fresh: ExportJob[] = [];
+      for (const job of page) {
+        if (!ALERTING_STATUSES.includes(job.status as never) || seen.has(job.id)) continue;
+        seen.add(job.id);
+        fresh.push(job);
+      }
       if (fresh.length === 0) continue;
       const lookup = limit(async () => {
         const known = await scope.state.knownJobIds(fresh.map((job) => job.id));

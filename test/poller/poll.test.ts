@@ -221,6 +221,13 @@ describe('pollOnce', () => {
     expect(report.newFailures).toBe(1);
   });
 
+  it('counts a job listed twice in one page once', async () => {
+    const twice = job();
+    pleo.jobs = [twice, twice, job()];
+    await poll();
+    expect(publisher.sent[0]?.jobs.map((j) => j.jobId).filter((id) => id === twice.id)).toHaveLength(1);
+  });
+
   it('counts a job listed twice (pages shifting) once', async () => {
     const twice = job();
     pleo.jobs = [twice, job(), twice];
