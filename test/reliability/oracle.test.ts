@@ -88,6 +88,12 @@ describe('deliveryProblems', () => {
       /a2 was sent with different content/,
     ],
     [
+      'a job listed twice in one alert',
+      [a1, message('a2', 'receipt_upload_failure', ['j2', 'j2'])],
+      journal(),
+      /lists a job twice/,
+    ],
+    [
       'an alert about the alerter without a Pleo fault',
       [a1, a2, message('i1', 'pleo_api_key_invalid', ['incident:x'], { companyId: ALERTER_COMPANY_ID })],
       journal(),

@@ -58,6 +58,7 @@ export function deliveryProblems(
   const alertsOfPair = new Map<string, Set<string>>();
   for (const [alertId, copies] of byAlert) {
     const first = copies[0] as Received;
+    if (new Set(first.jobIds).size < first.jobIds.length) problems.push(`alert ${alertId} lists a job twice`);
     const content = contentKey(first);
     if (copies.some((copy) => contentKey(copy) !== content)) {
       problems.push(`alert ${alertId} was sent with different content under the same id`);
