@@ -35,6 +35,8 @@ export interface GetJsonOptions {
 }
 
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
+/** Shorter forms of a credential are not redacted: they would only garble the text. */
+const MIN_SECRET_LENGTH = 6;
 
 export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve, reject) => {
@@ -77,10 +79,14 @@ export async function getJson(url: URL, options: GetJsonOptions, deps: HttpDeps)
       });
       if (response.ok) return await readJson(response, where);
       if (response.status === 401 || response.status === 403) {
-        throw new PleoCredentialsError(response.status, { cause: await errorBody(response) });
+        throw new PleoCredentialsError(response.status, {
+          cause: await errorBody(response, options.authorization),
+        });
       }
       if (!RETRYABLE_STATUSES.has(response.status)) {
-        throw new PleoRequestError(`${where} answered ${response.status}: ${await errorBody(response)}`);
+        throw new PleoRequestError(
+          `${where} answered ${response.status}: ${await errorBody(response, options.authorization)}`,
+        );
       }
       lastProblem = `HTTP ${response.status}`;
       retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
@@ -116,15 +122,33 @@ async function readJson(response: Response, where: string): Promise<unknown> {
   }
 }
 
-/** Pleo's `{type, message}` error body, or the first bytes of whatever came instead. */
-async function errorBody(response: Response): Promise<string> {
-  const text = await response.text().catch(() => '');
+/**
+ * Pleo's `{type, message}` error body, or the first bytes of whatever came instead; the credential is cut out
+ * wherever the server quotes it, since errors end up in logs.
+ */
+async function errorBody(response: Response, authorization: string): Promise<string> {
+  const text = redactCredential(await response.text().catch(() => ''), authorization);
   try {
     const info = exceptionInfoSchema.parse(JSON.parse(text));
     return info.message === undefined ? info.type : `${info.type}: ${info.message}`;
   } catch {
     return text.slice(0, 200) || '(empty body)';
   }
+}
+
+/** Replaces the Authorization header, its token and, for Basic, the API key it encodes, wherever they appear. */
+function redactCredential(text: string, authorization: string): string {
+  const [scheme = '', token = ''] = authorization.split(' ', 2);
+  const forms = [authorization, token.replace(/=+$/, '')];
+  if (scheme.toLowerCase() === 'basic') {
+    const decoded = Buffer.from(token, 'base64').toString('utf8');
+    forms.push(decoded, decoded.replace(/:$/, ''));
+  }
+  // Longest first, so the header goes whole.
+  return forms
+    .filter((form) => form.length >= MIN_SECRET_LENGTH)
+    .sort((a, b) => b.length - a.length)
+    .reduce((result, form) => result.split(form).join('[credential]'), text);
 }
 
 function isTransient(error: unknown): boolean {
