@@ -133,22 +133,22 @@ describe('exactly-once delivery under faults (demo API over HTTP, dynalite, faux
       pollNumber++;
       counts.polls++;
       const now = new Date(START.getTime() + pollNumber * (LEASE_SECONDS + 1) * 1000);
-      const process = new FaultyProcess(step?.faults ?? [], journal);
+      const invocation = new FaultyProcess(step?.faults ?? [], journal);
       for (const { fault, times, itemsOnly } of step?.http ?? []) {
         api.faults.enqueue(fault, { times, pathPrefix: itemsOnly ? '/v2/export-jobs/' : '/v2/export-jobs' });
         if ('status' in fault && fault.status === 401) journal.credentialsFaults++;
         else journal.unavailableFaults++;
       }
-      const dynamoClient = new FlakyDocumentClient(doc, step?.dynamo ?? [], () => process.alive());
+      const dynamoClient = new FlakyDocumentClient(doc, step?.dynamo ?? [], () => invocation.alive());
       try {
         return await pollOnce(
           {
             pleo: journaled(pleoClient(api.url, step?.changes.midListing, world), journal),
             state: new FaultyState(
               new DynamoAlertState(dynamoClient.asClient(), { tableName, retentionDays: 67, sleep: noWait }),
-              process,
+              invocation,
             ),
-            publisher: async () => new FaultyPublisher(publisher, process),
+            publisher: async () => new FaultyPublisher(publisher, invocation),
             log: silent,
             now: () => now,
             owner: `poll-${pollNumber}`,

@@ -75,20 +75,20 @@ async function runSequence(scenario: Scenario, stats: Stats): Promise<string[]> 
     const started = new Date(START.getTime() + pollNumber * (LEASE_SECONDS + 1) * 1000);
     const late = new Date(started.getTime() + BUDGET_MS + 1);
     let calls = 0;
-    const process = new FaultyProcess(step?.faults ?? [], journal);
+    const invocation = new FaultyProcess(step?.faults ?? [], journal);
     const midListing = step?.changes.midListing;
     stats.polls++;
     return pollOnce(
       {
         pleo: new FaultyPleo(
           world.pleo,
-          process,
+          invocation,
           midListing
             ? { afterPage: midListing.afterPage, change: () => world.flip(midListing.pick) }
             : undefined,
         ),
-        state: new FaultyState(state, process),
-        publisher: async () => new FaultyPublisher(subscribers, process),
+        state: new FaultyState(state, invocation),
+        publisher: async () => new FaultyPublisher(subscribers, invocation),
         log: silent,
         now: () => (step?.slow && calls++ > 0 ? late : started),
         owner: `poll-${pollNumber}`,
