@@ -15,7 +15,6 @@ import {
   digestAlert,
   dueReminders,
   type FailureGroup,
-  localDate,
   type ReminderPolicy,
   resolvedNotice,
   resolvedNotices,
