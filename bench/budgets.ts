@@ -1,0 +1,210 @@
+// The issue's budgets, checked against one benchmark run. A budget the run did not measure says so.
+import type { BundleInfo } from './bundle.js';
+import type { ColdStartTimes } from './cold-start.js';
+import { type PhaseFigures, phaseFigures } from './figures.js';
+import { count, duration, kb, mb, times } from './format.js';
+import type { Phase, PhaseResult, ScenarioResult } from './scenario.js';
+
+export const BUDGETS = {
+  requestRatio: 1.05,
+  warmPollJobs: 10_000,
+  warmPollMs: 3_000,
+  memoryJobs: 100_000,
+  memoryMb: 256,
+  bundleBytes: 150 * 1024,
+  coldStartRatio: 1.15,
+  pleoRequestsPerSecond: 10,
+  rateTolerance: 1.05,
+} as const;
+
+export interface SizeResult {
+  /** Failed jobs generated. */
+  jobs: number;
+  scenario: ScenarioResult;
+  /** Polls that ran out of memory and were measured again with more. */
+  outOfMemory: Array<{ phase: Phase; memoryMb: number; afterMs: number }>;
+}
+
+export interface RateCheck {
+  jobs: number;
+  phase: PhaseResult;
+  /** The production defaults the poll ran with. */
+  settings: { maxRequestsPerSecond: number; itemConcurrency: number; dynamoConcurrency: number };
+}
+
+export interface BenchResults {
+  sizes: SizeResult[];
+  bundle: BundleInfo;
+  coldStart: ColdStartTimes;
+  rate: RateCheck;
+}
+
+export interface BudgetLine {
+  /** undefined: not measured in this run. */
+  pass: boolean | undefined;
+  budget: string;
+  detail: string;
+}
+
+const PHASES: readonly Phase[] = ['cold', 'warm'];
+
+export interface Row {
+  jobs: number;
+  phase: Phase;
+  result: PhaseResult;
+  figures: PhaseFigures;
+}
+
+export function phaseRows(sizes: readonly SizeResult[]): Row[] {
+  return sizes.flatMap(({ jobs, scenario }) =>
+    PHASES.map((phase) => ({
+      jobs,
+      phase,
+      result: scenario[phase],
+      figures: phaseFigures(scenario[phase], scenario.ideal[phase]),
+    })),
+  );
+}
+
+export function checkBudgets(results: BenchResults): BudgetLine[] {
+  const all = phaseRows(results.sizes);
+  return [
+    ratioBudget(all, 'Pleo requests', (row) => row.figures.pleo),
+    ratioBudget(all, 'DynamoDB BatchGetItem', (row) => row.figures.batchGets),
+    publishBudget(all),
+    warmPollBudget(all),
+    memoryBudget(results.sizes, all),
+    bundleBudget(results.bundle),
+    coldStartBudget(results.coldStart),
+    snsBudget(all, results.bundle),
+    rateBudget(results.rate),
+  ];
+}
+
+function label(row: Row): string {
+  return `${count(row.jobs)} ${row.phase}`;
+}
+
+function ratioBudget(
+  all: readonly Row[],
+  what: string,
+  pick: (row: Row) => { measured: number; ideal: number; ratio: number },
+): BudgetLine {
+  const budget = `${what} within ${BUDGETS.requestRatio}× of the ideal`;
+  const worst = [...all].sort((a, b) => pick(b).ratio - pick(a).ratio)[0];
+  if (!worst) return { pass: undefined, budget, detail: 'no poll measured' };
+  const { measured, ideal, ratio } = pick(worst);
+  return {
+    pass: pick(worst).ratio <= BUDGETS.requestRatio,
+    budget,
+    detail: `worst ${times(ratio)} (${count(measured)} for ${count(ideal)}, ${label(worst)})`,
+  };
+}
+
+function publishBudget(all: readonly Row[]): BudgetLine {
+  const budget = 'One SNS publish per (company, reason) group';
+  if (all.length === 0) return { pass: undefined, budget, detail: 'no poll measured' };
+  const off = all.filter(
+    ({ figures }) =>
+      figures.publishes.measured !== figures.publishes.ideal ||
+      figures.delivered !== figures.publishes.measured,
+  );
+  const detail =
+    off.length === 0
+      ? 'every poll published exactly its groups, and each message arrived once'
+      : off
+          .map(
+            (row) =>
+              `${label(row)}: ${count(row.figures.publishes.measured)} published, ${count(row.figures.delivered)} arrived, ${count(row.figures.publishes.ideal)} groups`,
+          )
+          .join('; ');
+  return { pass: off.length === 0, budget, detail };
+}
+
+function warmPollBudget(all: readonly Row[]): BudgetLine {
+  const budget = `A warm poll of ${count(BUDGETS.warmPollJobs)} jobs in under ${duration(BUDGETS.warmPollMs)}`;
+  const row = all.find((r) => r.jobs === BUDGETS.warmPollJobs && r.phase === 'warm');
+  if (!row)
+    return { pass: undefined, budget, detail: `not measured (add ${BUDGETS.warmPollJobs} to --sizes)` };
+  return {
+    pass: row.result.run.pollMs < BUDGETS.warmPollMs,
+    budget,
+    detail: `${duration(row.result.run.pollMs)}`,
+  };
+}
+
+function memoryBudget(sizes: readonly SizeResult[], all: readonly Row[]): BudgetLine {
+  const budget = `${count(BUDGETS.memoryJobs)} jobs within ${BUDGETS.memoryMb} MB peak RSS`;
+  const measured = all.filter((r) => r.jobs === BUDGETS.memoryJobs);
+  if (measured.length === 0) {
+    return { pass: undefined, budget, detail: `not measured (add ${BUDGETS.memoryJobs} to --sizes)` };
+  }
+  const crashed = sizes.find((size) => size.jobs === BUDGETS.memoryJobs)?.outOfMemory ?? [];
+  const peak = Math.max(...measured.map((r) => r.result.run.peakRssKb));
+  const details = [
+    ...crashed.map(
+      (oom) => `the ${oom.phase} poll ran out of memory at ${oom.memoryMb} MB after ${duration(oom.afterMs)}`,
+    ),
+    ...measured.map(
+      (r) =>
+        `${r.phase} ${mb(r.result.run.peakRssKb)}${r.result.memoryMb === BUDGETS.memoryMb ? '' : ` (with a ${count(r.result.memoryMb)} MB heap)`}`,
+    ),
+  ];
+  return {
+    pass: crashed.length === 0 && peak <= BUDGETS.memoryMb * 1024,
+    budget,
+    detail: details.join('; '),
+  };
+}
+
+function bundleBudget(bundle: BundleInfo): BudgetLine {
+  const largest = bundle.byPackage[0];
+  return {
+    pass: bundle.bytes <= BUDGETS.bundleBytes,
+    budget: `Lambda bundle at most ${kb(BUDGETS.bundleBytes)} minified, AWS SDK external`,
+    detail: `${kb(bundle.bytes)}${largest ? `; largest part ${largest.name} ${kb(largest.bytes)}` : ''}`,
+  };
+}
+
+function coldStartBudget(coldStart: ColdStartTimes): BudgetLine {
+  const ratio = coldStart.bundleMs / coldStart.sdkMs;
+  return {
+    pass: ratio <= BUDGETS.coldStartRatio,
+    budget: `Importing the bundle at most ${BUDGETS.coldStartRatio}× importing the SDK clients it uses`,
+    detail: `${times(ratio)} (${duration(coldStart.bundleMs)} vs ${duration(coldStart.sdkMs)}; the SDK clients alone take ${times(coldStart.sdkMs / coldStart.bareMs)} node -e 0)`,
+  };
+}
+
+function snsBudget(all: readonly Row[], bundle: BundleInfo): BudgetLine {
+  const budget = 'A poll with nothing to publish loads no SNS client';
+  const staticSns = !bundle.dynamicOnlySdkImports.includes('@aws-sdk/client-sns');
+  const warm = all.filter((r) => r.phase === 'warm');
+  const loaded = warm.filter((r) => r.result.run.sdkPackages.includes('@aws-sdk/client-sns'));
+  if (staticSns) {
+    return { pass: false, budget, detail: 'the bundle imports @aws-sdk/client-sns when it loads' };
+  }
+  if (warm.length === 0) {
+    return { pass: undefined, budget, detail: 'bundle imports it only on demand; no warm poll measured' };
+  }
+  return {
+    pass: loaded.length === 0,
+    budget,
+    detail:
+      loaded.length === 0
+        ? `imported on demand only; not loaded by any warm poll (${warm.map((r) => count(r.jobs)).join(', ')} jobs)`
+        : `loaded by the warm poll of ${loaded.map((r) => count(r.jobs)).join(', ')} jobs`,
+  };
+}
+
+function rateBudget(rate: RateCheck): BudgetLine {
+  const { phase, settings } = rate;
+  return {
+    // "About": the rate is sampled every 20 ms, so a limiter that holds exactly may read a hair over.
+    pass: phase.meanPleoPerSecond <= BUDGETS.pleoRequestsPerSecond * BUDGETS.rateTolerance,
+    budget: `Default Pleo rate at most about ${BUDGETS.pleoRequestsPerSecond} requests/s`,
+    detail:
+      `${phase.meanPleoPerSecond.toFixed(2)}/s on average, at most ${phase.peakPleoPerSecond} in any second ` +
+      `(PLEO_MAX_REQUESTS_PER_SECOND ${settings.maxRequestsPerSecond}, ITEM_CONCURRENCY ${settings.itemConcurrency}, ` +
+      `DYNAMODB_CONCURRENCY ${settings.dynamoConcurrency})`,
+  };
+}

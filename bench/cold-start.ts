@@ -1,0 +1,82 @@
+// Cold start: how long a fresh node process takes to import the poller bundle, against the same for only the
+// AWS SDK clients the bundle imports at load (the part no code of ours can avoid) and a bare `node -e 0`.
+import { spawnSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { BundleInfo } from './bundle.js';
+
+export interface ColdStartTimes {
+  runs: number;
+  /** Medians of whole process lifetimes, spawn to exit, in ms. */
+  bareMs: number;
+  sdkMs: number;
+  bundleMs: number;
+  /** The bundle with NODE_OPTIONS=--enable-source-maps, as the stack deploys it. */
+  bundleSourceMapsMs: number;
+}
+
+/** What the handler needs at load; nothing is called, and any stray AWS call would go to 127.0.0.1. */
+const LOAD_ENV = {
+  PLEO_API_URL: 'http://127.0.0.1:9',
+  PLEO_CREDENTIAL_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:pleo-api-key',
+  TABLE_NAME: 'pleo-export-alerts',
+  ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:pleo-export-alerts',
+  AWS_REGION: 'eu-west-1',
+  AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+  POWERTOOLS_SERVICE_NAME: 'pleo-export-alerts',
+  POWERTOOLS_METRICS_NAMESPACE: 'PleoExportAlerts',
+};
+
+export async function measureColdStart(bundle: BundleInfo, runs: number): Promise<ColdStartTimes> {
+  const dir = path.dirname(path.dirname(bundle.path));
+  const sdkEntry = path.join(dir, 'import-sdk.mjs');
+  const bundleEntry = path.join(dir, 'import-bundle.mjs');
+  await writeFile(sdkEntry, bundle.staticSdkImports.map((name) => `import '${name}';\n`).join(''));
+  await writeFile(bundleEntry, `import ${JSON.stringify(`./${path.relative(dir, bundle.path)}`)};\n`);
+
+  const env = { PATH: process.env.PATH, ...LOAD_ENV };
+  const variants = {
+    bare: () => time(['-e', '0'], env),
+    sdk: () => time([sdkEntry], env),
+    bundle: () => time([bundleEntry], env),
+    bundleSourceMaps: () => time([bundleEntry], { ...env, NODE_OPTIONS: '--enable-source-maps' }),
+  };
+  const samples: Record<keyof typeof variants, number[]> = {
+    bare: [],
+    sdk: [],
+    bundle: [],
+    bundleSourceMaps: [],
+  };
+  // One unrecorded round first, so that the first variant does not pay for a cold file cache alone.
+  for (const run of Object.values(variants)) run();
+  // Interleaved, so that a burst of load on the machine hits every variant alike.
+  for (let round = 0; round < runs; round++) {
+    for (const [name, run] of Object.entries(variants)) samples[name as keyof typeof variants].push(run());
+  }
+  return {
+    runs,
+    bareMs: median(samples.bare),
+    sdkMs: median(samples.sdk),
+    bundleMs: median(samples.bundle),
+    bundleSourceMapsMs: median(samples.bundleSourceMaps),
+  };
+}
+
+function time(args: string[], env: NodeJS.ProcessEnv): number {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, args, { env, encoding: 'utf8' });
+  const elapsed = performance.now() - started;
+  if (result.status !== 0) {
+    throw new Error(`node ${args.join(' ')} failed (${result.status}): ${result.stderr.slice(-2_000)}`);
+  }
+  return elapsed;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? 0)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}

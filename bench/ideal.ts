@@ -1,0 +1,105 @@
+// The least a poll could cost for a data set, worked out from the demo store alone (not from the poller's code),
+// so that the benchmark and the request-count test hold the poller to the same arithmetic.
+import { MAX_JOBS_PER_ALERT } from '../functions/domain/group.js';
+import type { DemoStore } from '../local/demo-api/store.js';
+import type { ExportJob } from '../local/demo-api/types.js';
+
+/** The largest page Pleo serves (API-NOTES: 100 is the largest limit seen), which the poller asks for. */
+export const PAGE_SIZE = 100;
+/** Keys one DynamoDB BatchGetItem call may carry. */
+export const BATCH_GET_SIZE = 100;
+
+const ALERTING = ['failed', 'completed_with_errors'] as const;
+
+export interface IdealCost {
+  /** Failed and completed_with_errors jobs in the lookback window. */
+  jobs: number;
+  /** Jobs whose failed items must be read to learn why they failed. */
+  jobsNeedingItems: number;
+  listPages: number;
+  itemPages: number;
+  batchGets: number;
+  /** (company, reason) groups, a group larger than MAX_JOBS_PER_ALERT counting once per part. */
+  publishes: number;
+}
+
+/** The cost of a poll that finds every job in the window new. */
+export function coldIdeal(store: DemoStore, since: Date): IdealCost {
+  const jobs = jobsInWindow(store, since);
+  const groups = new Map<string, number>();
+  let jobsNeedingItems = 0;
+  let itemPages = 0;
+  for (const job of jobs) {
+    let reasons = [job.failureReasonType ?? 'unknown'];
+    if (needsItems(job)) {
+      jobsNeedingItems++;
+      const items = store.getItems(job.id, 'failed') ?? [];
+      // An empty listing still takes one request to learn that it is empty.
+      itemPages += Math.max(1, Math.ceil(items.length / PAGE_SIZE));
+      if (items.length > 0) {
+        reasons = [
+          ...new Set(items.map((item) => item.failureReasonType ?? job.failureReasonType ?? 'unknown')),
+        ];
+      }
+    }
+    for (const reason of reasons) {
+      const key = `${job.companyId} ${reason}`;
+      groups.set(key, (groups.get(key) ?? 0) + 1);
+    }
+  }
+  let publishes = 0;
+  for (const count of groups.values()) publishes += Math.ceil(count / MAX_JOBS_PER_ALERT);
+  return {
+    jobs: jobs.length,
+    jobsNeedingItems,
+    listPages: listPages(jobs.length),
+    itemPages,
+    batchGets: Math.ceil(jobs.length / BATCH_GET_SIZE),
+    publishes,
+  };
+}
+
+/** The cost of a poll that finds nothing new: the same listing and lookups, no items, nothing to publish. */
+export function warmIdeal(cold: IdealCost): IdealCost {
+  return { ...cold, itemPages: 0, publishes: 0 };
+}
+
+/** Pleo requests in all. */
+export function pleoRequests(cost: Pick<IdealCost, 'listPages' | 'itemPages'>): number {
+  return cost.listPages + cost.itemPages;
+}
+
+/** measured / ideal; 1 when both are 0, Infinity when only the ideal is. */
+export function ratio(measured: number, ideal: number): number {
+  if (ideal === 0) return measured === 0 ? 1 : Number.POSITIVE_INFINITY;
+  return measured / ideal;
+}
+
+/**
+ * List pages when polling company by company instead of organisation-wide: every company's listing ends with a
+ * partial (or empty) page of its own.
+ */
+export function perCompanyListPages(store: DemoStore, since: Date): number {
+  let pages = 0;
+  for (const company of store.companies()) {
+    const jobs = jobsInWindow(store, since, company.id);
+    pages += listPages(jobs.length);
+  }
+  return pages;
+}
+
+function listPages(jobs: number): number {
+  // No jobs still takes one request to learn that there are none.
+  return Math.max(1, Math.ceil(jobs / PAGE_SIZE));
+}
+
+function jobsInWindow(store: DemoStore, since: Date, companyId?: string): readonly ExportJob[] {
+  const from = since.getTime();
+  return store
+    .listJobs({ statuses: [...ALERTING], companyId })
+    .filter((job) => Date.parse(job.createdAt) >= from);
+}
+
+function needsItems(job: ExportJob): boolean {
+  return job.status === 'completed_with_errors' || !job.failureReasonType;
+}

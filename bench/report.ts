@@ -1,0 +1,212 @@
+// The benchmark's printed report: what was run, the cost tables, bundle and cold start, and the budgets.
+import { cpus, totalmem } from 'node:os';
+import { type BenchResults, type BudgetLine, checkBudgets, phaseRows, type Row } from './budgets.js';
+import { count, duration, kb, mb, table, times } from './format.js';
+import { LAMBDA_MEMORY_MB } from './scenario.js';
+
+/** The rate the poller keeps to by default, used to say how long the measured requests would take at it. */
+const PRODUCTION_RATE = 10;
+
+export function renderReport(results: BenchResults): string {
+  const all = phaseRows(results.sizes);
+  return [
+    header(),
+    pleoTable(all),
+    dynamoTable(all),
+    resourceTable(results, all),
+    perCompanyNote(results),
+    bundleSection(results),
+    coldStartSection(results),
+    rateSection(results),
+    budgetSection(checkBudgets(results)),
+  ].join('\n\n');
+}
+
+function header(): string {
+  const cpu = cpus();
+  return [
+    `Poll benchmark — node ${process.version}, ${process.platform} ${process.arch}, ${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GB, ${new Date().toISOString()}`,
+    'The Lambda bundle, one fresh process per poll, against the demo Export API, dynalite and fauxqs running in the',
+    'benchmark process. Organisation-wide; 200 companies; every failure reason; a fifth completed_with_errors with',
+    '1–50 failed items. cold: every job is new; warm: the same poll again, nothing new.',
+    'Pleo rate limit off (PLEO_MAX_REQUESTS_PER_SECOND=0): at the production default of 10 requests/s the waiting',
+    'would dominate (see "at 10/s"), and polls past POLL_BUDGET_SECONDS leave the rest to the next poll.',
+  ].join('\n');
+}
+
+function pleoTable(all: readonly Row[]): string {
+  return [
+    'Pleo requests — ideal: list pages ⌈jobs / 100⌉ + item pages Σ ⌈failed items / 100⌉ over the jobs that need them',
+    table(
+      [
+        { header: 'jobs', align: 'right' },
+        { header: 'poll' },
+        { header: 'requests', align: 'right' },
+        { header: 'ideal', align: 'right' },
+        { header: 'ratio', align: 'right' },
+        { header: 'list pages', align: 'right' },
+        { header: 'item pages', align: 'right' },
+        { header: 'completed-job pages', align: 'right' },
+        { header: 'at 10/s', align: 'right' },
+      ],
+      all.map(({ jobs, phase, figures }) => [
+        count(jobs),
+        phase,
+        count(figures.pleo.measured),
+        count(figures.pleo.ideal),
+        times(figures.pleo.ratio),
+        pair(figures.listPages),
+        pair(figures.itemPages),
+        count(figures.completedListPages),
+        duration((figures.pleo.measured / PRODUCTION_RATE) * 1_000),
+      ]),
+    ),
+    '(list and item pages: measured / ideal, as the demo API counted them; completed-job pages: the check whether',
+    'open failure groups were resolved by a later export, which the ideal has none of)',
+  ].join('\n');
+}
+
+function dynamoTable(all: readonly Row[]): string {
+  return [
+    'DynamoDB and SNS — ideal: BatchGetItem ⌈jobs / 100⌉; publishes one per (company, reason) group',
+    table(
+      [
+        { header: 'jobs', align: 'right' },
+        { header: 'poll' },
+        { header: 'BatchGetItem', align: 'right' },
+        { header: 'ideal', align: 'right' },
+        { header: 'ratio', align: 'right' },
+        { header: 'publishes', align: 'right' },
+        { header: 'groups', align: 'right' },
+        { header: 'arrived', align: 'right' },
+        { header: 'other DynamoDB requests' },
+      ],
+      all.map(({ jobs, phase, figures }) => [
+        count(jobs),
+        phase,
+        count(figures.batchGets.measured),
+        count(figures.batchGets.ideal),
+        times(figures.batchGets.ratio),
+        count(figures.publishes.measured),
+        count(figures.publishes.ideal),
+        count(figures.delivered),
+        Object.entries(figures.otherDynamo)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([operation, n]) => `${operation} ${count(n)}`)
+          .join(', '),
+      ]),
+    ),
+  ].join('\n');
+}
+
+function resourceTable(results: BenchResults, all: readonly Row[]): string {
+  const crashes = results.sizes.flatMap(({ jobs, outOfMemory }) =>
+    outOfMemory.map(
+      (oom) =>
+        `* ${count(jobs)} ${oom.phase}: out of memory at ${oom.memoryMb} MB after ${duration(oom.afterMs)}; measured again with ${count(
+          all.find((row) => row.jobs === jobs && row.phase === oom.phase)?.result.memoryMb ?? 0,
+        )} MB`,
+    ),
+  );
+  return [
+    `Time and memory — one fresh node process per poll, V8 heap sized as Lambda sizes it for ${LAMBDA_MEMORY_MB} MB`,
+    table(
+      [
+        { header: 'jobs', align: 'right' },
+        { header: 'poll' },
+        { header: 'poll time', align: 'right' },
+        { header: 'init', align: 'right' },
+        { header: 'RSS loaded', align: 'right' },
+        { header: 'peak RSS', align: 'right' },
+        { header: 'peak heap', align: 'right' },
+        { header: 'peak buffers', align: 'right' },
+        { header: 'Pleo req/s', align: 'right' },
+        { header: 'AWS SDK clients loaded' },
+      ],
+      all.map(({ jobs, phase, result }) => [
+        count(jobs),
+        phase,
+        duration(result.run.pollMs),
+        duration(result.run.initMs),
+        mb(result.run.initRssKb),
+        `${mb(result.run.peakRssKb)}${result.memoryMb === LAMBDA_MEMORY_MB ? '' : '*'}`,
+        mb(result.run.peakMemory.heapUsed / 1024),
+        mb(result.run.peakMemory.arrayBuffers / 1024),
+        result.meanPleoPerSecond.toFixed(0),
+        result.run.sdkPackages
+          .filter((name) => /^@aws-sdk\/(client|lib)-/.test(name))
+          .map((name) => name.replace('@aws-sdk/', ''))
+          .join(', '),
+      ]),
+    ),
+    ...crashes,
+  ].join('\n');
+}
+
+function perCompanyNote(results: BenchResults): string {
+  const lines = results.sizes.map(
+    ({ jobs, scenario }) =>
+      `  ${count(jobs)} jobs: ${count(scenario.perCompanyListPages)} list pages company by company, ${count(scenario.ideal.cold.listPages)} organisation-wide`,
+  );
+  return [
+    'Company by company (PLEO_COMPANIES set) every company ends its listing with a partial page of its own:',
+    ...lines,
+  ].join('\n');
+}
+
+function bundleSection({ bundle }: BenchResults): string {
+  const parts = bundle.byPackage
+    .slice(0, 6)
+    .map(({ name, bytes }) => `${name} ${kb(bytes)}`)
+    .join(', ');
+  return [
+    'Lambda bundle — esbuild as the stack builds it: ESM, minified, node24, source map, AWS SDK left to the runtime',
+    `  size             ${kb(bundle.bytes)} (source map ${kb(bundle.sourceMapBytes)}, a separate file)`,
+    `  largest parts    ${parts}`,
+    `  SDK at load      ${bundle.staticSdkImports.join(', ')}`,
+    `  SDK on demand    ${bundle.dynamicOnlySdkImports.join(', ') || '(none)'}`,
+  ].join('\n');
+}
+
+function coldStartSection({ coldStart }: BenchResults): string {
+  const { bareMs, sdkMs, bundleMs, bundleSourceMapsMs, runs } = coldStart;
+  return [
+    `Cold start — a fresh node process from spawn to exit, median of ${runs}`,
+    table(
+      [{ header: 'what' }, { header: 'time', align: 'right' }, { header: 'ratio', align: 'left' }],
+      [
+        ['node -e 0', duration(bareMs), ''],
+        ['import the SDK clients the bundle loads', duration(sdkMs), `${times(sdkMs / bareMs)} node -e 0`],
+        [
+          'import the bundle (handler set up)',
+          duration(bundleMs),
+          `${times(bundleMs / sdkMs)} the SDK clients`,
+        ],
+        [
+          'the same with --enable-source-maps (as deployed)',
+          duration(bundleSourceMapsMs),
+          `${times(bundleSourceMapsMs / sdkMs)} the SDK clients`,
+        ],
+      ],
+    ),
+  ].join('\n');
+}
+
+function rateSection({ rate }: BenchResults): string {
+  const { phase, jobs } = rate;
+  return [
+    `Pleo rate with the production defaults — a cold poll of ${count(jobs)} jobs`,
+    `  ${count(phase.server.total)} requests in ${duration(phase.run.pollMs)}: ${phase.meanPleoPerSecond.toFixed(1)}/s on average, at most ${phase.peakPleoPerSecond} in any one second`,
+  ].join('\n');
+}
+
+function budgetSection(lines: readonly BudgetLine[]): string {
+  const mark = (pass: boolean | undefined) => (pass === undefined ? '----' : pass ? 'PASS' : 'MISS');
+  return ['Budgets', ...lines.map((line) => `  ${mark(line.pass)}  ${line.budget}: ${line.detail}`)].join(
+    '\n',
+  );
+}
+
+function pair({ measured, ideal }: { measured: number; ideal: number }): string {
+  return `${count(measured)} / ${count(ideal)}`;
+}

@@ -1,0 +1,112 @@
+// npm run bench [-- --sizes 1000,10000,100000] [--runs 9]
+// Measures what a poll costs against the least it could cost, the Lambda bundle and its cold start, and prints
+// the budgets. Progress goes to stderr, the report to stdout; the raw figures to .bench/results.json.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseConfig } from '../functions/poller/config.js';
+import { generateDataset } from '../local/demo-api/seed.js';
+import type { BenchResults, RateCheck, SizeResult } from './budgets.js';
+import { BENCH_OUT_DIR, buildPollChild, buildPollerBundle } from './bundle.js';
+import { measureColdStart } from './cold-start.js';
+import { count } from './format.js';
+import { PollOutOfMemoryError } from './poll-process.js';
+import { renderReport } from './report.js';
+import { type BenchTools, LAMBDA_MEMORY_MB, type Phase, runScenario } from './scenario.js';
+
+/** Jobs end within this many days; the poller looks back one day more, so that every job is in its window. */
+const SPAN_DAYS = 30;
+const LOOKBACK_DAYS = SPAN_DAYS + 1;
+const RATE_CHECK_JOBS = 200;
+/** A poll that does not fit the function's memory runs again with this much, to measure what it needs. */
+const FALLBACK_MEMORY_MB = 1024;
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '1000,10000,100000' },
+    runs: { type: 'string', default: '9' },
+  },
+});
+const sizes = values.sizes.split(',').map((size) => Number(size.replaceAll('_', '').trim()));
+const runs = Number(values.runs);
+if (sizes.some((size) => !Number.isInteger(size) || size < 1) || !Number.isInteger(runs) || runs < 1) {
+  throw new Error('usage: npm run bench -- [--sizes 1000,10000,100000] [--runs 9]');
+}
+
+const progress = (message: string) => process.stderr.write(`${message}\n`);
+
+progress('Building the Lambda bundle…');
+const bundle = await buildPollerBundle();
+const tools: BenchTools = { bundle: bundle.path, child: await buildPollChild() };
+
+const sizeResults: SizeResult[] = [];
+for (const jobs of sizes) sizeResults.push(await measureSize(jobs));
+
+progress(`Pleo rate with the production defaults (${RATE_CHECK_JOBS} jobs)…`);
+const rate = await rateCheck(tools);
+
+progress(`Cold start (${runs} runs each)…`);
+const coldStart = await measureColdStart(bundle, runs);
+
+const results: BenchResults = { sizes: sizeResults, bundle, coldStart, rate };
+await writeFile(path.join(BENCH_OUT_DIR, 'results.json'), JSON.stringify(results, null, 2));
+process.stdout.write(`${renderReport(results)}\n`);
+
+/** A cold and a warm poll of `jobs` failed jobs; a poll that runs out of memory is noted and run with more. */
+async function measureSize(jobs: number): Promise<SizeResult> {
+  const store = generateDataset({
+    companies: 200,
+    failedJobs: jobs,
+    completedWithErrorsShare: 0.2,
+    failedItemsRange: [1, 50],
+    spanDays: SPAN_DAYS,
+  });
+  const memoryMb: Record<Phase, number> = { cold: LAMBDA_MEMORY_MB, warm: LAMBDA_MEMORY_MB };
+  const outOfMemory: SizeResult['outOfMemory'] = [];
+  for (;;) {
+    progress(`${count(jobs)} jobs: cold and warm poll (${memoryMb.cold} / ${memoryMb.warm} MB)…`);
+    try {
+      const scenario = await runScenario({ store, lookbackDays: LOOKBACK_DAYS, tools, memoryMb });
+      return { jobs, scenario, outOfMemory };
+    } catch (error) {
+      const phase = error instanceof PollOutOfMemoryError ? error.phase : undefined;
+      if (!(error instanceof PollOutOfMemoryError) || !phase || memoryMb[phase] >= FALLBACK_MEMORY_MB)
+        throw error;
+      progress(`  ${error.message} (${phase} poll); again with ${FALLBACK_MEMORY_MB} MB from the start`);
+      outOfMemory.push({ phase, memoryMb: error.memoryMb, afterMs: error.afterMs });
+      memoryMb[phase] = FALLBACK_MEMORY_MB;
+    }
+  }
+}
+
+/** A cold poll with the production rate limit and concurrency, to see the rate Pleo would get. */
+async function rateCheck(benchTools: BenchTools): Promise<RateCheck> {
+  const store = generateDataset({
+    companies: 20,
+    failedJobs: RATE_CHECK_JOBS,
+    completedWithErrorsShare: 0.2,
+    failedItemsRange: [1, 50],
+    spanDays: SPAN_DAYS,
+  });
+  const scenario = await runScenario({
+    store,
+    lookbackDays: LOOKBACK_DAYS,
+    tools: benchTools,
+    pollerEnv: { PLEO_MAX_REQUESTS_PER_SECOND: undefined },
+  });
+  const defaults = parseConfig({
+    PLEO_API_URL: 'http://127.0.0.1:9',
+    PLEO_API_KEY: 'unused',
+    TABLE_NAME: 'unused',
+    ALERT_TOPIC_ARN: 'arn:unused',
+  });
+  return {
+    jobs: RATE_CHECK_JOBS,
+    phase: scenario.cold,
+    settings: {
+      maxRequestsPerSecond: defaults.maxRequestsPerSecond,
+      itemConcurrency: defaults.itemConcurrency,
+      dynamoConcurrency: defaults.dynamoConcurrency,
+    },
+  };
+}

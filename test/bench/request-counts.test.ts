@@ -1,0 +1,73 @@
+// The poll's request counts, exactly: the bundled Lambda against the demo Export API, dynalite and fauxqs, counted
+// with the benchmark's own code and held to its ideal. Timings are the benchmark's business, not this test's.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BENCH_OUT_DIR, buildPollChild, buildPollerBundle } from '../../bench/bundle.js';
+import { type PhaseFigures, phaseFigures } from '../../bench/figures.js';
+import { runScenario, type ScenarioResult } from '../../bench/scenario.js';
+import { generateDataset } from '../../local/demo-api/seed.js';
+
+describe('poll request counts against the ideal', () => {
+  let outDir: string;
+  let result: ScenarioResult;
+  let cold: PhaseFigures;
+  let warm: PhaseFigures;
+
+  beforeAll(async () => {
+    // Arrange: 1,050 jobs (a last partial page), some item listings longer than a page
+    await mkdir(BENCH_OUT_DIR, { recursive: true });
+    outDir = await mkdtemp(path.join(BENCH_OUT_DIR, 'test-'));
+    const tools = { bundle: (await buildPollerBundle(outDir)).path, child: await buildPollChild(outDir) };
+    const store = generateDataset({
+      companies: 20,
+      failedJobs: 1_050,
+      completedWithErrorsShare: 0.2,
+      failedItemsRange: [1, 250],
+      spanDays: 5,
+    });
+
+    // Act: a poll that finds everything new, then one that finds nothing new
+    result = await runScenario({ store, lookbackDays: 7, tools });
+    cold = phaseFigures(result.cold, result.ideal.cold);
+    warm = phaseFigures(result.warm, result.ideal.warm);
+  });
+  afterAll(async () => {
+    if (outDir) await rm(outDir, { recursive: true, force: true });
+  });
+
+  it('lists every page once and fetches each item page once when everything is new', () => {
+    expect(result.ideal.cold).toMatchObject({ jobs: 1_050, listPages: 11, batchGets: 11 });
+    expect(result.ideal.cold.itemPages).toBeGreaterThan(result.ideal.cold.jobsNeedingItems);
+    expect(cold.listPages.measured).toBe(result.ideal.cold.listPages);
+    expect(cold.itemPages.measured).toBe(result.ideal.cold.itemPages);
+    expect(cold.completedListPages).toBe(0);
+    expect(cold.pleo.measured).toBe(cold.pleo.ideal);
+    expect(result.cold.server.total).toBe(cold.pleo.measured);
+  });
+
+  it('asks DynamoDB about the jobs in batches of 100 when everything is new', () => {
+    expect(cold.batchGets.measured).toBe(Math.ceil(1_050 / 100));
+  });
+
+  it('publishes one message per (company, reason) group when everything is new', () => {
+    expect(cold.publishes.measured).toBe(result.ideal.cold.publishes);
+    expect(cold.delivered).toBe(result.ideal.cold.publishes);
+  });
+
+  it('lists the same pages, fetches no items and publishes nothing when nothing is new', () => {
+    expect(warm.listPages.measured).toBe(result.ideal.warm.listPages);
+    expect(warm.itemPages.measured).toBe(0);
+    // Whether the open groups were resolved: one page, as the data has no completed exports.
+    expect(warm.completedListPages).toBe(1);
+    expect(warm.pleo.measured).toBe(warm.pleo.ideal + warm.completedListPages);
+    expect(warm.batchGets.measured).toBe(Math.ceil(1_050 / 100));
+    expect(warm.publishes.measured).toBe(0);
+    expect(warm.delivered).toBe(0);
+  });
+
+  it('never loads the SNS client in a poll with nothing to publish', () => {
+    expect(result.warm.run.sdkPackages).not.toContain('@aws-sdk/client-sns');
+    expect(result.cold.run.sdkPackages).toContain('@aws-sdk/client-sns');
+  });
+});
