@@ -72,8 +72,10 @@ export const BENCH_POLLER_ENV: Readonly<Record<string, string>> = {
   POWERTOOLS_LOG_LEVEL: 'INFO',
   // As the stack deploys the function.
   NODE_OPTIONS: '--enable-source-maps',
-  // Anything not pointed at an embedded part would go nowhere rather than to AWS.
+  // Anything not pointed at an embedded part would go nowhere rather than to AWS, and with no real credential.
   AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
 };
 
 /** Set by a shell or by an earlier scenario; each scenario starts its own embedded parts. */
@@ -91,8 +93,6 @@ const PART_VARIABLES = [
 const PASSED_VARIABLES = [
   'PATH',
   'AWS_REGION',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
   'AWS_ENDPOINT_URL_DYNAMODB',
   'AWS_ENDPOINT_URL_SNS',
   'PLEO_API_URL',
