@@ -185,7 +185,27 @@ export function damp(
     else if (Date.parse(oldest) + graceMs > now.getTime()) damped.hold.push(alert);
     else damped.send.push(alert);
   }
-  return damped;
+  return holdWholeJobs(damped);
+}
+
+/**
+ * A job held for one reason is held for all: its other alerts would record it as handled and the held reason
+ * would never be sent. Repeated until no alert that goes out or is dropped shares a job with a held one.
+ */
+function holdWholeJobs(damped: Damped): Damped {
+  const held = new Set(damped.hold.flatMap((alert) => alert.jobs.map((job) => job.jobId)));
+  const sharesHeldJob = (alert: Alert) => alert.jobs.some((job) => held.has(job.jobId));
+  let { send, suppress } = damped;
+  const hold = [...damped.hold];
+  for (let moved = hold.length > 0; moved; ) {
+    const more = [...send, ...suppress].filter(sharesHeldJob);
+    moved = more.length > 0;
+    for (const alert of more) for (const job of alert.jobs) held.add(job.jobId);
+    hold.push(...more);
+    send = send.filter((alert) => !more.includes(alert));
+    suppress = suppress.filter((alert) => !more.includes(alert));
+  }
+  return { send, suppress, hold };
 }
 
 /** The daily summary: open groups by company and reason, and the ones resolved in the last 24 hours. */

@@ -1,4 +1,5 @@
-// claim → publish → complete for one message at a time, keeping the failure groups up to date as messages go out.
+// Delivers messages through the outbox — stage (new alerts) → claim → publish → mark published → complete — and
+// keeps the failure groups up to date as messages go out. One message failing never stops the others.
 import type { Alert } from '../domain/alert.js';
 import { afterDelivery, type FailureGroup, groupKey } from '../domain/lifecycle.js';
 import type { AlertPublisher, AlertState, Log, OutboxEntry } from './ports.js';
@@ -11,6 +12,10 @@ export interface DeliveryCounts {
 export class Delivery {
   /** Failure groups as they stand after the messages delivered so far. */
   readonly groups: Map<string, FailureGroup>;
+  /** Outbox entries this poll could not finish: a message with the same id waits for them, it is not sent twice. */
+  private readonly unfinished = new Set<string>();
+  /** Groups whose stored state this poll no longer knows (a write failed): no notice about them this poll. */
+  private readonly unsettled = new Set<string>();
 
   constructor(
     private readonly deps: {
@@ -30,34 +35,90 @@ export class Delivery {
     return group?.state === 'open' ? group : undefined;
   }
 
-  /** Delivers a message; a publish that fails leaves it in the outbox for the next poll. */
-  async deliver(alert: Alert, status: OutboxEntry['status'] = 'pending'): Promise<void> {
+  /**
+   * Finishes what earlier polls left in the outbox. Alerts staged by a poll that died before sealing were never
+   * published: they are dropped, and their jobs, never recorded, are found again. Returns the ids of the jobs
+   * still in the outbox, which no new alert may repeat.
+   */
+  async recover(entries: readonly OutboxEntry[]): Promise<Set<string>> {
+    const stagedBy = entries.flatMap((entry) => (entry.status === 'staged' ? [entry.pollId ?? ''] : []));
+    const sealed = stagedBy.length > 0 ? await this.deps.state.sealedPolls(stagedBy) : new Set<string>();
+    const inFlight = new Set<string>();
+    for (const entry of entries) {
+      if (entry.status === 'staged' && !sealed.has(entry.pollId ?? '')) {
+        await this.deps.state.discard(entry.alert.alertId);
+        continue;
+      }
+      for (const job of entry.alert.jobs) inFlight.add(job.jobId);
+      await this.attempt(entry.alert, entry.status);
+    }
+    return inFlight;
+  }
+
+  /**
+   * A poll's new alerts: every one staged, then the poll sealed, before any is published. A job whose items have
+   * several reasons is in several alerts, and a failure between two of them must not lose the second.
+   */
+  async deliverNew(alerts: readonly Alert[], pollId: string): Promise<void> {
+    if (alerts.length === 0) return;
+    for (const alert of alerts) await this.deps.state.stage(alert, pollId, this.deps.now());
+    await this.deps.state.seal(pollId, this.deps.now());
+    for (const alert of alerts) await this.attempt(alert, 'staged');
+  }
+
+  /** A message made by this poll from what it knows of the groups (a notice, a reminder, an incident, the digest). */
+  async deliver(alert: Alert): Promise<void> {
+    if (this.unfinished.has(alert.alertId) || this.unsettled.has(groupKey(alert.companyId, alert.reason)))
+      return;
+    await this.attempt(alert, 'pending');
+  }
+
+  private async attempt(alert: Alert, status: OutboxEntry['status']): Promise<void> {
+    try {
+      await this.steps(alert, status);
+    } catch (error) {
+      this.counts.alertsFailed++;
+      this.unfinished.add(alert.alertId);
+      this.unsettled.add(groupKey(alert.companyId, alert.reason));
+      this.deps.log.error(
+        'Alert could not be delivered; it stays in the outbox for the next poll',
+        alertFields(alert, { error: String(error) }),
+      );
+    }
+  }
+
+  private async steps(alert: Alert, status: OutboxEntry['status']): Promise<void> {
     const { state, log, now } = this.deps;
     if (status !== 'published') {
       // A message left `publishing` by a poll that died may have gone out: say so to the reader.
-      const toSend = status === 'publishing' ? { ...alert, possibleRedelivery: true } : alert;
-      await state.claim(toSend, now());
+      const claimed = await state.claim(
+        status === 'publishing' ? { ...alert, possibleRedelivery: true } : alert,
+        now(),
+      );
       try {
         const publisher = await this.deps.publisher();
-        const messageId = await publisher.publish(toSend);
-        log.info('Alert published', alertFields(toSend, { messageId }));
+        const messageId = await publisher.publish(claimed);
+        log.info('Alert published', alertFields(claimed, { messageId }));
       } catch (error) {
-        this.counts.alertsFailed++;
-        log.error(
-          'Alert could not be published; it stays in the outbox',
-          alertFields(alert, { error: String(error) }),
-        );
-        await state.release(alert.alertId, String(error));
-        return;
+        // Only an answer from SNS proves it was not taken; after a timeout the entry stays `publishing`.
+        if (refusedBySns(error)) await state.release(alert.alertId, String(error));
+        throw error;
       }
       await state.markPublished(alert.alertId);
       this.counts.alertsPublished++;
     }
-    const key = groupKey(alert.companyId, alert.reason);
-    const group = afterDelivery(this.groups.get(key), alert, now());
-    await state.complete(alert, now(), group);
-    if (group) this.groups.set(key, group);
+    const group = await state.complete(alert, now(), (stored) => afterDelivery(stored, alert, now()));
+    if (group) this.groups.set(groupKey(group.companyId, group.reason), group);
   }
+}
+
+function refusedBySns(error: unknown): boolean {
+  const metadata = typeof error === 'object' && error !== null ? Reflect.get(error, '$metadata') : undefined;
+  return (
+    typeof metadata === 'object' &&
+    metadata !== null &&
+    typeof Reflect.get(metadata, 'httpStatusCode') === 'number'
+  );
 }
 
 function alertFields(alert: Alert, extra: Record<string, unknown>): Record<string, unknown> {

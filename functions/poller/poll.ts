@@ -127,8 +127,9 @@ export async function pollOnce(
     const damped = damp(alerts, completed, deps.now(), settings.flapGraceMs);
     report.heldFailures = damped.hold.reduce((sum, alert) => sum + alert.jobs.length, 0);
     report.suppressedFailures = damped.suppress.reduce((sum, alert) => sum + alert.jobs.length, 0);
+    await delivery.deliverNew(damped.send, deps.owner);
+    // Only now, with every alert of the poll staged: a suppressed job may have another reason that is sent.
     for (const alert of damped.suppress) await deps.state.suppress(alert, deps.now());
-    for (const alert of damped.send) await delivery.deliver(alert);
     for (const notice of resolvedNotices(openGroups(delivery), completed, deps.now())) {
       await delivery.deliver(notice);
     }
@@ -175,10 +176,8 @@ async function withLease(
   }
   try {
     const delivery = new Delivery(deps, await deps.state.failureGroups(), report);
-    const outbox = await deps.state.outbox();
     // What earlier polls wrote down goes out first, even when Pleo is down today.
-    for (const entry of outbox) await delivery.deliver(entry.alert, entry.status);
-    const inFlight = new Set(outbox.flatMap((entry) => entry.alert.jobs.map((job) => job.jobId)));
+    const inFlight = await delivery.recover(await deps.state.outbox());
     await work(delivery, report, inFlight);
     if (report.alertsFailed > 0) {
       throw new DeliveryError(

@@ -18,12 +18,18 @@ export interface PleoExports {
 export interface OutboxEntry {
   alert: Alert;
   /**
-   * pending: not published yet (or the publish failed); publishing: a poll started publishing and did not
-   * finish, so it may have been delivered; published: delivered, bookkeeping not yet finished.
+   * staged: written down with the other alerts of its poll, not tried yet (it may go out once its poll is sealed);
+   * pending: not published (the publish was refused); publishing: a poll started publishing and did not finish, so
+   * it may have been delivered; published: delivered, bookkeeping not yet finished.
    */
-  status: 'pending' | 'publishing' | 'published';
+  status: 'staged' | 'pending' | 'publishing' | 'published';
   attempts: number;
+  /** The poll that staged it. */
+  pollId?: string | undefined;
 }
+
+/** What a delivered message does to its failure group; undefined leaves the group as it is. */
+export type GroupUpdate = (group: FailureGroup | undefined) => FailureGroup | undefined;
 
 export interface AlertState {
   /** Takes the poll lease; false while another poll holds an unexpired one. */
@@ -33,13 +39,26 @@ export interface AlertState {
   knownJobIds(jobIds: readonly string[]): Promise<Set<string>>;
   /** Alerts written down by earlier polls and not finished. */
   outbox(): Promise<OutboxEntry[]>;
-  /** Writes the alert down as `publishing`, just before it is published. */
-  claim(alert: Alert, now: Date): Promise<void>;
-  /** The publish failed with an answer: it was not delivered and can be retried as it is. */
+  /**
+   * Writes a poll's new alert down as `staged`. All of a poll's alerts are staged, then the poll is sealed, before
+   * any is published: a job whose items have several reasons is in several alerts, and none may be lost.
+   */
+  stage(alert: Alert, pollId: string, now: Date): Promise<void>;
+  seal(pollId: string, now: Date): Promise<void>;
+  /** Which of these polls finished staging. */
+  sealedPolls(pollIds: readonly string[]): Promise<Set<string>>;
+  /** Drops an entry never published: staged by a poll that died before sealing (its jobs are found again). */
+  discard(alertId: string): Promise<void>;
+  /** Writes the alert down as `publishing`, just before it is published; returns it as stored (and to publish). */
+  claim(alert: Alert, now: Date): Promise<Alert>;
+  /** SNS refused the publish: it was not delivered and can be retried as it is. */
   release(alertId: string, problem: string): Promise<void>;
   markPublished(alertId: string): Promise<void>;
-  /** Records the alert's jobs as alerted, saves its failure group as it now stands, and empties the outbox entry. */
-  complete(alert: Alert, now: Date, group?: FailureGroup): Promise<void>;
+  /**
+   * Records the alert's jobs as alerted, updates its failure group as stored (not as a poll remembers it: an
+   * earlier write may have happened without an answer), and empties the outbox entry. Returns the group.
+   */
+  complete(alert: Alert, now: Date, update: GroupUpdate): Promise<FailureGroup | undefined>;
   /** Records the jobs of a damped alert as handled, without any message. */
   suppress(alert: Alert, now: Date): Promise<void>;
   /** Open failure groups and the ones resolved in the last few days. */

@@ -2,6 +2,7 @@
 //
 // Items:  LEASE/poller            who is polling, until when
 //         OUTBOX/<alertId>        an alert written down before publishing (gzipped JSON)
+//         SEAL/<pollId>           every alert of that poll was written down: its staged alerts may go out
 //         JOB#<jobId>/JOB         a job already alerted, kept until expiresAt (longer than the lookback)
 //         GROUP/<company>#<reason>    a failure group, for reminders, resolved notices and the digest
 //         The lease item also keeps how many polls in a row could not reach Pleo.
@@ -12,6 +13,7 @@ import {
   BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
+  GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
@@ -19,7 +21,7 @@ import {
 import * as z from 'zod';
 import type { Alert } from '../domain/alert.js';
 import { type FailureGroup, groupKey } from '../domain/lifecycle.js';
-import type { AlertState, OutboxEntry } from '../poller/ports.js';
+import type { AlertState, GroupUpdate, OutboxEntry } from '../poller/ports.js';
 import { forEachLimited } from '../shared/concurrency.js';
 
 const BATCH_GET_LIMIT = 100;
@@ -41,7 +43,8 @@ const RESOLVED_KEPT_SECONDS = 3 * DAY_SECONDS;
 const groupItemSchema = z.object({ group: z.instanceof(Uint8Array) });
 
 const outboxItemSchema = z.object({
-  status: z.enum(['pending', 'publishing', 'published']),
+  status: z.enum(['staged', 'pending', 'publishing', 'published']),
+  pollId: z.string().optional(),
   attempts: z.number(),
   alert: z.instanceof(Uint8Array),
 });
@@ -118,29 +121,15 @@ export class DynamoAlertState implements AlertState {
   }
 
   async outbox(): Promise<OutboxEntry[]> {
-    const entries: OutboxEntry[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.counted('Query').send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': 'OUTBOX' },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const parsed = outboxItemSchema.parse(item);
-        entries.push({
-          status: parsed.status,
-          attempts: parsed.attempts,
-          alert: unzip(parsed.alert) as Alert,
-        });
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return entries;
+    return (await this.queryPartition('OUTBOX')).map((item) => {
+      const parsed = outboxItemSchema.parse(item);
+      return {
+        status: parsed.status,
+        attempts: parsed.attempts,
+        pollId: parsed.pollId,
+        alert: unzip(parsed.alert) as Alert,
+      };
+    });
   }
 
   async pleoFailures(): Promise<number> {
@@ -161,26 +150,56 @@ export class DynamoAlertState implements AlertState {
   }
 
   async failureGroups(): Promise<FailureGroup[]> {
-    const groups: FailureGroup[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.counted('Query').send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': 'GROUP' },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? [])
-        groups.push(unzip(groupItemSchema.parse(item).group) as FailureGroup);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return groups;
+    return (await this.queryPartition('GROUP')).map(
+      (item) => unzip(groupItemSchema.parse(item).group) as FailureGroup,
+    );
   }
 
-  async claim(alert: Alert, now: Date): Promise<void> {
+  async stage(alert: Alert, pollId: string, now: Date): Promise<void> {
+    await this.counted('PutItem').send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          pk: 'OUTBOX',
+          sk: alert.alertId,
+          status: 'staged',
+          pollId,
+          attempts: 0,
+          alert: storable(alert).zipped,
+          createdAt: now.toISOString(),
+          expiresAt: epochSeconds(now) + this.retentionSeconds,
+        },
+      }),
+    );
+  }
+
+  async seal(pollId: string, now: Date): Promise<void> {
+    await this.counted('PutItem').send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: 'SEAL', sk: pollId, expiresAt: epochSeconds(now) + this.retentionSeconds },
+      }),
+    );
+  }
+
+  async sealedPolls(pollIds: readonly string[]): Promise<Set<string>> {
+    const sealed = new Set<string>();
+    const unique = [...new Set(pollIds)];
+    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
+      const keys = unique.slice(i, i + BATCH_GET_LIMIT).map((pollId) => ({ pk: 'SEAL', sk: pollId }));
+      for (const item of await this.batchGet(keys)) sealed.add(String(item.sk));
+    }
+    return sealed;
+  }
+
+  async discard(alertId: string): Promise<void> {
+    await this.counted('DeleteItem').send(
+      new DeleteCommand({ TableName: this.table, Key: { pk: 'OUTBOX', sk: alertId } }),
+    );
+  }
+
+  async claim(alert: Alert, now: Date): Promise<Alert> {
+    const stored = storable(alert);
     await this.counted('UpdateItem').send(
       new UpdateCommand({
         TableName: this.table,
@@ -191,13 +210,14 @@ export class DynamoAlertState implements AlertState {
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':publishing': 'publishing',
-          ':alert': gzipSync(JSON.stringify(alert)),
+          ':alert': stored.zipped,
           ':now': now.toISOString(),
           ':expiresAt': epochSeconds(now) + this.retentionSeconds,
           ':one': 1,
         },
       }),
     );
+    return stored.alert;
   }
 
   async release(alertId: string, problem: string): Promise<void> {
@@ -208,16 +228,25 @@ export class DynamoAlertState implements AlertState {
     await this.setOutboxStatus(alertId, 'published');
   }
 
-  async complete(alert: Alert, now: Date, group?: FailureGroup): Promise<void> {
+  async complete(alert: Alert, now: Date, update: GroupUpdate): Promise<FailureGroup | undefined> {
     await this.recordJobs(alert, now);
+    const group = update(await this.getGroup(groupKey(alert.companyId, alert.reason)));
     if (group !== undefined) await this.putGroup(group, now);
     await this.counted('DeleteItem').send(
       new DeleteCommand({ TableName: this.table, Key: { pk: 'OUTBOX', sk: alert.alertId } }),
     );
+    return group;
   }
 
   async suppress(alert: Alert, now: Date): Promise<void> {
     await this.recordJobs(alert, now);
+  }
+
+  private async getGroup(key: string): Promise<FailureGroup | undefined> {
+    const { Item } = await this.counted('GetItem').send(
+      new GetCommand({ TableName: this.table, Key: { pk: 'GROUP', sk: key }, ConsistentRead: true }),
+    );
+    return Item === undefined ? undefined : (unzip(groupItemSchema.parse(Item).group) as FailureGroup);
   }
 
   private async putGroup(group: FailureGroup, now: Date): Promise<void> {
@@ -272,20 +301,45 @@ export class DynamoAlertState implements AlertState {
   }
 
   private async batchGetJobs(jobIds: string[]): Promise<string[]> {
-    const found: string[] = [];
-    let keys: Record<string, unknown>[] = jobIds.map((id) => ({ pk: `JOB#${id}`, sk: 'JOB' }));
-    for (let round = 0; keys.length > 0; round++) {
+    const items = await this.batchGet(jobIds.map((id) => ({ pk: `JOB#${id}`, sk: 'JOB' })));
+    return items.map((item) => String(item.pk).slice('JOB#'.length));
+  }
+
+  /** Up to 100 keys, with UnprocessedKeys retried; returns the key attributes of the items that exist. */
+  private async batchGet(keys: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
+    let pending = keys;
+    for (let round = 0; pending.length > 0; round++) {
       if (round > 0) await this.backoff(round);
       const result = await this.counted('BatchGetItem').send(
         new BatchGetCommand({
-          RequestItems: { [this.table]: { Keys: keys, ProjectionExpression: 'pk' } },
+          RequestItems: { [this.table]: { Keys: pending, ProjectionExpression: 'pk, sk' } },
         }),
       );
-      for (const item of result.Responses?.[this.table] ?? [])
-        found.push(String(item.pk).slice('JOB#'.length));
-      keys = result.UnprocessedKeys?.[this.table]?.Keys ?? [];
+      found.push(...(result.Responses?.[this.table] ?? []));
+      pending = result.UnprocessedKeys?.[this.table]?.Keys ?? [];
     }
     return found;
+  }
+
+  /** Every item of one partition, page by page, read consistently. */
+  private async queryPartition(pk: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.counted('Query').send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return items;
   }
 
   private async batchWrite(requests: Record<string, unknown>[]): Promise<void> {
@@ -315,6 +369,24 @@ export class DynamoAlertState implements AlertState {
     this.requestCounts[operation] = (this.requestCounts[operation] ?? 0) + 1;
     return this.client;
   }
+}
+
+/** An item holds 400 KB; the stored alert stays well under it, its failure texts cut shorter if need be. */
+const MAX_STORED_ALERT_BYTES = 300_000;
+const STORED_REASON_CAPS = [500, 100, 0];
+
+function storable(alert: Alert): { alert: Alert; zipped: Uint8Array } {
+  let candidate = alert;
+  let zipped = gzipSync(JSON.stringify(candidate));
+  for (const cap of STORED_REASON_CAPS) {
+    if (zipped.byteLength <= MAX_STORED_ALERT_BYTES) break;
+    candidate = {
+      ...alert,
+      jobs: alert.jobs.map((job) => ({ ...job, failureReason: job.failureReason?.slice(0, cap) || null })),
+    };
+    zipped = gzipSync(JSON.stringify(candidate));
+  }
+  return { alert: candidate, zipped };
 }
 
 function unzip(data: Uint8Array): unknown {

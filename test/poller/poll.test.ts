@@ -1,3 +1,4 @@
+import { InternalErrorException } from '@aws-sdk/client-sns';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../functions/domain/alert.js';
 import { PleoCredentialsError, PleoUnavailableError } from '../../functions/pleo/errors.js';
@@ -24,10 +25,13 @@ const settings: PollSettings = {
 class RecordingPublisher implements AlertPublisher {
   sent: Alert[] = [];
   failures = 0;
+  /** Errors thrown instead of publishing, in turn; SNS's own refusal by default. */
+  error: () => Error = () =>
+    new InternalErrorException({ message: 'Internal error', $metadata: { httpStatusCode: 500 } });
   async publish(alert: Alert): Promise<string> {
     if (this.failures > 0) {
       this.failures--;
-      throw new Error('SNS InternalError');
+      throw this.error();
     }
     this.sent.push(alert);
     return `m-${this.sent.length}`;
@@ -122,6 +126,15 @@ describe('pollOnce', () => {
     expect(publisher.sent[0]?.possibleRedelivery).toBe(false);
   });
 
+  it('re-sends, flagged as a possible repeat, an alert whose publish timed out without an answer', async () => {
+    pleo.jobs = [job()];
+    publisher.failures = 1;
+    publisher.error = () => Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+    await expect(poll()).rejects.toBeInstanceOf(DeliveryError);
+    await poll();
+    expect(publisher.sent.map((a) => a.possibleRedelivery)).toEqual([true]);
+  });
+
   it('re-sends, flagged as a possible repeat, an alert a poll died while publishing', async () => {
     // Prepare: the claim was written, then the process died.
     pleo.jobs = [job()];
@@ -168,6 +181,50 @@ describe('pollOnce', () => {
     expect(skipped.skipped).toBe(true);
     expect([a.skipped, b.skipped].sort()).toEqual([false, true]);
     expect(publisher.sent).toHaveLength(2);
+  });
+
+  it('loses neither alert of a job with two reasons when the poll fails between staging them', async () => {
+    // Prepare: the second stage write fails once.
+    const cwe = job({ status: 'completed_with_errors', failureReasonType: null });
+    pleo.jobs = [cwe];
+    pleo.items.set(cwe.id, [
+      item(cwe.id),
+      item(cwe.id, { failureReasonType: 'accounting_system_validation_failure' }),
+    ]);
+    const stage = state.stage.bind(state);
+    let stages = 0;
+    state.stage = async (...args) => {
+      if (++stages === 2) throw new Error('ProvisionedThroughputExceeded');
+      return stage(...args);
+    };
+
+    // Act
+    await expect(poll()).rejects.toThrow('ProvisionedThroughputExceeded');
+    await poll();
+    await poll();
+
+    // Assess
+    expect(publisher.sent.map((a) => a.reason).sort()).toEqual([
+      'accounting_system_validation_failure',
+      'receipt_file_size_limit_exceeded',
+    ]);
+  });
+
+  it('keeps delivering the other alerts when one cannot be written down', async () => {
+    pleo.jobs = [
+      job({ failureReasonType: 'missing_configuration' }),
+      job({ failureReasonType: 'validation_failure' }),
+    ];
+    const claim = state.claim.bind(state);
+    let claims = 0;
+    state.claim = async (...args) => {
+      if (++claims === 1) throw new Error('Item size has exceeded the maximum allowed size');
+      return claim(...args);
+    };
+    await expect(poll()).rejects.toBeInstanceOf(DeliveryError);
+    expect(publisher.sent.map((a) => a.reason)).toEqual(['validation_failure']);
+    await poll();
+    expect(publisher.sent.map((a) => a.reason)).toEqual(['validation_failure', 'missing_configuration']);
   });
 
   it('fetches failed items of completed_with_errors jobs and still alerts a job whose items fail to load', async () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -72,7 +73,7 @@ describe('DynamoAlertState on dynalite', () => {
     await state.claim(big, NOW);
     await state.markPublished('alert-1');
     const published = await state.outbox();
-    await state.complete(big, NOW);
+    await state.complete(big, NOW, () => undefined);
 
     // Assess
     expect(claimed.map((e) => [e.alert.alertId, e.status, e.attempts])).toEqual([
@@ -91,6 +92,47 @@ describe('DynamoAlertState on dynalite', () => {
     expect(record.Item?.expiresAt).toBe(Math.floor(NOW.getTime() / 1000) + 21 * 86_400);
     expect(state.requestCounts.BatchGetItem).toBe(3);
     expect(state.requestCounts.BatchWriteItem).toBe(Math.ceil(230 / 25));
+  });
+});
+
+describe('DynamoAlertState on dynalite, with large alerts and staged polls', () => {
+  let table: Awaited<ReturnType<typeof startTestTable>>;
+  let state: DynamoAlertState;
+
+  beforeAll(async () => {
+    table = await startTestTable();
+    state = new DynamoAlertState(table.doc, { tableName: table.tableName, retentionDays: 21 });
+  });
+  afterAll(() => table.close());
+
+  it('stores an alert too large for one item with its failure texts cut, and publishes what it stored', async () => {
+    // Prepare: 1,000 jobs with 2,000 characters of incompressible text each.
+    const big = alert(
+      'big',
+      Array.from({ length: 1_000 }, (_, i) => `job-${i}`),
+    );
+    for (const job of big.jobs) job.failureReason = randomBytes(1_000).toString('hex');
+
+    // Act
+    const stored = await state.claim(big, NOW);
+
+    // Assess
+    expect(stored.jobs.map((j) => j.jobId)).toEqual(big.jobs.map((j) => j.jobId));
+    expect(stored.jobs[0]?.failureReason?.length).toBeLessThan(2_000);
+    const [entry] = await state.outbox();
+    expect(entry?.alert).toEqual(stored);
+    await state.discard('big');
+  });
+
+  it('knows which polls sealed their staging', async () => {
+    await state.stage(alert('s1', ['a']), 'poll-1', NOW);
+    await state.seal('poll-1', NOW);
+    await state.stage(alert('s2', ['b']), 'poll-2', NOW);
+    expect(await state.sealedPolls(['poll-1', 'poll-2', 'poll-1'])).toEqual(new Set(['poll-1']));
+    expect((await state.outbox()).map((e) => [e.alert.alertId, e.status, e.pollId])).toEqual([
+      ['s1', 'staged', 'poll-1'],
+      ['s2', 'staged', 'poll-2'],
+    ]);
   });
 });
 
@@ -119,7 +161,7 @@ describe('DynamoAlertState with a mocked DynamoDB', () => {
     expect([...known].sort()).toEqual(['a', 'b']);
     expect(dynamo).toHaveReceivedCommandTimes(BatchGetCommand, 2);
     expect(dynamo).toHaveReceivedNthCommandWith(BatchGetCommand, 2, {
-      RequestItems: { t: { Keys: [{ pk: 'JOB#b', sk: 'JOB' }], ProjectionExpression: 'pk' } },
+      RequestItems: { t: { Keys: [{ pk: 'JOB#b', sk: 'JOB' }], ProjectionExpression: 'pk, sk' } },
     });
   });
 
@@ -128,8 +170,9 @@ describe('DynamoAlertState with a mocked DynamoDB', () => {
       .on(BatchWriteCommand)
       .resolvesOnce({ UnprocessedItems: { t: [{ PutRequest: { Item: { pk: 'JOB#a', sk: 'JOB' } } }] } })
       .resolves({});
+    dynamo.on(GetCommand).resolves({});
     const state = new DynamoAlertState(doc, { tableName: 't', retentionDays: 21, sleep: noWait });
-    await state.complete(alert('x', ['a', 'b']), NOW);
+    await state.complete(alert('x', ['a', 'b']), NOW, () => undefined);
     expect(dynamo).toHaveReceivedCommandTimes(BatchWriteCommand, 2);
   });
 

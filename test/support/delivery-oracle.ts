@@ -71,9 +71,7 @@ export function deliveryProblems(
           `could not record: ${allowed}`,
       );
     }
-    // A resolved notice or reminder whose re-send from the outbox fails is generated afresh by the same poll and
-    // goes out unflagged (reported; check every kind with the fix).
-    if (first.kind === 'alert' && copies.slice(1).some((copy) => !copy.possibleRedelivery)) {
+    if (copies.slice(1).some((copy) => !copy.possibleRedelivery)) {
       problems.push(`alert ${alertId} was sent again without possibleRedelivery`);
     }
     // Reminders and resolved notices repeat the jobs of their group; only first alerts count jobs.

@@ -10,7 +10,13 @@ import {
   PleoCredentialsError,
   PleoUnavailableError,
 } from '../../functions/pleo/errors.js';
-import type { AlertPublisher, AlertState, OutboxEntry, PleoExports } from '../../functions/poller/ports.js';
+import type {
+  AlertPublisher,
+  AlertState,
+  GroupUpdate,
+  OutboxEntry,
+  PleoExports,
+} from '../../functions/poller/ports.js';
 
 /** The process died here: thrown by every port call from the crash on, so no later step (no finally) takes effect. */
 export class Crash extends Error {
@@ -31,6 +37,10 @@ export const STATE_OPS = [
   'knownJobIds',
   'pleoFailures',
   'setPleoFailures',
+  'stage',
+  'seal',
+  'sealedPolls',
+  'discard',
   'claim',
   'release',
   'markPublished',
@@ -46,8 +56,11 @@ export type StateOp = (typeof STATE_OPS)[number];
  * crashBefore/crashAfter: the process died around it.
  */
 export const STATE_FAULTS = ['throttle', 'ambiguous', 'partial', 'crashBefore', 'crashAfter'] as const;
-/** crashAfter: SNS took the message, then the process died before it could say so. */
-export const PUBLISH_FAULTS = ['throttle', 'internal', 'crashBefore', 'crashAfter'] as const;
+/**
+ * crashAfter: SNS took the message, then the process died before it could say so; lostAnswer: SNS took it and
+ * the answer never came back (a timeout).
+ */
+export const PUBLISH_FAULTS = ['throttle', 'internal', 'crashBefore', 'crashAfter', 'lostAnswer'] as const;
 /** duplicate: the previous page's last job is listed again (pages shifting down); skip: this page's first job is missed. */
 export const PAGE_FAULTS = ['unavailable', 'contract', 'credentials', 'duplicate', 'skip'] as const;
 export const ITEMS_FAULTS = ['unavailable', 'contract', 'credentials'] as const;
@@ -145,6 +158,18 @@ export class FaultyState implements AlertState {
   outbox(): Promise<OutboxEntry[]> {
     return this.call('outbox', () => this.inner.outbox());
   }
+  stage(alert: Alert, pollId: string, now: Date) {
+    return this.call('stage', () => this.inner.stage(alert, pollId, now));
+  }
+  seal(pollId: string, now: Date) {
+    return this.call('seal', () => this.inner.seal(pollId, now));
+  }
+  sealedPolls(pollIds: readonly string[]) {
+    return this.call('sealedPolls', () => this.inner.sealedPolls(pollIds));
+  }
+  discard(alertId: string) {
+    return this.call('discard', () => this.inner.discard(alertId));
+  }
   claim(alert: Alert, now: Date) {
     return this.call('claim', () => this.inner.claim(alert, now));
   }
@@ -160,14 +185,14 @@ export class FaultyState implements AlertState {
       throw error;
     }
   }
-  complete(alert: Alert, now: Date, group?: FailureGroup) {
+  complete(alert: Alert, now: Date, update: GroupUpdate) {
     return this.call(
       'complete',
-      () => this.inner.complete(alert, now, group),
+      () => this.inner.complete(alert, now, update),
       async () => {
         // Completing a stand-in id writes half the job records and the group, and leaves the real outbox entry.
         const half = alert.jobs.slice(0, Math.ceil(alert.jobs.length / 2));
-        await this.inner.complete({ ...alert, alertId: `partial-${alert.alertId}`, jobs: half }, now, group);
+        await this.inner.complete({ ...alert, alertId: `partial-${alert.alertId}`, jobs: half }, now, update);
       },
     );
   }
@@ -232,6 +257,11 @@ export class FaultyPublisher implements AlertPublisher {
         await this.inner.publish(alert);
         this.process.journal.unconfirmedPublish(alert.alertId);
         return this.process.crash('publish (after SNS took it)');
+      }
+      case 'lostAnswer': {
+        await this.inner.publish(alert);
+        this.process.journal.unconfirmedPublish(alert.alertId);
+        throw lostAnswer();
       }
     }
   }

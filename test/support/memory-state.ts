@@ -1,7 +1,7 @@
 // An in-memory AlertState with the DynamoDB adapter's semantics, for fast tests of the poll's logic.
 import type { Alert } from '../../functions/domain/alert.js';
 import { type FailureGroup, groupKey } from '../../functions/domain/lifecycle.js';
-import type { AlertState, OutboxEntry } from '../../functions/poller/ports.js';
+import type { AlertState, GroupUpdate, OutboxEntry } from '../../functions/poller/ports.js';
 
 export class MemoryAlertState implements AlertState {
   readonly jobs = new Map<string, string>();
@@ -28,9 +28,34 @@ export class MemoryAlertState implements AlertState {
     return [...this.entries.values()].map((entry) => structuredClone(entry));
   }
 
-  async claim(alert: Alert): Promise<void> {
-    const attempts = (this.entries.get(alert.alertId)?.attempts ?? 0) + 1;
-    this.entries.set(alert.alertId, { alert: structuredClone(alert), status: 'publishing', attempts });
+  readonly seals = new Set<string>();
+
+  async stage(alert: Alert, pollId: string): Promise<void> {
+    this.entries.set(alert.alertId, { alert: structuredClone(alert), status: 'staged', attempts: 0, pollId });
+  }
+
+  async seal(pollId: string): Promise<void> {
+    this.seals.add(pollId);
+  }
+
+  async sealedPolls(pollIds: readonly string[]): Promise<Set<string>> {
+    return new Set(pollIds.filter((id) => this.seals.has(id)));
+  }
+
+  async discard(alertId: string): Promise<void> {
+    this.entries.delete(alertId);
+  }
+
+  async claim(alert: Alert): Promise<Alert> {
+    const previous = this.entries.get(alert.alertId);
+    const attempts = (previous?.attempts ?? 0) + 1;
+    this.entries.set(alert.alertId, {
+      alert: structuredClone(alert),
+      status: 'publishing',
+      attempts,
+      pollId: previous?.pollId,
+    });
+    return alert;
   }
 
   async release(alertId: string): Promise<void> {
@@ -41,10 +66,13 @@ export class MemoryAlertState implements AlertState {
     this.setStatus(alertId, 'published');
   }
 
-  async complete(alert: Alert, _now: Date, group?: FailureGroup): Promise<void> {
+  async complete(alert: Alert, _now: Date, update: GroupUpdate): Promise<FailureGroup | undefined> {
     for (const job of alert.jobs) this.jobs.set(job.jobId, alert.alertId);
-    if (group) this.groups.set(groupKey(group.companyId, group.reason), structuredClone(group));
+    const key = groupKey(alert.companyId, alert.reason);
+    const group = update(structuredClone(this.groups.get(key)));
+    if (group) this.groups.set(key, structuredClone(group));
     this.entries.delete(alert.alertId);
+    return group;
   }
 
   async suppress(alert: Alert): Promise<void> {
