@@ -156,6 +156,29 @@ describe('damp', () => {
     expect(damped[bucket]).toEqual([alert]);
   });
 
+  it('holds every alert of a job held for one of its reasons, and the alerts sharing jobs with those', () => {
+    // Prepare: job A failed for a transient and a lasting reason; job B shares the lasting alert with A.
+    const [a, b] = [job({ createdAt: T0.toISOString() }), job({ createdAt: T0.toISOString() })];
+    const line = (j: typeof a) => ({
+      jobId: j.id,
+      status: 'failed',
+      createdAt: j.createdAt,
+      numberOfItems: 1,
+      failedItems: 1,
+      failureReason: null,
+    });
+    const held = { ...transient, alertId: 't', jobs: [line(a)] };
+    const lastingAB = { ...lasting, alertId: 'l', jobs: [line(a), line(b)] };
+    const other = alertFor(NORDLYS, 'missing_configuration', T0.toISOString());
+
+    // Act
+    const damped = damp([held, lastingAB, other], new Map(), at(0.1), grace);
+
+    // Assess
+    expect(damped.hold.map((x) => x.alertId).sort()).toEqual(['l', 't']);
+    expect(damped.send).toEqual([other]);
+  });
+
   it('sends everything when the grace window is 0', () => {
     expect(damp([transient], new Map(), T0, 0).send).toEqual([transient]);
   });
