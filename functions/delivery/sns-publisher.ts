@@ -2,13 +2,12 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Alert } from '../domain/alert.js';
 import type { AlertPublisher } from '../poller/ports.js';
-import { buildSnsMessage } from '../render/sns-message.js';
 
 export class SnsAlertPublisher implements AlertPublisher {
-  publishCount = 0;
-  private sdk?: Promise<{
+  private loaded?: Promise<{
     sns: SNSClient;
     PublishCommand: typeof import('@aws-sdk/client-sns').PublishCommand;
+    buildSnsMessage: typeof import('../render/sns-message.js').buildSnsMessage;
   }>;
 
   constructor(
@@ -17,13 +16,15 @@ export class SnsAlertPublisher implements AlertPublisher {
   ) {}
 
   async publish(alert: Alert): Promise<string> {
-    // The SDK is loaded on the first publish, so a poll with nothing to send never pays for it.
-    this.sdk ??= import('@aws-sdk/client-sns').then(({ SNSClient, PublishCommand }) => ({
-      sns: this.client ?? new SNSClient({}),
-      PublishCommand,
-    }));
-    const { sns, PublishCommand } = await this.sdk;
-    this.publishCount++;
+    // The SDK and the renderers load on the first publish: a poll with nothing to send never pays for them.
+    this.loaded ??= Promise.all([import('@aws-sdk/client-sns'), import('../render/sns-message.js')]).then(
+      ([{ SNSClient, PublishCommand }, { buildSnsMessage }]) => ({
+        sns: this.client ?? new SNSClient({}),
+        PublishCommand,
+        buildSnsMessage,
+      }),
+    );
+    const { sns, PublishCommand, buildSnsMessage } = await this.loaded;
     const result = await sns.send(new PublishCommand({ TopicArn: this.topicArn, ...buildSnsMessage(alert) }));
     return result.MessageId ?? '';
   }

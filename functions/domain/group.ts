@@ -13,10 +13,34 @@ export const UNKNOWN_REASON = 'unknown';
  */
 export const MAX_JOBS_PER_ALERT = 1_000;
 
-/** A new failure and, when they were fetched, its failed items (null: not needed or not available). */
+/** A new failure and, when they were fetched, its failed items by reason (null: not needed or not available). */
 export interface NewFailure {
   job: ExportJob;
-  failedItems: ExportJobItem[] | null;
+  failedItems: ItemReason[] | null;
+}
+
+/** The failed items of a job that share a reason: how many, and the first words Pleo gave for them. */
+export interface ItemReason {
+  /** The item's failureReasonType, or null when Pleo gave none. */
+  reason: string | null;
+  count: number;
+  failureReason: string | null;
+}
+
+/** Folds a job's failed items into their reasons as soon as they arrive, so a poll never holds every item. */
+export function itemReasons(items: readonly ExportJobItem[]): ItemReason[] {
+  const byReason = new Map<string | null, ItemReason>();
+  for (const item of items) {
+    const reason = item.failureReasonType || null;
+    const summary = byReason.get(reason);
+    if (summary === undefined) {
+      byReason.set(reason, { reason, count: 1, failureReason: item.failureReason || null });
+    } else {
+      summary.count++;
+      summary.failureReason ??= item.failureReason || null;
+    }
+  }
+  return [...byReason.values()];
 }
 
 export interface GroupOptions {
@@ -69,19 +93,22 @@ function contributions(failure: NewFailure): Array<[string, AlertJob]> {
     const failedCount = job.status === 'failed' ? job.numberOfItems : null;
     return [[jobReason, { ...base, failedItems: failedCount, failureReason: job.failureReason ?? null }]];
   }
-  const byReason = new Map<string, ExportJobItem[]>();
+  const byReason = new Map<string, { count: number; failureReason: string | null }>();
   for (const item of failedItems) {
-    const reason = item.failureReasonType || jobReason;
-    const items = byReason.get(reason);
-    if (items === undefined) byReason.set(reason, [item]);
-    else items.push(item);
+    const reason = item.reason || jobReason;
+    const merged = byReason.get(reason);
+    if (merged === undefined) byReason.set(reason, { count: item.count, failureReason: item.failureReason });
+    else {
+      merged.count += item.count;
+      merged.failureReason ??= item.failureReason;
+    }
   }
-  return [...byReason].map(([reason, items]) => [
+  return [...byReason].map(([reason, merged]) => [
     reason,
     {
       ...base,
-      failedItems: items.length,
-      failureReason: items.find((item) => item.failureReason)?.failureReason ?? job.failureReason ?? null,
+      failedItems: merged.count,
+      failureReason: merged.failureReason ?? job.failureReason ?? null,
     },
   ]);
 }

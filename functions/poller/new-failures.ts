@@ -1,7 +1,7 @@
 // Finds the failures no earlier poll handled: pages through Pleo, asks DynamoDB about each page while the next
 // one loads, and fetches the failed items of the jobs whose reasons live on their items.
 import { ALERTING_STATUSES, type ExportJob } from '../domain/export-job.js';
-import { type NewFailure, needsItems } from '../domain/group.js';
+import { itemReasons, type NewFailure, needsItems } from '../domain/group.js';
 import type { CompletedExport } from '../domain/lifecycle.js';
 import { PleoCredentialsError } from '../pleo/errors.js';
 import { createLimiter, forEachLimited } from '../shared/concurrency.js';
@@ -46,7 +46,7 @@ export async function listNewJobs(
       for (const job of page) {
         if (!ALERTING_STATUSES.includes(job.status as never) || seen.has(job.id)) continue;
         seen.add(job.id);
-        fresh.push(job);
+        fresh.push(essentials(job));
       }
       if (fresh.length === 0) continue;
       const lookup = limit(async () => {
@@ -87,7 +87,7 @@ export async function withFailedItems(
         return;
       }
       try {
-        failure.failedItems = await scope.pleo.listFailedItems(failure.job.id, scope.signal);
+        failure.failedItems = itemReasons(await scope.pleo.listFailedItems(failure.job.id, scope.signal));
       } catch (error) {
         if (error instanceof PleoCredentialsError || scope.signal?.aborted) throw error;
         // The job still alerts, under its own reason: better a coarse alert than none.
@@ -128,6 +128,12 @@ export async function latestCompletedExports(
     }
   }
   return latest;
+}
+
+/** Only what grouping and alerting read: a poll of 100,000 jobs must fit the Lambda's memory. */
+function essentials(job: ExportJob): ExportJob {
+  const { id, companyId, status, createdAt, numberOfItems, failureReasonType, failureReason } = job;
+  return { id, companyId, status, createdAt, numberOfItems, failureReasonType, failureReason };
 }
 
 function scopesOf(companyIds: readonly string[]): Array<string | undefined> {

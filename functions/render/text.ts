@@ -34,11 +34,13 @@ export function snippet(text: string, max: number): string {
   return head.length > max ? cap(head, max) : head;
 }
 
-const COUNT = new Intl.NumberFormat('en-US');
+// Made on first use: building a number format costs milliseconds of the Lambda's cold start.
+let countFormat: Intl.NumberFormat | undefined;
 
 /** 4950 → '4,950'. */
 export function formatCount(n: number): string {
-  return COUNT.format(n);
+  countFormat ??= new Intl.NumberFormat('en-US');
+  return countFormat.format(n);
 }
 
 /** `n thing` / `n things`. */

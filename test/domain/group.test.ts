@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { alertIdOf, groupFailures, MAX_JOBS_PER_ALERT, needsItems } from '../../functions/domain/group.js';
+import {
+  alertIdOf,
+  groupFailures,
+  itemReasons,
+  MAX_JOBS_PER_ALERT,
+  needsItems,
+} from '../../functions/domain/group.js';
 import { ACME, item, job, NORDLYS } from '../fixtures/jobs.js';
 
 const options = { companyNames: new Map([[ACME, 'Acme ApS']]), detectedAt: new Date('2026-11-28T12:00:00Z') };
@@ -58,7 +64,7 @@ describe('groupFailures', () => {
     ];
 
     // Act
-    const alerts = groupFailures([{ job: cwe, failedItems: items }], options);
+    const alerts = groupFailures([{ job: cwe, failedItems: itemReasons(items) }], options);
 
     // Assess
     expect(alerts.map((a) => [a.reason, a.jobs[0]?.failedItems, a.jobs[0]?.failureReason])).toEqual([
@@ -134,5 +140,20 @@ describe('needsItems', () => {
     ['completed_with_errors', 'validation_failure', true],
   ])('status %s with reason %s → %s', (status, failureReasonType, expected) => {
     expect(needsItems(job({ status, failureReasonType }))).toBe(expected);
+  });
+});
+
+describe('itemReasons', () => {
+  it('folds failed items into a count and the first text per reason', () => {
+    const items = [
+      item('j', { failureReasonType: 'receipt_upload_failure', failureReason: null }),
+      item('j', { failureReasonType: 'receipt_upload_failure', failureReason: 'Upload failed' }),
+      item('j', { failureReasonType: null, failureReason: 'Something' }),
+      item('j', { failureReasonType: 'receipt_upload_failure', failureReason: 'Later text' }),
+    ];
+    expect(itemReasons(items)).toEqual([
+      { reason: 'receipt_upload_failure', count: 3, failureReason: 'Upload failed' },
+      { reason: null, count: 1, failureReason: 'Something' },
+    ]);
   });
 });
