@@ -93,36 +93,9 @@ export async function pollOnce(
   signal?: AbortSignal,
 ): Promise<PollReport> {
   return withLease(deps, settings, async (delivery, report, inFlight) => {
-    const started = deps.now();
-    // The budget counts real time, whatever clock the alerter's dates come from.
-    const deadline = performance.now() + settings.budgetMs;
     const scope: Scope = { ...deps, companyIds: settings.companies.map((c) => c.id), signal };
-    let found: Awaited<ReturnType<typeof withFailedItems>>;
-    try {
-      const since = new Date(started.getTime() - settings.lookbackDays * 86_400_000);
-      const listed = await listNewJobs(scope, since, inFlight, settings.dynamoConcurrency);
-      report.jobsSeen = listed.jobsSeen;
-      report.newFailures = listed.newJobs.length;
-      found = await withFailedItems(scope, listed.newJobs, settings.itemConcurrency, deadline);
-    } catch (error) {
-      await reportIncident(error, deps, settings, delivery);
-      throw error;
-    }
-    await deps.state.setPleoFailures(0);
-    for (const group of openGroups(delivery).filter(isIncident)) {
-      await delivery.deliver(resolvedNotice(group, deps.now()));
-    }
-    if (found.deferred > 0) {
-      report.deferredFailures = found.deferred;
-      deps.log.warn('Time budget reached: some new failures are left for the next poll', {
-        deferred: found.deferred,
-      });
-    }
-
-    const alerts = groupFailures(found.failures, {
-      companyNames: new Map(settings.companies.flatMap((c) => (c.name ? [[c.id, c.name]] : []))),
-      detectedAt: deps.now(),
-    });
+    // The failures and their items go out of scope once grouped: only the alerts stay in memory.
+    const alerts = await newAlerts(deps, scope, settings, { delivery, report, inFlight });
     const completed = await completedExportsThatMatter(scope, delivery, alerts, settings);
     const damped = damp(alerts, completed, deps.now(), settings.flapGraceMs);
     report.heldFailures = damped.hold.reduce((sum, alert) => sum + alert.jobs.length, 0);
@@ -136,6 +109,43 @@ export async function pollOnce(
     for (const reminder of dueReminders(openGroups(delivery), deps.now(), settings.reminders)) {
       await delivery.deliver(reminder);
     }
+  });
+}
+
+/** Lists the failures never handled, fetches their items within the time budget, and groups them into alerts. */
+async function newAlerts(
+  deps: PollDeps,
+  scope: Scope,
+  settings: PollSettings,
+  { delivery, report, inFlight }: { delivery: Delivery; report: PollReport; inFlight: ReadonlySet<string> },
+) {
+  const { now, state, log } = deps;
+  // The budget counts real time, whatever clock the alerter's dates come from.
+  const deadline = performance.now() + settings.budgetMs;
+  let found: Awaited<ReturnType<typeof withFailedItems>>;
+  try {
+    const since = new Date(now().getTime() - settings.lookbackDays * 86_400_000);
+    const listed = await listNewJobs(scope, since, inFlight, settings.dynamoConcurrency);
+    report.jobsSeen = listed.jobsSeen;
+    report.newFailures = listed.newJobs.length;
+    found = await withFailedItems(scope, listed.newJobs, settings.itemConcurrency, deadline);
+  } catch (error) {
+    await reportIncident(error, deps, settings, delivery);
+    throw error;
+  }
+  await state.setPleoFailures(0);
+  for (const group of openGroups(delivery).filter(isIncident)) {
+    await delivery.deliver(resolvedNotice(group, now()));
+  }
+  if (found.deferred > 0) {
+    report.deferredFailures = found.deferred;
+    log.warn('Time budget reached: some new failures are left for the next poll', {
+      deferred: found.deferred,
+    });
+  }
+  return groupFailures(found.failures, {
+    companyNames: new Map(settings.companies.flatMap((c) => (c.name ? [[c.id, c.name]] : []))),
+    detectedAt: now(),
   });
 }
 
