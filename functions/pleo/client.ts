@@ -1,5 +1,5 @@
 // adapts the Pleo Export API v2 (HTTP) to the PleoExports port
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { ExportJob, ExportJobItem } from '../domain/export-job.js';
 import { PleoContractError } from './errors.js';
 import { DEFAULT_RETRY, getJson, type HttpDeps, type RetryPolicy, sleep } from './http.js';
@@ -149,7 +149,7 @@ export class PleoClient {
     }
   }
 
-  private parseRecords<T>(records: unknown[], schema: z.ZodType<T>, kind: string): T[] {
+  private parseRecords<T>(records: unknown[], schema: z.ZodMiniType<T>, kind: string): T[] {
     const valid: T[] = [];
     records.forEach((record, index) => {
       const result = schema.safeParse(record);
@@ -160,7 +160,7 @@ export class PleoClient {
   }
 }
 
-function describeRecord(record: unknown, error: z.ZodError): string {
+function describeRecord(record: unknown, error: z.core.$ZodError): string {
   const id = typeof record === 'object' && record !== null && 'id' in record ? String(record.id) : 'no id';
   return `${id.slice(0, 64)}: ${describeIssues(error)}`;
 }

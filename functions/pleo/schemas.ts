@@ -1,9 +1,9 @@
 // zod schemas for the Pleo Export API v2 responses, written from spec/pleo/export-api.v2.openapi.yaml.
 // Envelopes are strict (a page without data/pagination breaks the contract); records are loose so extra
 // fields pass through, and enum fields are plain strings so new values never crash the poller.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
-const nullableString = z.string().nullable().optional();
+const nullableString = z.optional(z.nullable(z.string()));
 const isoDateTime = z.iso.datetime({ offset: true, local: false });
 
 /**
@@ -14,9 +14,12 @@ export const MAX_KEY_CHARS = 128;
 /** Pleo's failure text is shown cut to 2,000 characters at most; more would only swell the stored alert. */
 export const MAX_FAILURE_REASON_CHARS = 2_000;
 
-const key = z.string().min(1).max(MAX_KEY_CHARS);
-const reasonCode = z.string().max(MAX_KEY_CHARS).nullable().optional();
-const failureText = nullableString.transform((text) => (typeof text === 'string' ? shorten(text) : text));
+const key = z.string().check(z.minLength(1), z.maxLength(MAX_KEY_CHARS));
+const reasonCode = z.optional(z.nullable(z.string().check(z.maxLength(MAX_KEY_CHARS))));
+const failureText = z.pipe(
+  nullableString,
+  z.transform((text: string | null | undefined) => (typeof text === 'string' ? shorten(text) : text)),
+);
 
 /** The first MAX_FAILURE_REASON_CHARS code units, never ending in half a surrogate pair. */
 function shorten(text: string): string {
@@ -30,22 +33,22 @@ function shorten(text: string): string {
 export const exportJobSchema = z.looseObject({
   id: key,
   companyId: key,
-  status: z.string().min(1),
+  status: z.string().check(z.minLength(1)),
   createdAt: isoDateTime,
-  completedAt: isoDateTime.nullable().optional(),
-  lastUpdatedAt: isoDateTime.nullable().optional(),
-  expiresIn: z.number().int(),
+  completedAt: z.optional(z.nullable(isoDateTime)),
+  lastUpdatedAt: z.optional(z.nullable(isoDateTime)),
+  expiresIn: z.number().check(z.int()),
   isInteractive: z.boolean(),
-  numberOfItems: z.number().int().nonnegative(),
+  numberOfItems: z.number().check(z.int(), z.nonnegative()),
   vendorBasedBookkeeping: z.boolean(),
   failureReasonType: reasonCode,
   failureReason: failureText,
 });
 
 export const exportJobItemSchema = z.looseObject({
-  accountingEntryId: z.string().min(1),
-  exportJobId: z.string().min(1),
-  status: z.string().min(1),
+  accountingEntryId: z.string().check(z.minLength(1)),
+  exportJobId: z.string().check(z.minLength(1)),
+  status: z.string().check(z.minLength(1)),
   failureReasonType: reasonCode,
   failureReason: failureText,
 });
@@ -53,9 +56,9 @@ export const exportJobItemSchema = z.looseObject({
 export const cursorPageInfoSchema = z.looseObject({
   hasNextPage: z.boolean(),
   hasPreviousPage: z.boolean(),
-  endCursor: z.string().optional(),
-  startCursor: z.string().optional(),
-  total: z.number().int().optional(),
+  endCursor: z.optional(z.string()),
+  startCursor: z.optional(z.string()),
+  total: z.optional(z.number().check(z.int())),
   currentRequestPagination: z.looseObject({}),
 });
 
@@ -65,10 +68,10 @@ export const cursorPageSchema = z.object({
   pagination: cursorPageInfoSchema,
 });
 
-export const exceptionInfoSchema = z.looseObject({ type: z.string(), message: z.string().optional() });
+export const exceptionInfoSchema = z.looseObject({ type: z.string(), message: z.optional(z.string()) });
 
 /** Names the first few problems of a failed parse by path, e.g. `pagination.hasNextPage: expected boolean`. */
-export function describeIssues(error: z.ZodError): string {
+export function describeIssues(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 3)
     .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(body)'}: ${issue.message}`)

@@ -1,57 +1,65 @@
 // The poller's configuration, parsed once from the environment. A bad value fails at start with its name.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 const wholeNumber = (min: number, max: number) =>
-  z.coerce.number().int(`expected a whole number from ${min} to ${max}`).min(min).max(max);
+  z.coerce
+    .number()
+    .check(z.int(`expected a whole number from ${min} to ${max}`), z.minimum(min), z.maximum(max));
 
-const companiesSchema = z
-  .string()
-  .transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'expected JSON, e.g. [{"id":"<company uuid>","name":"Acme ApS"}]',
-      });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.array(z.object({ id: z.uuid(), name: z.string().min(1).max(200).optional() })));
+const companiesSchema = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((text: string, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.issues.push({
+          code: 'custom',
+          message: 'expected JSON, e.g. [{"id":"<company uuid>","name":"Acme ApS"}]',
+          input: text,
+        });
+        return z.NEVER;
+      }
+    }),
+  ),
+  z.array(z.object({ id: z.uuid(), name: z.optional(z.string().check(z.minLength(1), z.maxLength(200))) })),
+);
 
 const envSchema = z
   .object({
     PLEO_API_URL: z.url({ protocol: /^https?$/ }),
-    PLEO_CREDENTIAL_SECRET_ARN: z.string().startsWith('arn:').optional(),
-    PLEO_API_KEY: z.string().min(1).optional(),
-    PLEO_API_TOKEN: z.string().min(1).optional(),
-    PLEO_COMPANIES: companiesSchema.optional(),
-    LOOKBACK_DAYS: wholeNumber(1, 90).default(7),
-    ITEM_CONCURRENCY: wholeNumber(1, 16).default(4),
-    DYNAMODB_CONCURRENCY: wholeNumber(1, 16).default(4),
-    PLEO_REQUEST_TIMEOUT_MS: wholeNumber(1_000, 60_000).default(10_000),
-    PLEO_MAX_REQUESTS_PER_SECOND: wholeNumber(0, 1_000).default(10),
-    PLEO_RETRY_BUDGET_SECONDS: wholeNumber(0, 300).default(30),
-    POLL_BUDGET_SECONDS: wholeNumber(5, 900).default(90),
-    LEASE_SECONDS: wholeNumber(30, 3_600).default(900),
-    REMINDER_INTERVAL_HOURS: wholeNumber(1, 720).default(24),
-    REMINDER_MAX_COUNT: wholeNumber(0, 100).default(3),
-    FLAP_GRACE_MINUTES: wholeNumber(0, 1_440).default(0),
-    UNREACHABLE_ALERT_AFTER_POLLS: wholeNumber(1, 1_000).default(3),
-    DIGEST_TIME_ZONE: z
-      .string()
-      .refine(isTimeZone, 'expected an IANA time zone such as Europe/Copenhagen')
-      .default('UTC'),
-    TABLE_NAME: z.string().min(3),
-    ALERT_TOPIC_ARN: z.string().startsWith('arn:'),
+    PLEO_CREDENTIAL_SECRET_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
+    PLEO_API_KEY: z.optional(z.string().check(z.minLength(1))),
+    PLEO_API_TOKEN: z.optional(z.string().check(z.minLength(1))),
+    PLEO_COMPANIES: z.optional(companiesSchema),
+    LOOKBACK_DAYS: z._default(wholeNumber(1, 90), 7),
+    ITEM_CONCURRENCY: z._default(wholeNumber(1, 16), 4),
+    DYNAMODB_CONCURRENCY: z._default(wholeNumber(1, 16), 4),
+    PLEO_REQUEST_TIMEOUT_MS: z._default(wholeNumber(1_000, 60_000), 10_000),
+    PLEO_MAX_REQUESTS_PER_SECOND: z._default(wholeNumber(0, 1_000), 10),
+    PLEO_RETRY_BUDGET_SECONDS: z._default(wholeNumber(0, 300), 30),
+    POLL_BUDGET_SECONDS: z._default(wholeNumber(5, 900), 90),
+    LEASE_SECONDS: z._default(wholeNumber(30, 3_600), 900),
+    REMINDER_INTERVAL_HOURS: z._default(wholeNumber(1, 720), 24),
+    REMINDER_MAX_COUNT: z._default(wholeNumber(0, 100), 3),
+    FLAP_GRACE_MINUTES: z._default(wholeNumber(0, 1_440), 0),
+    UNREACHABLE_ALERT_AFTER_POLLS: z._default(wholeNumber(1, 1_000), 3),
+    DIGEST_TIME_ZONE: z._default(
+      z.string().check(z.refine(isTimeZone, 'expected an IANA time zone such as Europe/Copenhagen')),
+      'UTC',
+    ),
+    TABLE_NAME: z.string().check(z.minLength(3)),
+    ALERT_TOPIC_ARN: z.string().check(z.startsWith('arn:')),
   })
-  .refine(
-    (env) =>
-      [env.PLEO_CREDENTIAL_SECRET_ARN, env.PLEO_API_KEY, env.PLEO_API_TOKEN].filter(Boolean).length === 1,
-    {
-      path: ['PLEO_CREDENTIAL_SECRET_ARN'],
-      message: 'set exactly one of PLEO_CREDENTIAL_SECRET_ARN, PLEO_API_KEY or PLEO_API_TOKEN',
-    },
+  .check(
+    z.refine(
+      (env) =>
+        [env.PLEO_CREDENTIAL_SECRET_ARN, env.PLEO_API_KEY, env.PLEO_API_TOKEN].filter(Boolean).length === 1,
+      {
+        path: ['PLEO_CREDENTIAL_SECRET_ARN'],
+        error: 'set exactly one of PLEO_CREDENTIAL_SECRET_ARN, PLEO_API_KEY or PLEO_API_TOKEN',
+      },
+    ),
   );
 
 function isTimeZone(value: string): boolean {

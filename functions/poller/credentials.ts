@@ -1,16 +1,18 @@
 // Resolves the Pleo credential from configuration: a key or token given directly, or a Secrets Manager secret
 // holding the key as plain text or as JSON {"apiKey": "…"} / {"bearerToken": "…"}.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { PleoCredential } from '../pleo/client.js';
 import { ConfigError, type CredentialSource } from './config.js';
 
 const secretJsonSchema = z.union([
-  z
-    .object({ apiKey: z.string().min(1) })
-    .transform((s): PleoCredential => ({ kind: 'apiKey', apiKey: s.apiKey })),
-  z
-    .object({ bearerToken: z.string().min(1) })
-    .transform((s): PleoCredential => ({ kind: 'bearer', token: s.bearerToken })),
+  z.pipe(
+    z.object({ apiKey: z.string().check(z.minLength(1)) }),
+    z.transform((s: { apiKey: string }): PleoCredential => ({ kind: 'apiKey', apiKey: s.apiKey })),
+  ),
+  z.pipe(
+    z.object({ bearerToken: z.string().check(z.minLength(1)) }),
+    z.transform((s: { bearerToken: string }): PleoCredential => ({ kind: 'bearer', token: s.bearerToken })),
+  ),
 ]);
 
 export type SecretReader = (secretArn: string) => Promise<string | undefined>;

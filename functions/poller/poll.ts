@@ -96,7 +96,7 @@ export async function pollOnce(
     const scope: Scope = { ...deps, companyIds: settings.companies.map((c) => c.id), signal };
     // The failures and their items go out of scope once grouped: only the alerts stay in memory.
     const alerts = await newAlerts(deps, scope, settings, { delivery, report, inFlight });
-    const completed = await completedExportsThatMatter(scope, delivery, alerts, settings);
+    const completed = await completedExportsThatMatter(deps, scope, delivery, alerts, settings);
     const damped = damp(alerts, completed, deps.now(), settings.flapGraceMs);
     report.heldFailures = damped.hold.reduce((sum, alert) => sum + alert.jobs.length, 0);
     report.suppressedFailures = damped.suppress.reduce((sum, alert) => sum + alert.jobs.length, 0);
@@ -220,8 +220,15 @@ async function reportIncident(error: unknown, deps: PollDeps, settings: PollSett
   }
 }
 
-/** Completed exports are listed only when something depends on them: open groups, or transient failures to damp. */
+/** A job that completes is listed by when it was created: one finishing this long after it started is still seen. */
+const LATE_COMPLETION_MS = 24 * 3_600_000;
+
+/**
+ * Completed exports are listed only when something depends on them (open groups, or transient failures to damp),
+ * and only back to the last such listing, less a margin for exports that were still running then.
+ */
 async function completedExportsThatMatter(
+  deps: PollDeps,
   scope: Scope,
   delivery: Delivery,
   alerts: ReturnType<typeof groupFailures>,
@@ -234,8 +241,14 @@ async function completedExportsThatMatter(
     ...transient.flatMap((alert) => alert.jobs.map((job) => job.createdAt)),
   ].sort();
   if (times[0] === undefined) return new Map();
+  const checkedAt = await deps.state.completedCheckedAt();
+  const floor = checkedAt === undefined ? 0 : Date.parse(checkedAt) - LATE_COMPLETION_MS;
+  const since = new Date(Math.max(Date.parse(times[0]), floor));
   const companies = [...open.map((group) => group.companyId), ...transient.map((alert) => alert.companyId)];
-  return latestCompletedExports(scope, companies, new Date(times[0]));
+  const checkedNow = deps.now().toISOString();
+  const completed = await latestCompletedExports(scope, companies, since);
+  await deps.state.setCompletedCheckedAt(checkedNow);
+  return completed;
 }
 
 function openGroups(delivery: Delivery): FailureGroup[] {

@@ -66,6 +66,9 @@ export interface AlertState {
   /** Polls in a row that could not reach Pleo, as of the lease just taken. */
   pleoFailures(): Promise<number>;
   setPleoFailures(count: number): Promise<void>;
+  /** When completed exports were last listed (ISO 8601), as of the lease just taken. */
+  completedCheckedAt(): Promise<string | undefined>;
+  setCompletedCheckedAt(at: string): Promise<void>;
 }
 
 export interface AlertPublisher {

@@ -1,23 +1,23 @@
 // The subset of Slack Block Kit the alert messages use, as a schema: messages read back from SNS are checked with it.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 const plainText = z.object({
   type: z.literal('plain_text'),
-  text: z.string().min(1),
-  emoji: z.boolean().optional(),
+  text: z.string().check(z.minLength(1)),
+  emoji: z.optional(z.boolean()),
 });
 const mrkdwnText = z.object({
   type: z.literal('mrkdwn'),
-  text: z.string().min(1),
-  verbatim: z.boolean().optional(),
+  text: z.string().check(z.minLength(1)),
+  verbatim: z.optional(z.boolean()),
 });
 
 export const slackBlockSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('header'), text: plainText }),
   z.object({
     type: z.literal('section'),
-    text: mrkdwnText.optional(),
-    fields: z.array(mrkdwnText).optional(),
+    text: z.optional(mrkdwnText),
+    fields: z.optional(z.array(mrkdwnText)),
   }),
   z.object({ type: z.literal('context'), elements: z.array(mrkdwnText) }),
   z.object({ type: z.literal('divider') }),

@@ -1,5 +1,5 @@
 // The structured JSON `lambda`, `sqs` and `https` subscribers receive, as a schema, and how to read it back.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Alert } from '../domain/alert.js';
 import { slackMessageSchema } from './slack-blocks.js';
 
@@ -10,26 +10,26 @@ const alertJobSchema = z.object({
   status: z.string(),
   createdAt: z.string(),
   numberOfItems: z.number(),
-  failedItems: z.number().nullable(),
-  failureReason: z.string().nullable(),
+  failedItems: z.nullable(z.number()),
+  failureReason: z.nullable(z.string()),
 });
 
 const lifecycleSchema = z.object({
   openedAt: z.string(),
   remindersSent: z.number(),
-  resolvedAt: z.string().optional(),
-  resolvedByJobId: z.string().optional(),
+  resolvedAt: z.optional(z.string()),
+  resolvedByJobId: z.optional(z.string()),
 });
 
 const digestLineSchema = z.object({
   companyId: z.string(),
-  companyName: z.string().nullable(),
+  companyName: z.nullable(z.string()),
   reason: z.string(),
   category: categorySchema,
   jobs: z.number(),
   failedItems: z.number(),
   openedAt: z.string(),
-  resolvedAt: z.string().optional(),
+  resolvedAt: z.optional(z.string()),
 });
 
 const digestSchema = z.object({
@@ -44,16 +44,16 @@ const alertSchema = z.object({
   alertId: z.string(),
   kind: z.enum(['alert', 'resolved', 'reminder', 'digest']),
   companyId: z.string(),
-  companyName: z.string().nullable(),
+  companyName: z.nullable(z.string()),
   reason: z.string(),
   category: categorySchema,
   jobs: z.array(alertJobSchema),
   totals: z.object({ jobs: z.number(), items: z.number(), failedItems: z.number() }),
   detectedAt: z.string(),
   possibleRedelivery: z.boolean(),
-  lifecycle: lifecycleSchema.optional(),
-  digest: digestSchema.optional(),
-}) satisfies z.ZodType<Alert>;
+  lifecycle: z.optional(lifecycleSchema),
+  digest: z.optional(digestSchema),
+}) satisfies z.ZodMiniType<Alert>;
 
 const structuredMessageSchema = z.object({
   schemaVersion: z.literal(1),
@@ -68,7 +68,7 @@ const structuredMessageSchema = z.object({
     /** Jobs left out entirely: even their ids did not fit (groups of many thousands). `alert.totals` stays exact. */
     droppedJobs: z.number(),
     /** For a digest: lines left out of the end of each list to fit SNS's limit. */
-    droppedDigestLines: z.object({ open: z.number(), resolvedSinceYesterday: z.number() }).optional(),
+    droppedDigestLines: z.optional(z.object({ open: z.number(), resolvedSinceYesterday: z.number() })),
   }),
   email: z.object({ subject: z.string(), body: z.string() }),
   slack: slackMessageSchema,

@@ -1,13 +1,18 @@
 // The Slack notifier's environment, parsed once at cold start: a bad value fails fast, naming the variable.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 const configSchema = z.object({
   SLACK_WEBHOOK_SECRET_ARN: z
     .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
-    .regex(/^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:.+$/, 'must be a Secrets Manager secret ARN'),
+    .check(
+      z.regex(
+        /^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:.+$/,
+        'must be a Secrets Manager secret ARN',
+      ),
+    ),
   TABLE_NAME: z
     .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
-    .min(3, 'must be a DynamoDB table name'),
+    .check(z.minLength(3, 'must be a DynamoDB table name')),
 });
 
 export type SlackNotifierConfig = z.infer<typeof configSchema>;

@@ -5,7 +5,8 @@
 //         SEAL/<pollId>           every alert of that poll was written down: its staged alerts may go out
 //         JOB#<jobId>/JOB         a job already alerted, kept until expiresAt (longer than the lookback)
 //         GROUP/<company>#<reason>    a failure group, for reminders, resolved notices and the digest
-//         The lease item also keeps how many polls in a row could not reach Pleo.
+//         The lease item also keeps how many polls in a row could not reach Pleo, and when completed exports
+//         were last listed.
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
@@ -18,7 +19,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Alert } from '../domain/alert.js';
 import { type FailureGroup, groupKey } from '../domain/lifecycle.js';
 import type { AlertState, GroupUpdate, OutboxEntry } from '../poller/ports.js';
@@ -44,7 +45,7 @@ const groupItemSchema = z.object({ group: z.instanceof(Uint8Array) });
 
 const outboxItemSchema = z.object({
   status: z.enum(['staged', 'pending', 'publishing', 'published']),
-  pollId: z.string().optional(),
+  pollId: z.optional(z.string()),
   attempts: z.number(),
   alert: z.instanceof(Uint8Array),
 });
@@ -57,6 +58,7 @@ export class DynamoAlertState implements AlertState {
   private readonly concurrency: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private pleoFailureCount = 0;
+  private completedChecked: string | undefined;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -83,6 +85,8 @@ export class DynamoAlertState implements AlertState {
         }),
       );
       this.pleoFailureCount = Number(result.Attributes?.pleoFailures ?? 0);
+      const checked = result.Attributes?.completedCheckedAt;
+      this.completedChecked = typeof checked === 'string' ? checked : undefined;
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -147,6 +151,22 @@ export class DynamoAlertState implements AlertState {
       }),
     );
     this.pleoFailureCount = count;
+  }
+
+  async completedCheckedAt(): Promise<string | undefined> {
+    return this.completedChecked;
+  }
+
+  async setCompletedCheckedAt(at: string): Promise<void> {
+    await this.counted('UpdateItem').send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: 'LEASE', sk: 'poller' },
+        UpdateExpression: 'SET completedCheckedAt = :at',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+    this.completedChecked = at;
   }
 
   async failureGroups(): Promise<FailureGroup[]> {

@@ -84,6 +84,21 @@ describe('the alert lifecycle', () => {
     });
   });
 
+  it('lists completed exports only back to the previous listing, less a day for exports still running', async () => {
+    pleo.jobs = [job({ createdAt: new Date(now).toISOString() })];
+    await poll();
+    for (const hours of [1, 72, 1]) {
+      later(hours * HOUR);
+      await poll();
+    }
+    const completedSince = pleo.queries
+      .filter((q) => q.statuses.includes('completed'))
+      .map((q) => q.since.getTime());
+    // The open group's failure, then still the failure (the last listing was under a day before it), then a day
+    // before the previous listing.
+    expect(completedSince).toEqual([T0, T0, T0 + 73 * HOUR - 24 * HOUR]);
+  });
+
   it('does not resolve a group that failed again after the completed export', async () => {
     pleo.jobs = [job({ createdAt: new Date(now).toISOString() })];
     await poll();

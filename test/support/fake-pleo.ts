@@ -10,8 +10,11 @@ export class FakePleo implements PleoExports {
   failNext: Error | undefined;
   failItemsFor = new Set<string>();
   pageSize = 100;
+  /** Every listing asked for, in order. */
+  readonly queries: Array<{ statuses: readonly string[]; since: Date }> = [];
 
   async *listJobs(query: { statuses: readonly string[]; companyId?: string; since: Date }) {
+    this.queries.push({ statuses: query.statuses, since: query.since });
     const wanted = this.jobs.filter(
       (job) =>
         query.statuses.includes(job.status) &&

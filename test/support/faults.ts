@@ -37,6 +37,8 @@ export const STATE_OPS = [
   'knownJobIds',
   'pleoFailures',
   'setPleoFailures',
+  'completedCheckedAt',
+  'setCompletedCheckedAt',
   'stage',
   'seal',
   'sealedPolls',
@@ -201,6 +203,12 @@ export class FaultyState implements AlertState {
   }
   failureGroups(): Promise<FailureGroup[]> {
     return this.call('failureGroups', () => this.inner.failureGroups());
+  }
+  completedCheckedAt() {
+    return this.call('completedCheckedAt', () => this.inner.completedCheckedAt());
+  }
+  setCompletedCheckedAt(at: string) {
+    return this.call('setCompletedCheckedAt', () => this.inner.setCompletedCheckedAt(at));
   }
   pleoFailures() {
     return this.call('pleoFailures', () => this.inner.pleoFailures());

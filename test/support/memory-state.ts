@@ -91,6 +91,16 @@ export class MemoryAlertState implements AlertState {
     this.failures = count;
   }
 
+  completedChecked: string | undefined;
+
+  async completedCheckedAt(): Promise<string | undefined> {
+    return this.completedChecked;
+  }
+
+  async setCompletedCheckedAt(at: string): Promise<void> {
+    this.completedChecked = at;
+  }
+
   private setStatus(alertId: string, status: OutboxEntry['status']) {
     const entry = this.entries.get(alertId);
     if (entry === undefined) throw new Error(`no outbox entry ${alertId}`);
