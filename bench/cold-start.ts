@@ -4,7 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { nodeOptions } from '../lib/node-options.js';
 import type { BundleInfo } from './bundle.js';
+import { LAMBDA_MEMORY_MB } from './scenario.js';
 
 export interface ColdStartTimes {
   runs: number;
@@ -12,7 +14,7 @@ export interface ColdStartTimes {
   bareMs: number;
   sdkMs: number;
   bundleMs: number;
-  /** The bundle with NODE_OPTIONS=--enable-source-maps, as the stack deploys it. */
+  /** The bundle with the NODE_OPTIONS the stack deploys it with. */
   bundleSourceMapsMs: number;
 }
 
@@ -40,7 +42,7 @@ export async function measureColdStart(bundle: BundleInfo, runs: number): Promis
     bare: () => time(['-e', '0'], env),
     sdk: () => time([sdkEntry], env),
     bundle: () => time([bundleEntry], env),
-    bundleSourceMaps: () => time([bundleEntry], { ...env, NODE_OPTIONS: '--enable-source-maps' }),
+    bundleSourceMaps: () => time([bundleEntry], { ...env, NODE_OPTIONS: nodeOptions(LAMBDA_MEMORY_MB) }),
   };
   const samples: Record<keyof typeof variants, number[]> = {
     bare: [],

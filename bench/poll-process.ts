@@ -1,5 +1,6 @@
 // Runs one poll in a fresh node process (bench/poll-child.ts) and returns what it reported.
 import { spawn } from 'node:child_process';
+import { nodeOptions } from '../lib/node-options.js';
 import type { PollChildMessage } from './poll-child.js';
 
 export type PollRun = Extract<PollChildMessage, { ok: true }>;
@@ -35,8 +36,11 @@ export function runPollProcess({ child, bundle, env, memoryMb }: PollProcessOpti
   const started = performance.now();
   return new Promise((resolve, reject) => {
     // stdout (the handler's JSON logs and metrics) is dropped, as CloudWatch would take it off the process.
-    const proc = spawn(process.execPath, [...lambdaHeapFlags(memoryMb), child, bundle], {
-      env: { ...env, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb) },
+    // The options the stack deploys with; like Lambda's bootstrap, heap flags of its own only when they set none.
+    const options = nodeOptions(memoryMb);
+    const heapFlags = /max[-_](old|semi)[-_]space/.test(options) ? [] : lambdaHeapFlags(memoryMb);
+    const proc = spawn(process.execPath, [...heapFlags, child, bundle], {
+      env: { ...env, NODE_OPTIONS: options, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb) },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     let stderr = '';
@@ -61,7 +65,7 @@ export function runPollProcess({ child, bundle, env, memoryMb }: PollProcessOpti
 }
 
 /**
- * Lambda's Node.js bootstrap sizes V8's heap from the function's memory: a tenth for the young generation (half
+ * Unless NODE_OPTIONS sets them, Lambda's Node.js bootstrap sizes V8's heap from the function's memory: a tenth for the young generation (half
  * of it per semi-space), the rest for the old generation. Without these, V8 on a large machine lets garbage pile
  * up far past what the function has.
  */

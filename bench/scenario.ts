@@ -70,8 +70,6 @@ export const BENCH_POLLER_ENV: Readonly<Record<string, string>> = {
   POWERTOOLS_SERVICE_NAME: 'pleo-export-alerts',
   POWERTOOLS_METRICS_NAMESPACE: 'PleoExportAlerts',
   POWERTOOLS_LOG_LEVEL: 'INFO',
-  // As the stack deploys the function.
-  NODE_OPTIONS: '--enable-source-maps',
   // Anything not pointed at an embedded part would go nowhere rather than to AWS, and with no real credential.
   AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
   AWS_ACCESS_KEY_ID: 'local',

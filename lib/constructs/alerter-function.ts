@@ -16,6 +16,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { nodeOptions } from '../node-options.js';
 
 /** The CloudWatch namespace of the functions' Powertools (EMF) metrics. */
 export const METRICS_NAMESPACE = 'PleoExportAlerts';
@@ -94,7 +95,7 @@ export class AlerterFunction extends Construct {
       maxEventAge: props.maxEventAge,
       onFailure: new SqsDestination(props.deadLetterQueue),
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: nodeOptions(props.memorySize ?? 256),
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_LOG_LEVEL: props.logLevel,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
