@@ -2,6 +2,7 @@
 // Envelopes are strict (a page without data/pagination breaks the contract); records are loose so extra
 // fields pass through, and enum fields are plain strings so new values never crash the poller.
 import * as z from 'zod/mini';
+import '../shared/zod-english.js';
 
 const nullableString = z.optional(z.nullable(z.string()));
 const isoDateTime = z.iso.datetime({ offset: true, local: false });

@@ -1,5 +1,6 @@
 // The poller's configuration, parsed once from the environment. A bad value fails at start with its name.
 import * as z from 'zod/mini';
+import '../shared/zod-english.js';
 
 const wholeNumber = (min: number, max: number) =>
   z.coerce

@@ -1,5 +1,6 @@
 // The structured JSON `lambda`, `sqs` and `https` subscribers receive, as a schema, and how to read it back.
 import * as z from 'zod/mini';
+import '../shared/zod-english.js';
 import type { Alert } from '../domain/alert.js';
 import { slackMessageSchema } from './slack-blocks.js';
 

@@ -20,6 +20,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
+import '../shared/zod-english.js';
 import type { Alert } from '../domain/alert.js';
 import { type FailureGroup, groupKey } from '../domain/lifecycle.js';
 import type { AlertState, GroupUpdate, OutboxEntry } from '../poller/ports.js';

@@ -46,6 +46,14 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ ...valid, ...override })).toThrow(variable);
   });
 
+  it.each([
+    [{ LOOKBACK_DAYS: '0' }, 'LOOKBACK_DAYS: Too small: expected number to be >=1'],
+    [{ LOOKBACK_DAYS: '2.5' }, 'LOOKBACK_DAYS: expected a whole number from 1 to 90'],
+    [{ TABLE_NAME: undefined }, 'TABLE_NAME: Invalid input: expected string, received undefined'],
+  ])('says in words what is wrong with %o', (override, message) => {
+    expect(() => parseConfig({ ...valid, ...override })).toThrow(message);
+  });
+
   it('never puts a secret value in its error', () => {
     const key = 'pleo-secret-key-value-123';
     const attempt = () => parseConfig({ ...valid, PLEO_API_KEY: key, PLEO_API_TOKEN: key });
