@@ -72,9 +72,6 @@ export class PleoClient {
     const since = query.since.getTime();
     let previousCreatedAt = Number.POSITIVE_INFINITY;
     let newestFirst = true;
-    // A job listed twice (pages shifting, or a page repeating a record) is yielded once: downstream it would be
-    // alerted twice and written twice in one DynamoDB batch, which DynamoDB rejects.
-    const listed = new Set<string>();
     for await (const page of this.paginate('/v2/export-jobs', `${params}&${JOB_ORDER}`, query.signal)) {
       const jobs = this.parseRecords(page, exportJobSchema, 'job');
       let reachedHorizon = false;
@@ -83,11 +80,9 @@ export class PleoClient {
         const createdAt = Date.parse(job.createdAt);
         newestFirst &&= createdAt <= previousCreatedAt;
         previousCreatedAt = createdAt;
+        // A job listed twice (pages shifting while paged) is yielded twice: the poll counts each job once.
         if (createdAt < since) reachedHorizon = true;
-        else if (!listed.has(job.id)) {
-          listed.add(job.id);
-          wanted.push(job);
-        }
+        else wanted.push(job);
       }
       if (wanted.length > 0) yield wanted;
       // Only an order we have seen hold on every job so far lets us skip the rest.
