@@ -109,7 +109,7 @@ function resourceTable(results: BenchResults, all: readonly Row[]): string {
     ),
   );
   return [
-    `Time and memory — one fresh node process per poll, V8 heap sized as Lambda sizes it for ${LAMBDA_MEMORY_MB} MB`,
+    `Time and memory — one fresh node process per poll, with the NODE_OPTIONS the stack deploys for ${LAMBDA_MEMORY_MB} MB`,
     table(
       [
         { header: 'jobs', align: 'right' },
