@@ -7,7 +7,8 @@ import { parseConfig } from '../../functions/poller/config.js';
 import type { Log } from '../../functions/poller/ports.js';
 import { parseStructuredMessage } from '../../functions/render/sns-message.js';
 import { DemoStore } from '../../local/demo-api/store.js';
-import { type LocalParts, startLocalParts } from '../../local/parts.js';
+import type { LocalParts } from '../../local/parts.js';
+import { startEmbedded } from '../support/embedded.js';
 
 const HOUR = 3_600_000;
 const ACME = { id: '3f1c2a4e-8b7d-4c1a-9e2f-5a6b7c8d9e01', name: 'Acme ApS' };
@@ -30,15 +31,7 @@ describe('the alert lifecycle on the demo API, dynalite and fauxqs', () => {
 
   beforeAll(async () => {
     for (const company of [ACME, NORDLYS, BERGMANN]) store.addCompany(company);
-    for (const key of [
-      'PLEO_API_URL',
-      'AWS_ENDPOINT_URL_DYNAMODB',
-      'AWS_ENDPOINT_URL_SNS',
-      'PLEO_COMPANIES',
-    ]) {
-      delete process.env[key];
-    }
-    parts = await startLocalParts({ env: process.env, newFailureEveryMs: 0, demoStore: store });
+    parts = await startEmbedded(store);
     const config = parseConfig({
       ...process.env,
       PLEO_MAX_REQUESTS_PER_SECOND: '0',

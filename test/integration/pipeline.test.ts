@@ -8,7 +8,8 @@ import type { Log } from '../../functions/poller/ports.js';
 import { parseStructuredMessage } from '../../functions/render/sns-message.js';
 import { generateDataset, randomNewFailure } from '../../local/demo-api/seed.js';
 import type { DemoStore } from '../../local/demo-api/store.js';
-import { type LocalParts, startLocalParts } from '../../local/parts.js';
+import type { LocalParts } from '../../local/parts.js';
+import { startEmbedded } from '../support/embedded.js';
 
 const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };
 
@@ -49,15 +50,7 @@ describe('the alert pipeline on the demo API, dynalite and fauxqs', () => {
       now: new Date(),
       spanDays: 5,
     });
-    for (const key of [
-      'PLEO_API_URL',
-      'AWS_ENDPOINT_URL_DYNAMODB',
-      'AWS_ENDPOINT_URL_SNS',
-      'PLEO_COMPANIES',
-    ]) {
-      delete process.env[key];
-    }
-    parts = await startLocalParts({ env: process.env, newFailureEveryMs: 0, demoStore: store });
+    parts = await startEmbedded(store);
     poller = createPoller(
       parseConfig({ ...process.env, LOOKBACK_DAYS: '7', PLEO_MAX_REQUESTS_PER_SECOND: '0' }),
       awsRuntime(silent),

@@ -7,22 +7,12 @@ import type { Log } from '../../functions/poller/ports.js';
 import { ACME, job, NORDLYS } from '../fixtures/jobs.js';
 import { FakePleo } from '../support/fake-pleo.js';
 import { MemoryAlertState } from '../support/memory-state.js';
+import { pollSettings } from '../support/settings.js';
 
 const T0 = Date.parse('2026-11-20T10:00:00Z');
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-const settings: PollSettings = {
-  companies: [],
-  lookbackDays: 30,
-  itemConcurrency: 2,
-  dynamoConcurrency: 2,
-  leaseSeconds: 60,
-  budgetMs: 60_000,
-  reminders: { intervalMs: 24 * HOUR, max: 2 },
-  flapGraceMs: 0,
-  unreachableAfterPolls: 3,
-  digestTimeZone: 'Europe/Copenhagen',
-};
+const settings = pollSettings({ reminders: { intervalMs: 24 * HOUR, max: 2 } });
 const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };
 
 describe('the alert lifecycle', () => {

@@ -7,20 +7,10 @@ import type { AlertPublisher, Log } from '../../functions/poller/ports.js';
 import { ACME, item, job, NORDLYS } from '../fixtures/jobs.js';
 import { FakePleo } from '../support/fake-pleo.js';
 import { MemoryAlertState } from '../support/memory-state.js';
+import { pollSettings } from '../support/settings.js';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
-const settings: PollSettings = {
-  companies: [],
-  lookbackDays: 30,
-  itemConcurrency: 2,
-  dynamoConcurrency: 2,
-  leaseSeconds: 60,
-  budgetMs: 60_000,
-  reminders: { intervalMs: 86_400_000, max: 3 },
-  flapGraceMs: 0,
-  unreachableAfterPolls: 3,
-  digestTimeZone: 'Europe/Copenhagen',
-};
+const settings = pollSettings();
 
 class RecordingPublisher implements AlertPublisher {
   sent: Alert[] = [];

@@ -1,0 +1,18 @@
+import type { PollSettings } from '../../functions/poller/poll.js';
+
+/** Poll settings for the in-memory tests: organisation-wide, generous budgets, reminders daily. */
+export function pollSettings(overrides: Partial<PollSettings> = {}): PollSettings {
+  return {
+    companies: [],
+    lookbackDays: 30,
+    itemConcurrency: 2,
+    dynamoConcurrency: 2,
+    leaseSeconds: 60,
+    budgetMs: 60_000,
+    reminders: { intervalMs: 86_400_000, max: 3 },
+    flapGraceMs: 0,
+    unreachableAfterPolls: 3,
+    digestTimeZone: 'Europe/Copenhagen',
+    ...overrides,
+  };
+}
