@@ -28,6 +28,7 @@ export async function listNewJobs(
   concurrency: number,
 ) {
   const seen = new Set<string>();
+  const shared = new Map<string, string>();
   const newJobs: ExportJob[] = [];
   const limit = createLimiter(concurrency);
   const lookups: Promise<void>[] = [];
@@ -46,7 +47,7 @@ export async function listNewJobs(
       for (const job of page) {
         if (!ALERTING_STATUSES.includes(job.status as never) || seen.has(job.id)) continue;
         seen.add(job.id);
-        fresh.push(essentials(job));
+        fresh.push(essentials(job, shared));
       }
       if (fresh.length === 0) continue;
       const lookup = limit(async () => {
@@ -130,10 +131,27 @@ export async function latestCompletedExports(
   return latest;
 }
 
-/** Only what grouping and alerting read: a poll of 100,000 jobs must fit the Lambda's memory. */
-function essentials(job: ExportJob): ExportJob {
-  const { id, companyId, status, createdAt, numberOfItems, failureReasonType, failureReason } = job;
-  return { id, companyId, status, createdAt, numberOfItems, failureReasonType, failureReason };
+/**
+ * Only what grouping and alerting read, with the values many jobs share (company, status, reason, Pleo's words)
+ * kept once: JSON gives every job its own copy, and a poll of 100,000 jobs must fit the Lambda's memory.
+ */
+function essentials(job: ExportJob, shared: Map<string, string>): ExportJob {
+  const once = <T extends string | null | undefined>(value: T): T => {
+    if (typeof value !== 'string') return value;
+    const kept = shared.get(value);
+    if (kept !== undefined) return kept as T;
+    shared.set(value, value);
+    return value;
+  };
+  return {
+    id: job.id,
+    companyId: once(job.companyId),
+    status: once(job.status),
+    createdAt: job.createdAt,
+    numberOfItems: job.numberOfItems,
+    failureReasonType: once(job.failureReasonType),
+    failureReason: once(job.failureReason),
+  };
 }
 
 function scopesOf(companyIds: readonly string[]): Array<string | undefined> {
