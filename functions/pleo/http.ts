@@ -71,11 +71,12 @@ export async function getJson(url: URL, options: GetJsonOptions, deps: HttpDeps)
     signal?.throwIfAborted();
     let retryAfterMs: number | undefined;
     let cause: unknown;
+    const timeout = requestTimeout(signal, options.requestTimeoutMs);
     try {
       await options.beforeRequest();
       const response = await deps.fetch(url, {
         headers: { authorization: options.authorization, accept: 'application/json' },
-        signal: anySignal(signal, AbortSignal.timeout(options.requestTimeoutMs)),
+        signal: timeout.signal,
       });
       if (response.ok) return await readJson(response, where);
       if (response.status === 401 || response.status === 403) {
@@ -96,6 +97,8 @@ export async function getJson(url: URL, options: GetJsonOptions, deps: HttpDeps)
       if (!isTransient(error)) throw error;
       cause = error;
       lastProblem = describeTransient(error);
+    } finally {
+      timeout.clear();
     }
     const backoffMs = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1)) * deps.random();
     const delayMs = Math.max(backoffMs, retryAfterMs ?? 0);
@@ -163,6 +166,25 @@ function describeTransient(error: unknown): string {
   return `network error${cause}`;
 }
 
-function anySignal(outer: AbortSignal | undefined, timeout: AbortSignal): AbortSignal {
-  return outer === undefined ? timeout : AbortSignal.any([outer, timeout]);
+/**
+ * Aborts one request (its body included) after `ms`, or with `outer`. Unlike `AbortSignal.timeout`, the timer is
+ * cleared when the request is done: a poll making thousands of quick requests would otherwise keep a timer and a
+ * composite signal alive for each of them until its timeout passed.
+ */
+function requestTimeout(outer: AbortSignal | undefined, ms: number) {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError')),
+    ms,
+  );
+  const abort = () => controller.abort(outer?.reason);
+  if (outer?.aborted) abort();
+  else outer?.addEventListener('abort', abort, { once: true });
+  return {
+    signal: controller.signal,
+    clear: () => {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', abort);
+    },
+  };
 }

@@ -1,5 +1,5 @@
 // The Pleo client through real HTTP against the demo Export API server.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PleoClient, type PleoClientOptions } from '../../functions/pleo/client.js';
 import {
   PleoContractError,
@@ -54,7 +54,10 @@ describe('PleoClient against the demo Export API', () => {
       ...options,
     });
 
-  afterEach(() => api?.close());
+  afterEach(() => {
+    vi.restoreAllMocks();
+    return api?.close();
+  });
 
   it('walks 1,050 failed jobs over pages of 100 and returns each exactly once', async () => {
     // Prepare
@@ -145,6 +148,20 @@ describe('PleoClient against the demo Export API', () => {
     const pleo = client({ requestTimeoutMs: 200 });
     expect(await collect(pleo)).toHaveLength(3);
     expect(pleo.requestCount).toBe(4);
+  });
+
+  it('clears each request timeout once the request is answered, instead of leaving it to run out', async () => {
+    api = await startDemoApi({ store: storeWith(1_050) });
+    const setTimer = vi.spyOn(globalThis, 'setTimeout');
+    const clearTimer = vi.spyOn(globalThis, 'clearTimeout');
+    const pleo = client({ requestTimeoutMs: 60_000 });
+    expect(await collect(pleo, { signal: new AbortController().signal })).toHaveLength(1_050);
+    const requestTimers = setTimer.mock.results
+      .filter((_, call) => setTimer.mock.calls[call]?.[1] === 60_000)
+      .map((result) => result.value);
+    expect(requestTimers).toHaveLength(11);
+    const cleared = new Set(clearTimer.mock.calls.map(([timer]) => timer));
+    expect(requestTimers.every((timer) => cleared.has(timer))).toBe(true);
   });
 
   it('retries a body cut off mid-way', async () => {
