@@ -14,8 +14,8 @@ export interface PhaseFigures {
   pleo: Measured;
   /** Pages of failed and completed_with_errors jobs, as the demo API counted them. */
   listPages: Measured;
-  /** Pages of completed jobs, which the ideal has none of: the check whether open failure groups resolved. */
-  completedListPages: number;
+  /** Pages of completed jobs: the check whether open failure groups were resolved. */
+  completedListPages: Measured;
   itemPages: Measured;
   batchGets: Measured;
   /** Alerts the poller published. */
@@ -32,7 +32,7 @@ export function phaseFigures(phase: PhaseResult, ideal: IdealCost): PhaseFigures
   return {
     pleo: measured(outcome.pleoRequests, pleoRequests(ideal)),
     listPages: measured(phase.server.alertingList, ideal.listPages),
-    completedListPages: phase.server.completedList,
+    completedListPages: measured(phase.server.completedList, ideal.resolutionPages),
     itemPages: measured(phase.server.items, ideal.itemPages),
     batchGets: measured(BatchGetItem, ideal.batchGets),
     publishes: measured(outcome.alertsPublished, ideal.publishes),

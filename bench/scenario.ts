@@ -108,7 +108,7 @@ const ITEMS_PATH = /^\/v2\/export-jobs\/[^/]+\/items$/;
 export async function runScenario(options: ScenarioOptions): Promise<ScenarioResult> {
   const since = new Date(Date.now() - options.lookbackDays * 86_400_000);
   const cold = coldIdeal(options.store, since);
-  const ideal = { cold, warm: warmIdeal(cold) };
+  const ideal = { cold, warm: warmIdeal(cold, options.store) };
   const perCompany = perCompanyListPages(options.store, since);
 
   // Started here rather than by startLocalParts, to keep every request's query for counting.

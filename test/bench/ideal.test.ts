@@ -54,6 +54,8 @@ describe('coldIdeal', () => {
       itemPages: 0,
       batchGets: 1,
       publishes: 1,
+      resolutionPages: 0,
+      openGroupsSince: '2026-11-20T10:00:00.000Z',
     });
   });
 
@@ -140,12 +142,50 @@ describe('coldIdeal', () => {
 });
 
 describe('warmIdeal', () => {
-  it('keeps the listing and the lookups and drops items and publishes', () => {
+  it('keeps the listing and the lookups, drops items and publishes, and reads one page of completed exports', () => {
     // Arrange
-    const cold = coldIdeal(storeWith([{ status: 'completed_with_errors', items: [failedItems(5)] }]), SINCE);
+    const store = storeWith([{ status: 'completed_with_errors', items: [failedItems(5)] }]);
+    const cold = coldIdeal(store, SINCE);
+
+    // Act
+    const warm = warmIdeal(cold, store);
+
+    // Assess: an empty listing of completed exports still takes a request
+    const { openGroupsSince: _, ...coldCost } = cold;
+    expect(warm).toEqual({ ...coldCost, itemPages: 0, publishes: 0, resolutionPages: 1 });
+  });
+
+  it('counts the completed exports since the group whose newest failure is oldest, not those before it', () => {
+    // Arrange: Acme failed on the 20th and the 25th (one group), Nordlys on the 22nd; 150 exports completed
+    // after the 22nd and 80 before it
+    const completed = (count: number, createdAt: string) =>
+      Array.from({ length: count }, () => ({ status: 'completed' as const, createdAt }));
+    const store = storeWith([
+      { status: 'failed', reason: 'invalid_configuration', createdAt: '2026-11-20T10:00:00.000Z' },
+      { status: 'failed', reason: 'invalid_configuration', createdAt: '2026-11-25T10:00:00.000Z' },
+      {
+        companyId: NORDLYS.id,
+        status: 'failed',
+        reason: 'job_expired',
+        createdAt: '2026-11-22T10:00:00.000Z',
+      },
+      ...completed(80, '2026-11-21T10:00:00.000Z'),
+      ...completed(150, '2026-11-23T10:00:00.000Z'),
+    ]);
+
+    // Act
+    const warm = warmIdeal(coldIdeal(store, SINCE), store);
+
+    // Assess
+    expect(warm.resolutionPages).toBe(2);
+  });
+
+  it('reads no completed exports when no group was opened', () => {
+    // Arrange
+    const store = storeWith([]);
 
     // Act + Assess
-    expect(warmIdeal(cold)).toEqual({ ...cold, itemPages: 0, publishes: 0 });
+    expect(warmIdeal(coldIdeal(store, SINCE), store).resolutionPages).toBe(0);
   });
 });
 

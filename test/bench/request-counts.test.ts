@@ -41,7 +41,7 @@ describe('poll request counts against the ideal', () => {
     expect(result.ideal.cold.itemPages).toBeGreaterThan(result.ideal.cold.jobsNeedingItems);
     expect(cold.listPages.measured).toBe(result.ideal.cold.listPages);
     expect(cold.itemPages.measured).toBe(result.ideal.cold.itemPages);
-    expect(cold.completedListPages).toBe(0);
+    expect(cold.completedListPages.measured).toBe(0);
     expect(cold.pleo.measured).toBe(cold.pleo.ideal);
     expect(result.cold.server.total).toBe(cold.pleo.measured);
   });
@@ -58,9 +58,10 @@ describe('poll request counts against the ideal', () => {
   it('lists the same pages, fetches no items and publishes nothing when nothing is new', () => {
     expect(warm.listPages.measured).toBe(result.ideal.warm.listPages);
     expect(warm.itemPages.measured).toBe(0);
-    // Whether the open groups were resolved: one page, as the data has no completed exports.
-    expect(warm.completedListPages).toBe(1);
-    expect(warm.pleo.measured).toBe(warm.pleo.ideal + warm.completedListPages);
+    // Whether the open groups were resolved: one page, as the data has no completed exports since the failures.
+    expect(result.ideal.warm.resolutionPages).toBe(1);
+    expect(warm.completedListPages.measured).toBe(result.ideal.warm.resolutionPages);
+    expect(warm.pleo.measured).toBe(warm.pleo.ideal);
     expect(warm.batchGets.measured).toBe(Math.ceil(1_050 / 100));
     expect(warm.publishes.measured).toBe(0);
     expect(warm.delivered).toBe(0);
