@@ -31,13 +31,13 @@ export interface IdealCost {
 
 export interface ColdIdeal extends IdealCost {
   /** The newest failure of the group whose newest failure is oldest: where the warm poll's resolution check starts. */
-  openGroupsSince: string | undefined;
+  openGroupsSinceMs: number | undefined;
 }
 
 /** The cost of a poll that finds every job in the window new. */
 export function coldIdeal(store: DemoStore, since: Date): ColdIdeal {
   const jobs = jobsInWindow(store, since);
-  const groups = new Map<string, { jobs: number; newest: string }>();
+  const groups = new Map<string, { jobs: number; newestMs: number }>();
   let jobsNeedingItems = 0;
   let itemPages = 0;
   for (const job of jobs) {
@@ -55,16 +55,15 @@ export function coldIdeal(store: DemoStore, since: Date): ColdIdeal {
     }
     for (const reason of reasons) {
       const key = `${job.companyId} ${reason}`;
-      const group = groups.get(key) ?? { jobs: 0, newest: job.createdAt };
+      const group = groups.get(key) ?? { jobs: 0, newestMs: 0 };
       groups.set(key, {
         jobs: group.jobs + 1,
-        newest: job.createdAt > group.newest ? job.createdAt : group.newest,
+        newestMs: Math.max(group.newestMs, Date.parse(job.createdAt)),
       });
     }
   }
   let publishes = 0;
   for (const group of groups.values()) publishes += Math.ceil(group.jobs / MAX_JOBS_PER_ALERT);
-  const oldestNewest = [...groups.values()].map((group) => group.newest).sort()[0];
   return {
     jobs: jobs.length,
     jobsNeedingItems,
@@ -74,7 +73,8 @@ export function coldIdeal(store: DemoStore, since: Date): ColdIdeal {
     publishes,
     // No group is open before the first poll (and the benchmark holds back no transient failure).
     resolutionPages: 0,
-    openGroupsSince: oldestNewest,
+    openGroupsSinceMs:
+      groups.size > 0 ? Math.min(...[...groups.values()].map((group) => group.newestMs)) : undefined,
   };
 }
 
@@ -83,13 +83,14 @@ export function coldIdeal(store: DemoStore, since: Date): ColdIdeal {
  * completed exports that could have resolved the groups the cold poll opened.
  */
 export function warmIdeal(cold: ColdIdeal, store: DemoStore): IdealCost {
-  const { openGroupsSince, ...cost } = cold;
+  const { openGroupsSinceMs, ...cost } = cold;
   const resolutionPages =
-    openGroupsSince === undefined
+    openGroupsSinceMs === undefined
       ? 0
       : listPages(
-          store.listJobs({ statuses: ['completed'] }).filter((job) => job.createdAt >= openGroupsSince)
-            .length,
+          store
+            .listJobs({ statuses: ['completed'] })
+            .filter((job) => Date.parse(job.createdAt) >= openGroupsSinceMs).length,
         );
   return { ...cost, itemPages: 0, publishes: 0, resolutionPages };
 }

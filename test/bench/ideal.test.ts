@@ -55,7 +55,7 @@ describe('coldIdeal', () => {
       batchGets: 1,
       publishes: 1,
       resolutionPages: 0,
-      openGroupsSince: '2026-11-20T10:00:00.000Z',
+      openGroupsSinceMs: Date.parse('2026-11-20T10:00:00.000Z'),
     });
   });
 
@@ -151,7 +151,7 @@ describe('warmIdeal', () => {
     const warm = warmIdeal(cold, store);
 
     // Assess: an empty listing of completed exports still takes a request
-    const { openGroupsSince: _, ...coldCost } = cold;
+    const { openGroupsSinceMs: _, ...coldCost } = cold;
     expect(warm).toEqual({ ...coldCost, itemPages: 0, publishes: 0, resolutionPages: 1 });
   });
 
