@@ -7,6 +7,9 @@ const wholeNumber = (min: number, max: number) =>
     .number()
     .check(z.int(`expected a whole number from ${min} to ${max}`), z.minimum(min), z.maximum(max));
 
+// A key pasted with a trailing newline is the same key; one that is only whitespace is no key at all.
+const credentialValue = z.string().check(z.trim(), z.minLength(1, 'must not be empty or only spaces'));
+
 const companiesSchema = z.pipe(
   z.pipe(
     z.string(),
@@ -28,10 +31,16 @@ const companiesSchema = z.pipe(
 
 const envSchema = z
   .object({
-    PLEO_API_URL: z.url({ protocol: /^https?$/ }),
+    PLEO_API_URL: z.url({ protocol: /^https?$/ }).check(
+      // The URL is printed and logged; a credential belongs in PLEO_API_KEY or the secret, never in it.
+      z.refine((url) => {
+        const parsed = URL.parse(url);
+        return parsed === null || (parsed.username === '' && parsed.password === '');
+      }, 'must not contain a user name or password: give the API key as PLEO_API_KEY or in the secret'),
+    ),
     PLEO_CREDENTIAL_SECRET_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
-    PLEO_API_KEY: z.optional(z.string().check(z.minLength(1))),
-    PLEO_API_TOKEN: z.optional(z.string().check(z.minLength(1))),
+    PLEO_API_KEY: z.optional(credentialValue),
+    PLEO_API_TOKEN: z.optional(credentialValue),
     PLEO_COMPANIES: z.optional(companiesSchema),
     LOOKBACK_DAYS: z._default(wholeNumber(1, 90), 7),
     ITEM_CONCURRENCY: z._default(wholeNumber(1, 16), 4),
@@ -49,7 +58,9 @@ const envSchema = z
       z.string().check(z.refine(isTimeZone, 'expected an IANA time zone such as Europe/Copenhagen')),
       'UTC',
     ),
-    TABLE_NAME: z.string().check(z.minLength(3)),
+    TABLE_NAME: z
+      .string()
+      .check(z.regex(/^[\w.-]{3,255}$/, 'expected a DynamoDB table name: 3 to 255 of a-z, A-Z, 0-9, _ - .')),
     ALERT_TOPIC_ARN: z.string().check(z.startsWith('arn:')),
   })
   .check(
@@ -61,6 +72,11 @@ const envSchema = z
         error: 'set exactly one of PLEO_CREDENTIAL_SECRET_ARN, PLEO_API_KEY or PLEO_API_TOKEN',
       },
     ),
+    // A lease that ran out while its poll was still working would let a second poll in beside it.
+    z.refine((env) => env.LEASE_SECONDS > env.POLL_BUDGET_SECONDS, {
+      path: ['LEASE_SECONDS'],
+      error: 'must be longer than POLL_BUDGET_SECONDS, so that a poll still working keeps its lease',
+    }),
   );
 
 function isTimeZone(value: string): boolean {

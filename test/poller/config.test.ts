@@ -41,6 +41,11 @@ describe('parseConfig', () => {
     [{ PLEO_COMPANIES: 'acme,nordlys' }, 'PLEO_COMPANIES'],
     [{ PLEO_CREDENTIAL_SECRET_ARN: undefined }, 'PLEO_CREDENTIAL_SECRET_ARN'],
     [{ PLEO_API_KEY: 'k' }, 'PLEO_CREDENTIAL_SECRET_ARN'],
+    [{ PLEO_CREDENTIAL_SECRET_ARN: undefined, PLEO_API_KEY: '   ' }, 'PLEO_API_KEY'],
+    [{ PLEO_CREDENTIAL_SECRET_ARN: undefined, PLEO_API_TOKEN: '\n' }, 'PLEO_API_TOKEN'],
+    [{ PLEO_API_URL: 'https://user:pass@external.pleo.io' }, 'PLEO_API_URL'],
+    [{ TABLE_NAME: 'my table' }, 'TABLE_NAME'],
+    [{ LEASE_SECONDS: '60', POLL_BUDGET_SECONDS: '90' }, 'LEASE_SECONDS'],
   ])('rejects %o naming %s', (override, variable) => {
     expect(() => parseConfig({ ...valid, ...override })).toThrow(ConfigError);
     expect(() => parseConfig({ ...valid, ...override })).toThrow(variable);
@@ -50,8 +55,22 @@ describe('parseConfig', () => {
     [{ LOOKBACK_DAYS: '0' }, 'LOOKBACK_DAYS: Too small: expected number to be >=1'],
     [{ LOOKBACK_DAYS: '2.5' }, 'LOOKBACK_DAYS: expected a whole number from 1 to 90'],
     [{ TABLE_NAME: undefined }, 'TABLE_NAME: Invalid input: expected string, received undefined'],
+    [
+      { PLEO_API_URL: 'https://user:pass@external.pleo.io' },
+      'PLEO_API_URL: must not contain a user name or password',
+    ],
+    [{ LEASE_SECONDS: '90' }, 'LEASE_SECONDS: must be longer than POLL_BUDGET_SECONDS'],
   ])('says in words what is wrong with %o', (override, message) => {
     expect(() => parseConfig({ ...valid, ...override })).toThrow(message);
+  });
+
+  it('reads a key pasted with spaces or a newline around it as the key', () => {
+    const config = parseConfig({
+      ...valid,
+      PLEO_CREDENTIAL_SECRET_ARN: undefined,
+      PLEO_API_KEY: ' key-123\n',
+    });
+    expect(config.credential).toEqual({ kind: 'apiKey', apiKey: 'key-123' });
   });
 
   it('never puts a secret value in its error', () => {
