@@ -71,9 +71,11 @@ export async function getJson(url: URL, options: GetJsonOptions, deps: HttpDeps)
     signal?.throwIfAborted();
     let retryAfterMs: number | undefined;
     let cause: unknown;
-    const timeout = requestTimeout(signal, options.requestTimeoutMs);
+    let timeout: RequestTimeout | undefined;
     try {
       await options.beforeRequest();
+      // Started once the rate limiter lets the request go: waiting for a slot is not Pleo being slow.
+      timeout = requestTimeout(signal, options.requestTimeoutMs);
       const response = await deps.fetch(url, {
         headers: { authorization: options.authorization, accept: 'application/json' },
         signal: timeout.signal,
@@ -98,7 +100,7 @@ export async function getJson(url: URL, options: GetJsonOptions, deps: HttpDeps)
       cause = error;
       lastProblem = describeTransient(error);
     } finally {
-      timeout.clear();
+      timeout?.clear();
     }
     const backoffMs = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1)) * deps.random();
     const delayMs = Math.max(backoffMs, retryAfterMs ?? 0);
@@ -171,7 +173,12 @@ function describeTransient(error: unknown): string {
  * cleared when the request is done: a poll making thousands of quick requests would otherwise keep a timer and a
  * composite signal alive for each of them until its timeout passed.
  */
-function requestTimeout(outer: AbortSignal | undefined, ms: number) {
+interface RequestTimeout {
+  signal: AbortSignal;
+  clear: () => void;
+}
+
+function requestTimeout(outer: AbortSignal | undefined, ms: number): RequestTimeout {
   const controller = new AbortController();
   const timer = setTimeout(
     () => controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError')),
