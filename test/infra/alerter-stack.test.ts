@@ -128,7 +128,7 @@ describe('Class: AlerterStack', () => {
 
     it('wires the poller environment to the table, topic, secret and configuration', () => {
       expect(envOf(template, POLLER)).toEqual({
-        NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=12 --max-old-space-size=128',
+        NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=4 --max-old-space-size=128',
         POWERTOOLS_SERVICE_NAME: 'PleoExportAlerts-poller',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         POWERTOOLS_METRICS_NAMESPACE: 'PleoExportAlerts',
