@@ -36,6 +36,7 @@ export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
     budgetMs: config.budgetMs,
     reminders: config.reminders,
     flapGraceMs: config.flapGraceMs,
+    resolutionCheckMs: config.resolutionCheckMs,
     unreachableAfterPolls: config.unreachableAfterPolls,
     digestTimeZone: config.digestTimeZone,
   };

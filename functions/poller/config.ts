@@ -53,6 +53,7 @@ const envSchema = z
     REMINDER_INTERVAL_HOURS: z._default(wholeNumber(1, 720), 24),
     REMINDER_MAX_COUNT: z._default(wholeNumber(0, 100), 3),
     FLAP_GRACE_MINUTES: z._default(wholeNumber(0, 1_440), 0),
+    RESOLUTION_CHECK_MINUTES: z._default(wholeNumber(0, 1_440), 15),
     UNREACHABLE_ALERT_AFTER_POLLS: z._default(wholeNumber(1, 1_000), 3),
     DIGEST_TIME_ZONE: z._default(
       z.string().check(z.refine(isTimeZone, 'expected an IANA time zone such as Europe/Copenhagen')),
@@ -111,6 +112,7 @@ export interface PollerConfig {
   leaseSeconds: number;
   reminders: { intervalMs: number; max: number };
   flapGraceMs: number;
+  resolutionCheckMs: number;
   unreachableAfterPolls: number;
   digestTimeZone: string;
   tableName: string;
@@ -150,6 +152,7 @@ export function parseConfig(env: Record<string, string | undefined>): PollerConf
     leaseSeconds: e.LEASE_SECONDS,
     reminders: { intervalMs: e.REMINDER_INTERVAL_HOURS * 3_600_000, max: e.REMINDER_MAX_COUNT },
     flapGraceMs: e.FLAP_GRACE_MINUTES * 60_000,
+    resolutionCheckMs: e.RESOLUTION_CHECK_MINUTES * 60_000,
     unreachableAfterPolls: e.UNREACHABLE_ALERT_AFTER_POLLS,
     digestTimeZone: e.DIGEST_TIME_ZONE,
     tableName: e.TABLE_NAME,

@@ -46,6 +46,11 @@ export interface PollSettings {
   reminders: ReminderPolicy;
   /** How long a transient failure waits for the company's next export to succeed; 0 alerts at once. */
   flapGraceMs: number;
+  /**
+   * How often Pleo is asked whether open groups were resolved by a later export; 0: every poll. Resolved notices
+   * can wait a few minutes, and polling company by company the check costs a request per company with open groups.
+   */
+  resolutionCheckMs: number;
   /** Polls in a row that must fail to reach Pleo before the alerter says so. */
   unreachableAfterPolls: number;
   /** The digest's day is the local day in this time zone. */
@@ -224,8 +229,9 @@ async function reportIncident(error: unknown, deps: PollDeps, settings: PollSett
 const LATE_COMPLETION_MS = 24 * 3_600_000;
 
 /**
- * Completed exports are listed only when something depends on them (open groups, or transient failures to damp),
- * and only back to the last such listing, less a margin for exports that were still running then.
+ * Completed exports are listed only when something depends on them: transient failures to damp, or open groups
+ * not checked for `resolutionCheckMs`. Only back to the last such listing, less a margin for exports that were
+ * still running then.
  */
 async function completedExportsThatMatter(
   deps: PollDeps,
@@ -242,6 +248,9 @@ async function completedExportsThatMatter(
   ].sort();
   if (times[0] === undefined) return new Map();
   const checkedAt = await deps.state.completedCheckedAt();
+  const checkedRecently =
+    checkedAt !== undefined && deps.now().getTime() - Date.parse(checkedAt) < settings.resolutionCheckMs;
+  if (transient.length === 0 && checkedRecently) return new Map();
   const floor = checkedAt === undefined ? 0 : Date.parse(checkedAt) - LATE_COMPLETION_MS;
   const since = new Date(Math.max(Date.parse(times[0]), floor));
   const companies = [...open.map((group) => group.companyId), ...transient.map((alert) => alert.companyId)];

@@ -89,6 +89,37 @@ describe('the alert lifecycle', () => {
     expect(completedSince).toEqual([T0, T0, T0 + 73 * HOUR - 24 * HOUR]);
   });
 
+  it('asks whether open groups were resolved once per check interval, not on every poll', async () => {
+    // Prepare: an open group; polls every 5 minutes, a check at most every 15
+    pleo.jobs = [job({ createdAt: new Date(now).toISOString() })];
+    await poll();
+    const checks = () => pleo.queries.filter((q) => q.statuses.includes('completed')).length;
+
+    // Act: polls over 35 minutes, the export completing at 10
+    for (let i = 1; i <= 7; i++) {
+      later(5 * MINUTE);
+      if (i === 2) pleo.jobs.push(job({ status: 'completed', createdAt: new Date(now).toISOString() }));
+      await poll({ resolutionCheckMs: 15 * MINUTE });
+    }
+
+    // Assess: checked at 5 minutes and at 20, which finds the export; none once the group is resolved
+    expect(checks()).toBe(2);
+    expect(kinds()).toEqual(['alert acme missing_configuration', 'resolved acme missing_configuration']);
+    expect(sent[1]?.detectedAt).toBe(new Date(T0 + 20 * MINUTE).toISOString());
+  });
+
+  it('still lists completed exports on every poll while transient failures wait out the grace window', async () => {
+    pleo.jobs = [
+      job({ createdAt: new Date(now).toISOString(), failureReasonType: 'accounting_system_timeout' }),
+    ];
+    const damping = { flapGraceMs: HOUR, resolutionCheckMs: HOUR };
+    for (let i = 0; i < 3; i++) {
+      await poll(damping);
+      later(5 * MINUTE);
+    }
+    expect(pleo.queries.filter((q) => q.statuses.includes('completed'))).toHaveLength(3);
+  });
+
   it('does not resolve a group that failed again after the completed export', async () => {
     pleo.jobs = [job({ createdAt: new Date(now).toISOString() })];
     await poll();

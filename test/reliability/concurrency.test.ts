@@ -35,6 +35,7 @@ const settings: PollSettings = {
   budgetMs: 60_000,
   reminders: { intervalMs: 86_400_000, max: 0 },
   flapGraceMs: 0,
+  resolutionCheckMs: 0,
   unreachableAfterPolls: 3,
   digestTimeZone: 'UTC',
 };

@@ -65,6 +65,7 @@ async function runSequence(scenario: Scenario, stats: Stats): Promise<string[]> 
     // Reminders every other poll and an unreachable-Pleo alert after two failed polls: more messages at stake.
     reminders: { intervalMs: 2 * (LEASE_SECONDS + 1) * 1000, max: 2 },
     flapGraceMs: 0,
+    resolutionCheckMs: 0,
     unreachableAfterPolls: 2,
     digestTimeZone: 'UTC',
   };

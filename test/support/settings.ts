@@ -11,6 +11,7 @@ export function pollSettings(overrides: Partial<PollSettings> = {}): PollSetting
     budgetMs: 60_000,
     reminders: { intervalMs: 86_400_000, max: 3 },
     flapGraceMs: 0,
+    resolutionCheckMs: 0,
     unreachableAfterPolls: 3,
     digestTimeZone: 'Europe/Copenhagen',
     ...overrides,
