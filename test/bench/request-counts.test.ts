@@ -3,13 +3,15 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BENCH_OUT_DIR, buildPollChild, buildPollerBundle } from '../../bench/bundle.js';
+import { BUDGETS } from '../../bench/budgets.js';
+import { BENCH_OUT_DIR, type BundleInfo, buildPollChild, buildPollerBundle } from '../../bench/bundle.js';
 import { type PhaseFigures, phaseFigures } from '../../bench/figures.js';
 import { runScenario, type ScenarioResult } from '../../bench/scenario.js';
 import { generateDataset } from '../../local/demo-api/seed.js';
 
 describe('poll request counts against the ideal', () => {
   let outDir: string;
+  let bundle: BundleInfo;
   let result: ScenarioResult;
   let cold: PhaseFigures;
   let warm: PhaseFigures;
@@ -18,7 +20,8 @@ describe('poll request counts against the ideal', () => {
     // Arrange: 1,050 jobs (a last partial page), some item listings longer than a page
     await mkdir(BENCH_OUT_DIR, { recursive: true });
     outDir = await mkdtemp(path.join(BENCH_OUT_DIR, 'test-'));
-    const tools = { bundle: (await buildPollerBundle(outDir)).path, child: await buildPollChild(outDir) };
+    bundle = await buildPollerBundle(outDir);
+    const tools = { bundle: bundle.path, child: await buildPollChild(outDir) };
     const store = generateDataset({
       companies: 20,
       failedJobs: 1_050,
@@ -65,6 +68,17 @@ describe('poll request counts against the ideal', () => {
     expect(warm.batchGets.measured).toBe(Math.ceil(1_050 / 100));
     expect(warm.publishes.measured).toBe(0);
     expect(warm.delivered).toBe(0);
+  });
+
+  it('builds a Lambda bundle within the size budget, with the AWS SDK left to the runtime', () => {
+    expect(bundle.bytes).toBeLessThanOrEqual(BUDGETS.bundleBytes);
+    expect(bundle.staticSdkImports).toEqual([
+      '@aws-sdk/client-dynamodb',
+      '@aws-sdk/client-secrets-manager',
+      '@aws-sdk/lib-dynamodb',
+    ]);
+    expect(bundle.dynamicOnlySdkImports).toEqual(['@aws-sdk/client-sns']);
+    expect(bundle.byPackage.some((part) => part.name.startsWith('@aws-sdk/'))).toBe(false);
   });
 
   it('never loads the SNS client in a poll with nothing to publish', () => {
