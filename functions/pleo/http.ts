@@ -168,16 +168,16 @@ function describeTransient(error: unknown): string {
   return `network error${cause}`;
 }
 
-/**
- * Aborts one request (its body included) after `ms`, or with `outer`. Unlike `AbortSignal.timeout`, the timer is
- * cleared when the request is done: a poll making thousands of quick requests would otherwise keep a timer and a
- * composite signal alive for each of them until its timeout passed.
- */
 interface RequestTimeout {
   signal: AbortSignal;
   clear: () => void;
 }
 
+/**
+ * Aborts one request (its body included) after `ms`, or with `outer`. Unlike `AbortSignal.timeout`, the timer is
+ * cleared when the request is done: a poll making thousands of quick requests would otherwise keep a timer and a
+ * composite signal alive for each of them until its timeout passed.
+ */
 function requestTimeout(outer: AbortSignal | undefined, ms: number): RequestTimeout {
   const controller = new AbortController();
   const timer = setTimeout(

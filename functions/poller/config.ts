@@ -34,8 +34,9 @@ const envSchema = z
     PLEO_API_URL: z.url({ protocol: /^https?$/ }).check(
       // The URL is printed and logged; a credential belongs in PLEO_API_KEY or the secret, never in it.
       z.refine((url) => {
-        const parsed = URL.parse(url);
-        return parsed === null || (parsed.username === '' && parsed.password === '');
+        if (!URL.canParse(url)) return true;
+        const { username, password } = new URL(url);
+        return username === '' && password === '';
       }, 'must not contain a user name or password: give the API key as PLEO_API_KEY or in the secret'),
     ),
     PLEO_CREDENTIAL_SECRET_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
