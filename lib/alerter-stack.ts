@@ -73,6 +73,7 @@ export class AlerterStack extends Stack {
         REMINDER_INTERVAL_HOURS: String(config.reminderIntervalHours),
         REMINDER_MAX_COUNT: String(config.reminderMaxCount),
         FLAP_GRACE_MINUTES: String(config.flapGraceMinutes),
+        RESOLUTION_CHECK_MINUTES: String(config.resolutionCheckMinutes),
         UNREACHABLE_ALERT_AFTER_POLLS: String(config.unreachableAlertAfterPolls),
         DIGEST_TIME_ZONE: config.digest.timeZone,
       },

@@ -109,6 +109,7 @@ const contextSchema = z
     reminderIntervalHours: integer(1, 24 * 30).default(24),
     reminderMaxCount: integer(0, 100).default(3),
     flapGraceMinutes: integer(0, 24 * 60).default(0),
+    resolutionCheckMinutes: integer(0, 24 * 60).default(15),
     unreachableAlertAfterPolls: integer(1, 1000).default(3),
     missedPollsBeforeAlarm: integer(1, 1440).default(3),
     reservePollerConcurrency: flag().default(true),

@@ -140,6 +140,7 @@ describe('Class: AlerterStack', () => {
         REMINDER_INTERVAL_HOURS: '24',
         REMINDER_MAX_COUNT: '3',
         FLAP_GRACE_MINUTES: '0',
+        RESOLUTION_CHECK_MINUTES: '15',
         UNREACHABLE_ALERT_AFTER_POLLS: '3',
         DIGEST_TIME_ZONE: 'Europe/Copenhagen',
         TABLE_NAME: ref(ids.table),

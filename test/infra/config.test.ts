@@ -34,6 +34,7 @@ describe('Function: loadConfig', () => {
       reminderIntervalHours: 24,
       reminderMaxCount: 3,
       flapGraceMinutes: 0,
+      resolutionCheckMinutes: 15,
       unreachableAlertAfterPolls: 3,
       missedPollsBeforeAlarm: 3,
       reservePollerConcurrency: true,
