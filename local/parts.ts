@@ -53,7 +53,7 @@ export async function startLocalParts(options: LocalOptions): Promise<LocalParts
   }
 
   if (env.PLEO_API_URL) {
-    description.push(`Pleo API: ${env.PLEO_API_URL}`);
+    description.push(`Pleo API: ${shownUrl(env.PLEO_API_URL)}`);
   } else {
     const demo = await startDemoApi({
       store: demoStore,
@@ -76,7 +76,7 @@ export async function startLocalParts(options: LocalOptions): Promise<LocalParts
   }
 
   if (env.AWS_ENDPOINT_URL_DYNAMODB) {
-    description.push(`DynamoDB: ${env.AWS_ENDPOINT_URL_DYNAMODB}`);
+    description.push(`DynamoDB: ${shownUrl(env.AWS_ENDPOINT_URL_DYNAMODB)}`);
   } else {
     const dynalite = await startDynalite();
     closers.push(dynalite.close);
@@ -92,7 +92,7 @@ export async function startLocalParts(options: LocalOptions): Promise<LocalParts
   let sns: EmbeddedSns | undefined;
   if (env.AWS_ENDPOINT_URL_SNS) {
     description.push(
-      `SNS: ${env.AWS_ENDPOINT_URL_SNS}, topic ${env.ALERT_TOPIC_ARN ?? '(ALERT_TOPIC_ARN not set)'}`,
+      `SNS: ${shownUrl(env.AWS_ENDPOINT_URL_SNS)}, topic ${env.ALERT_TOPIC_ARN ?? '(ALERT_TOPIC_ARN not set)'}`,
     );
   } else {
     sns = await startEmbeddedSns(env.AWS_REGION);
@@ -122,4 +122,13 @@ function scaledClock(scale: number): () => Date {
 
 function formatDuration(seconds: number): string {
   return seconds >= 120 ? `${Math.round(seconds / 60)} min` : `${Math.round(seconds)} s`;
+}
+
+/** A URL as the banner shows it: a user name or password in it is left out, as the banner ends up in terminals and logs. */
+function shownUrl(value: string): string {
+  if (!URL.canParse(value)) return '(not a URL)';
+  const url = new URL(value);
+  url.username = '';
+  url.password = '';
+  return url.href.replace(/\/$/, '');
 }

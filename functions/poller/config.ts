@@ -67,8 +67,10 @@ const envSchema = z
   })
   .check(
     z.refine(
+      // Counted as set even when invalid, so that a bad key is reported as such and not as a missing one.
       (env) =>
-        [env.PLEO_CREDENTIAL_SECRET_ARN, env.PLEO_API_KEY, env.PLEO_API_TOKEN].filter(Boolean).length === 1,
+        [env.PLEO_CREDENTIAL_SECRET_ARN, env.PLEO_API_KEY, env.PLEO_API_TOKEN].filter((v) => v !== undefined)
+          .length === 1,
       {
         path: ['PLEO_CREDENTIAL_SECRET_ARN'],
         error: 'set exactly one of PLEO_CREDENTIAL_SECRET_ARN, PLEO_API_KEY or PLEO_API_TOKEN',

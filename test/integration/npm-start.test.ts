@@ -46,6 +46,18 @@ describe('npm start -- --once', () => {
     expect(`${result.stdout}${result.stderr}`).not.toContain(key);
   });
 
+  it('refuses a Pleo URL carrying a password, naming the variable and never printing the password', async () => {
+    const password = 'hunter2-a81c';
+    const url = new URL(api.url);
+    url.username = 'bob';
+    url.password = password;
+    const result = await start(cleanEnv({ PLEO_API_URL: url.href, PLEO_API_KEY: 'the-right-key' }));
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('PLEO_API_URL: must not contain a user name or password');
+    expect(result.stdout).toContain(`Pleo API: ${api.url.replace(/\/$/, '')}`);
+    expect(`${result.stdout}${result.stderr}`).not.toContain(password);
+  });
+
   it('fails at start naming a bad variable', async () => {
     const result = await start(cleanEnv({ LOOKBACK_DAYS: 'a week' }));
     expect(result.code).not.toBe(0);

@@ -64,6 +64,13 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ ...valid, ...override })).toThrow(message);
   });
 
+  it('reports a key of only spaces as a bad key, not as a missing credential', () => {
+    const attempt = () =>
+      parseConfig({ ...valid, PLEO_CREDENTIAL_SECRET_ARN: undefined, PLEO_API_KEY: '  ' });
+    expect(attempt).toThrow('PLEO_API_KEY: must not be empty or only spaces');
+    expect(attempt).not.toThrow('set exactly one of');
+  });
+
   it('reads a key pasted with spaces or a newline around it as the key', () => {
     const config = parseConfig({
       ...valid,
