@@ -1,10 +1,6 @@
 // `npm start`: the poller on one machine. By default everything is embedded (demo Pleo API, dynalite, fauxqs)
 // and what subscribers would receive is printed; standard environment variables switch each part to a real one.
-//   npm start                 poll every 15 s until Ctrl-C
-//   npm start -- --once       one poll, then exit (0 on success, 1 with a one-line reason otherwise)
-//   npm start -- --interval 5
-//   npm start -- --time-scale 1   real time (default: demo time runs 1,440× faster, a day per minute)
-//   npm start -- --verbose        every message in full (default: the first of each kind, then subjects)
+// Polls every 15 s until Ctrl-C; the options are in USAGE (`npm start -- --help`).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -16,14 +12,33 @@ import { parseStructuredMessage } from '../functions/render/sns-message.js';
 import { type LocalParts, startLocalParts } from './parts.js';
 import { printDelivery } from './print.js';
 
-const { values: args } = parseArgs({
-  options: {
-    once: { type: 'boolean', default: false },
-    interval: { type: 'string', default: '15' },
-    'time-scale': { type: 'string', default: '1440' },
-    verbose: { type: 'boolean', default: false },
-  },
-});
+const USAGE = `usage: npm start [-- options]
+  --once              one poll, then exit (0 on success, 1 with a one-line reason otherwise)
+  --interval <s>      seconds between polls (default 15)
+  --time-scale <n>    how much faster than real time demo time runs (default 1440: a day per minute; 1: real time)
+  --verbose           every message in full (default: the first of each kind, then subjects)
+  --help              this text
+Environment variables switch each part to a real one: see README, "Quick start".`;
+
+const args = (() => {
+  try {
+    return parseArgs({
+      options: {
+        once: { type: 'boolean', default: false },
+        interval: { type: 'string', default: '15' },
+        'time-scale': { type: 'string', default: '1440' },
+        verbose: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (error) {
+    return fail(`${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n${USAGE}`);
+  }
+})();
+if (args.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
 const intervalSeconds = Number(args.interval);
 if (!Number.isFinite(intervalSeconds) || intervalSeconds < 1)
   fail('--interval must be a number of seconds ≥ 1');

@@ -13,9 +13,9 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-async function start(env: NodeJS.ProcessEnv) {
+async function start(env: NodeJS.ProcessEnv, args: readonly string[] = START[1]) {
   try {
-    const { stdout, stderr } = await run(START[0], [...START[1]], { env, timeout: 60_000 });
+    const { stdout, stderr } = await run(START[0], [...args], { env, timeout: 60_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -56,6 +56,18 @@ describe('npm start -- --once', () => {
     expect(result.stderr).toContain('PLEO_API_URL: must not contain a user name or password');
     expect(result.stdout).toContain(`Pleo API: ${api.url.replace(/\/$/, '')}`);
     expect(`${result.stdout}${result.stderr}`).not.toContain(password);
+  });
+
+  it('prints its options for --help, and the same with a one-line reason for an unknown option', async () => {
+    const help = await start(cleanEnv(), ['local/start.ts', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: npm start/);
+    expect(help.stdout).toContain('--time-scale');
+
+    const unknown = await start(cleanEnv(), ['local/start.ts', '--once', '--bogus']);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toMatch(/^pleo-export-alerts: Unknown option '--bogus'.*\nusage: npm start/);
+    expect(unknown.stderr).not.toContain('    at ');
   });
 
   it('fails at start naming a bad variable', async () => {
