@@ -21,17 +21,29 @@ const RATE_CHECK_JOBS = 200;
 /** A poll that does not fit the function's memory runs again with this much, to measure what it needs. */
 const FALLBACK_MEMORY_MB = 1024;
 
-const { values } = parseArgs({
-  options: {
-    sizes: { type: 'string', default: '1000,10000,100000' },
-    runs: { type: 'string', default: '9' },
-  },
-});
+const USAGE = 'usage: npm run bench -- [--sizes 1000,10000,100000] [--runs 9]';
+
+function usage(problem: string): never {
+  process.stderr.write(`bench: ${problem}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        sizes: { type: 'string', default: '1000,10000,100000' },
+        runs: { type: 'string', default: '9' },
+      },
+    });
+  } catch (error) {
+    return usage(error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error));
+  }
+})();
 const sizes = values.sizes.split(',').map((size) => Number(size.replaceAll('_', '').trim()));
 const runs = Number(values.runs);
-if (sizes.some((size) => !Number.isInteger(size) || size < 1) || !Number.isInteger(runs) || runs < 1) {
-  throw new Error('usage: npm run bench -- [--sizes 1000,10000,100000] [--runs 9]');
-}
+if (sizes.some((size) => !Number.isInteger(size) || size < 1)) usage('--sizes takes whole numbers ≥ 1');
+if (!Number.isInteger(runs) || runs < 1) usage('--runs takes a whole number ≥ 1');
 
 const progress = (message: string) => process.stderr.write(`${message}\n`);
 
