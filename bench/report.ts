@@ -179,12 +179,12 @@ function coldStartSection({ coldStart }: BenchResults): string {
         ['node -e 0', duration(bareMs), ''],
         ['import the SDK clients the bundle loads', duration(sdkMs), `${times(sdkMs / bareMs)} node -e 0`],
         [
-          'import the bundle (handler set up)',
+          'import the bundle (handler set up, NODE_OPTIONS as deployed)',
           duration(bundleMs),
           `${times(bundleMs / sdkMs)} the SDK clients`,
         ],
         [
-          'the same with --enable-source-maps (as deployed)',
+          'the same with --enable-source-maps (stack traces mapped at load)',
           duration(bundleSourceMapsMs),
           `${times(bundleSourceMapsMs / sdkMs)} the SDK clients`,
         ],

@@ -1,4 +1,5 @@
-// How the Lambdas' Node.js runs. Source maps make stack traces readable. V8's heap is sized below the function's
+// How the Lambdas' Node.js runs. No --enable-source-maps: it would read the bundle's map at every cold start, and
+// the entries map their stack traces on demand instead (functions/shared/stack-traces.ts). V8's heap is sized below the function's
 // memory: Lambda's bootstrap gives the old generation nine tenths of it, and a large poll then lets garbage grow
 // until code, the SDK and buffers push the process past the function's memory and it is killed. Setting the heap
 // here replaces the bootstrap's flags (it adds none when NODE_OPTIONS has them), so both sizes are given: an old
@@ -8,5 +9,5 @@
 // Kept free of CDK imports: the benchmark runs the bundle with the same options.
 export function nodeOptions(memoryMb: number): string {
   const semiSpace = Math.max(1, Math.floor(memoryMb / 64));
-  return `--enable-source-maps --max-semi-space-size=${semiSpace} --max-old-space-size=${Math.floor(memoryMb / 2)}`;
+  return `--max-semi-space-size=${semiSpace} --max-old-space-size=${Math.floor(memoryMb / 2)}`;
 }

@@ -6,10 +6,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { Context, SNSEvent } from 'aws-lambda';
+import { mapStackTracesOnDemand } from '../shared/stack-traces.js';
 import { DynamoDeliveryLedger } from '../state/delivery-ledger.js';
 import { loadSlackNotifierConfig } from './config.js';
 import { createSlackNotifier, type SlackNotifierDeps } from './notifier.js';
 import { webhookUrlFromSecret } from './webhook-url.js';
+
+mapStackTracesOnDemand(import.meta.url);
 
 // Cached for five minutes: a webhook URL put in the secret after deploy is picked up without a redeploy.
 const SECRET_MAX_AGE_SECONDS = 300;

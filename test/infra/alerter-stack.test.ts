@@ -1,5 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { parseConfig } from '../../functions/poller/config.js';
 import { logicalIdOf, type Synthesized, statementsOfRole, synthesize } from './synth.js';
 
@@ -128,7 +131,7 @@ describe('Class: AlerterStack', () => {
 
     it('wires the poller environment to the table, topic, secret and configuration', () => {
       expect(envOf(template, POLLER)).toEqual({
-        NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=4 --max-old-space-size=128',
+        NODE_OPTIONS: '--max-semi-space-size=4 --max-old-space-size=128',
         POWERTOOLS_SERVICE_NAME: 'PleoExportAlerts-poller',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         POWERTOOLS_METRICS_NAMESPACE: 'PleoExportAlerts',
@@ -466,6 +469,26 @@ describe('Class: AlerterStack', () => {
         FilterPolicy: { company: [ACME], category: ['accountant'], kind: ['alert', 'reminder'] },
         RedrivePolicy: { deadLetterTargetArn: arnOf(ids.deliveryDlq) },
       });
+    });
+
+    it('ships each function with its source map beside it, for stack traces mapped on demand', () => {
+      const functions = template.findResources('AWS::Lambda::Function', {
+        Properties: { Handler: 'index.handler' },
+      });
+      // The assembly keeps each asset in asset.<hash>, the name of its zip in the template.
+      const assetDirs = Object.values(functions).map((resource) => {
+        const { S3Key } = z
+          .object({ Properties: z.object({ Code: z.object({ S3Key: z.string() }) }) })
+          .parse(resource).Properties.Code;
+        return path.join(synthesized.assemblyDir, `asset.${S3Key.replace(/\.zip$/, '')}`);
+      });
+      expect(assetDirs).toHaveLength(2);
+      for (const dir of assetDirs) {
+        expect(readdirSync(dir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+        expect(readFileSync(path.join(dir, 'index.mjs'), 'utf8').trimEnd()).toMatch(
+          /\/\/# sourceMappingURL=index\.mjs\.map$/,
+        );
+      }
     });
 
     it('subscribes the Slack notifier to alerts only (messages with a kind), with a dead-letter queue', () => {

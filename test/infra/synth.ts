@@ -35,6 +35,8 @@ export interface Finding {
 export interface Synthesized {
   template: Template;
   findings: Finding[];
+  /** Where the cloud assembly was written, bundled Lambda assets included. */
+  assemblyDir: string;
 }
 
 export function synthesize(context: Record<string, unknown> = {}): Synthesized {
@@ -45,6 +47,7 @@ export function synthesize(context: Record<string, unknown> = {}): Synthesized {
     JSON.parse(readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8')),
   );
   return {
+    assemblyDir: assembly.directory,
     template: Template.fromJSON(assembly.getStackArtifact(STACK_ID).template),
     findings: report.pluginReports.flatMap((plugin) =>
       plugin.violations.map((violation) => ({
