@@ -43,13 +43,14 @@ export function mapStackTracesOnDemand(moduleUrl: string): void {
     ((error: Error, callSites: NodeJS.CallSite[]) =>
       [Error.prototype.toString.call(error), ...callSites].join('\n    at '));
   Error.prepareStackTrace = (error, callSites) => {
-    let stack: unknown = format(error, callSites);
+    const stack: unknown = format(error, callSites);
+    if (typeof stack !== 'string') return stack;
+    let mapped = stack;
     for (const site of callSites) {
-      const place = typeof stack === 'string' ? originalPlace(site) : undefined;
+      const place = originalPlace(site);
       if (place === undefined) continue;
-      const bundlePlace = `${moduleUrl}:${site.getLineNumber()}:${site.getColumnNumber()}`;
-      stack = String(stack).replace(bundlePlace, () => place);
+      mapped = mapped.replace(`${moduleUrl}:${site.getLineNumber()}:${site.getColumnNumber()}`, () => place);
     }
-    return stack;
+    return mapped;
   };
 }
