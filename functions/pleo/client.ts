@@ -133,7 +133,7 @@ export class PleoClient {
       yield parsed.data.data;
       const { hasNextPage, endCursor } = parsed.data.pagination;
       if (!hasNextPage) return;
-      if (endCursor === undefined || endCursor === '') {
+      if (!endCursor) {
         throw new PleoContractError(`GET ${path} said hasNextPage but gave no endCursor`);
       }
       if (seenCursors.has(endCursor)) {

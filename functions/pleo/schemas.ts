@@ -5,7 +5,12 @@ import * as z from 'zod/mini';
 import '../shared/zod-english.js';
 
 const nullableString = z.optional(z.nullable(z.string()));
-const isoDateTime = z.iso.datetime({ offset: true, local: false });
+// Dates are compared as strings across the poller: each becomes one UTC form, whatever offset or precision Pleo
+// wrote it with (its spec says `YYYY-MM-DDTHH:mi:ssZ`, our own clock writes milliseconds).
+const isoDateTime = z.pipe(
+  z.iso.datetime({ offset: true, local: false }),
+  z.transform((text: string) => new Date(text).toISOString()),
+);
 
 /**
  * Ids and reason codes become DynamoDB keys (a partition key holds 2048 bytes, a sort key 1024, and a group's sort
@@ -57,9 +62,10 @@ export const exportJobItemSchema = z.looseObject({
 export const cursorPageInfoSchema = z.looseObject({
   hasNextPage: z.boolean(),
   hasPreviousPage: z.boolean(),
-  endCursor: z.optional(z.string()),
-  startCursor: z.optional(z.string()),
-  total: z.optional(z.number().check(z.int())),
+  // Optional in the spec; a serializer that writes them as null means the same.
+  endCursor: z.optional(z.nullable(z.string())),
+  startCursor: z.optional(z.nullable(z.string())),
+  total: z.optional(z.nullable(z.number().check(z.int()))),
   currentRequestPagination: z.looseObject({}),
 });
 

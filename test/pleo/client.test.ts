@@ -266,6 +266,58 @@ describe('PleoClient against the demo Export API', () => {
     expect(invalid).toEqual([expect.stringContaining('id')]);
   });
 
+  it('takes null cursors and total on the last page as absent', async () => {
+    api = await startDemoApi({ store: storeWith(2) });
+    const jobs = api.store.listJobs();
+    const page = {
+      data: jobs,
+      pagination: {
+        hasNextPage: false,
+        hasPreviousPage: false,
+        endCursor: null,
+        startCursor: null,
+        total: null,
+        currentRequestPagination: { parameters: {} },
+      },
+    };
+    api.faults.enqueue({ body: page });
+    expect((await collect(client())).map((job) => job.id)).toEqual(jobs.map((job) => job.id));
+  });
+
+  it('fails with the contract error when a page says there is more but gives a null cursor', async () => {
+    api = await startDemoApi({ store: storeWith(2) });
+    const page = {
+      data: [],
+      pagination: {
+        hasNextPage: true,
+        hasPreviousPage: false,
+        endCursor: null,
+        currentRequestPagination: { parameters: {} },
+      },
+    };
+    api.faults.enqueue({ body: page });
+    await expect(collect(client())).rejects.toThrow(/hasNextPage but gave no endCursor/);
+  });
+
+  it('writes every date in one UTC form, whatever offset and precision Pleo used', async () => {
+    api = await startDemoApi({ store: storeWith(1) });
+    const [job] = api.store.listJobs();
+    const page = {
+      data: [{ ...job, createdAt: '2026-11-28T13:00:00+02:00', completedAt: '2026-11-28T11:00:05Z' }],
+      pagination: {
+        hasNextPage: false,
+        hasPreviousPage: false,
+        currentRequestPagination: { parameters: {} },
+      },
+    };
+    api.faults.enqueue({ body: page });
+    const [listed] = await collect(client());
+    expect(listed).toMatchObject({
+      createdAt: '2026-11-28T11:00:00.000Z',
+      completedAt: '2026-11-28T11:00:05.000Z',
+    });
+  });
+
   it('lists every failed item of a job over several pages', async () => {
     let jobId = '';
     api = await startDemoApi({
