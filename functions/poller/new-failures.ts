@@ -3,7 +3,7 @@
 import { ALERTING_STATUSES, type ExportJob } from '../domain/export-job.js';
 import { itemReasons, type NewFailure, needsItems } from '../domain/group.js';
 import type { CompletedExport } from '../domain/lifecycle.js';
-import { PleoCredentialsError } from '../pleo/errors.js';
+import { PleoCredentialsError, PleoUnavailableError } from '../pleo/errors.js';
 import { createLimiter, forEachLimited } from '../shared/concurrency.js';
 import type { AlertState, Log, PleoExports } from './ports.js';
 
@@ -67,38 +67,59 @@ export async function listNewJobs(
 }
 
 /**
+ * A recent job whose items Pleo could not list for now (429s, 5xx, timeouts past the retry budget) waits for the
+ * next poll, which asks again; an older one, or one whose items cannot be listed at all, is alerted under its own
+ * reason: a coarse alert beats none. Kept well inside the shortest lookback, so a waiting job is still listed.
+ */
+const ITEMS_PATIENCE_MS = 6 * 3_600_000;
+
+/**
  * Fetches the failed items of the jobs that need them. After `deadline` (a `performance.now()` time) no new
- * listing starts: those jobs are
- * left out (returned as `deferred`) for the next poll, so a large backlog makes progress in every invocation.
+ * listing starts: those jobs are left out (returned as `deferred`) for the next poll, so a large backlog makes
+ * progress in every invocation. So are recent jobs whose items Pleo could not list for now.
  */
 export async function withFailedItems(
   scope: Scope,
   newJobs: readonly ExportJob[],
-  concurrency: number,
-  deadline: number,
+  { concurrency, deadline, now }: { concurrency: number; deadline: number; now: Date },
 ): Promise<{ failures: NewFailure[]; deferred: number }> {
   const failures: NewFailure[] = newJobs.map((job) => ({ job, failedItems: null }));
   const deferred = new Set<NewFailure>();
+  let outOfTime = 0;
   await forEachLimited(
     failures.filter((failure) => needsItems(failure.job)),
     concurrency,
     async (failure) => {
       if (performance.now() >= deadline) {
         deferred.add(failure);
+        outOfTime++;
         return;
       }
       try {
         failure.failedItems = itemReasons(await scope.pleo.listFailedItems(failure.job.id, scope.signal));
       } catch (error) {
         if (error instanceof PleoCredentialsError || scope.signal?.aborted) throw error;
-        // The job still alerts, under its own reason: better a coarse alert than none.
-        scope.log.warn('Could not fetch the failed items of a job', {
+        const recent = Date.parse(failure.job.createdAt) > now.getTime() - ITEMS_PATIENCE_MS;
+        if (error instanceof PleoUnavailableError && recent) {
+          deferred.add(failure);
+          scope.log.warn('Pleo could not list the failed items of a job for now; the next poll asks again', {
+            jobId: failure.job.id,
+            error: error.message,
+          });
+          return;
+        }
+        scope.log.warn('Could not fetch the failed items of a job; it is alerted under its own reason', {
           jobId: failure.job.id,
           error: String(error),
         });
       }
     },
   );
+  if (outOfTime > 0) {
+    scope.log.warn('Time budget reached: some new failures are left for the next poll', {
+      deferred: outOfTime,
+    });
+  }
   return { failures: failures.filter((failure) => !deferred.has(failure)), deferred: deferred.size };
 }
 

@@ -76,7 +76,7 @@ export interface PollReport {
   skipped: boolean;
   jobsSeen: number;
   newFailures: number;
-  /** New failures left for the next poll because the time budget ran out. */
+  /** New failures left for the next poll: the time budget ran out, or Pleo could not list their items for now. */
   deferredFailures: number;
   /** Transient failures waiting for the grace window, and the ones dropped after a completed export. */
   heldFailures: number;
@@ -124,7 +124,7 @@ async function newAlerts(
   settings: PollSettings,
   { delivery, report, inFlight }: { delivery: Delivery; report: PollReport; inFlight: ReadonlySet<string> },
 ) {
-  const { now, state, log } = deps;
+  const { now, state } = deps;
   // The budget counts real time, whatever clock the alerter's dates come from.
   const deadline = performance.now() + settings.budgetMs;
   let found: Awaited<ReturnType<typeof withFailedItems>>;
@@ -133,7 +133,11 @@ async function newAlerts(
     const listed = await listNewJobs(scope, since, inFlight, settings.dynamoConcurrency);
     report.jobsSeen = listed.jobsSeen;
     report.newFailures = listed.newJobs.length;
-    found = await withFailedItems(scope, listed.newJobs, settings.itemConcurrency, deadline);
+    found = await withFailedItems(scope, listed.newJobs, {
+      concurrency: settings.itemConcurrency,
+      deadline,
+      now: now(),
+    });
   } catch (error) {
     await reportIncident(error, deps, settings, delivery);
     throw error;
@@ -142,12 +146,7 @@ async function newAlerts(
   for (const group of openGroups(delivery).filter(isIncident)) {
     await delivery.deliver(resolvedNotice(group, now()));
   }
-  if (found.deferred > 0) {
-    report.deferredFailures = found.deferred;
-    log.warn('Time budget reached: some new failures are left for the next poll', {
-      deferred: found.deferred,
-    });
-  }
+  report.deferredFailures = found.deferred;
   return groupFailures(found.failures, {
     companyNames: new Map(settings.companies.flatMap((c) => (c.name ? [[c.id, c.name]] : []))),
     detectedAt: now(),

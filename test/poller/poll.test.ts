@@ -1,7 +1,7 @@
 import { InternalErrorException } from '@aws-sdk/client-sns';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../functions/domain/alert.js';
-import { PleoCredentialsError, PleoUnavailableError } from '../../functions/pleo/errors.js';
+import { PleoCredentialsError, PleoRequestError, PleoUnavailableError } from '../../functions/pleo/errors.js';
 import { DeliveryError, type PollSettings, pollOnce } from '../../functions/poller/poll.js';
 import type { AlertPublisher, Log } from '../../functions/poller/ports.js';
 import { ACME, item, job, NORDLYS } from '../fixtures/jobs.js';
@@ -226,7 +226,7 @@ describe('pollOnce', () => {
       item(cwe.id),
       item(cwe.id, { failureReasonType: 'accounting_system_validation_failure' }),
     ]);
-    pleo.failItemsFor.add(broken.id);
+    pleo.failItemsFor.set(broken.id, new PleoRequestError('Pleo answered 404'));
 
     // Act
     await poll();
@@ -236,6 +236,52 @@ describe('pollOnce', () => {
       ['accounting_system_validation_failure', [cwe.id]],
       ['receipt_file_size_limit_exceeded', [cwe.id]],
       ['unknown', [broken.id]],
+    ]);
+  });
+
+  it('leaves a recent job whose items Pleo could not list for now to the next poll, then alerts its item reasons', async () => {
+    // Prepare: a job that ended an hour ago; its items time out on the first poll only
+    const cwe = job({
+      status: 'completed_with_errors',
+      failureReasonType: null,
+      createdAt: new Date(NOW.getTime() - 3_600_000).toISOString(),
+    });
+    const plain = job();
+    pleo.jobs = [cwe, plain];
+    pleo.items.set(cwe.id, [item(cwe.id)]);
+    pleo.failItemsFor.set(cwe.id, new PleoUnavailableError('Pleo kept answering 503'));
+
+    // Act
+    const first = await poll();
+    pleo.failItemsFor.clear();
+    const second = await poll();
+
+    // Assess: never the coarse 'unknown' alert, and nothing lost
+    expect(first).toMatchObject({ newFailures: 2, deferredFailures: 1, alertsPublished: 1 });
+    expect(second).toMatchObject({ newFailures: 1, deferredFailures: 0, alertsPublished: 1 });
+    expect(publisher.sent.map((a) => [a.reason, a.jobs.map((j) => j.jobId)])).toEqual([
+      ['missing_configuration', [plain.id]],
+      ['receipt_file_size_limit_exceeded', [cwe.id]],
+    ]);
+  });
+
+  it('alerts a job older than six hours under its own reason when Pleo cannot list its items for now', async () => {
+    // Prepare
+    const cwe = job({
+      status: 'completed_with_errors',
+      failureReasonType: null,
+      createdAt: new Date(NOW.getTime() - 7 * 3_600_000).toISOString(),
+    });
+    pleo.jobs = [cwe];
+    pleo.failItemsFor.set(cwe.id, new PleoUnavailableError('Pleo kept answering 503'));
+
+    // Act
+    const report = await poll();
+
+    // Assess
+    expect(report).toMatchObject({ deferredFailures: 0, alertsPublished: 1 });
+    expect(publisher.sent.map((a) => [a.reason, a.jobs.map((j) => j.jobId)])).toEqual([
+      ['unknown', [cwe.id]],
     ]);
   });
 

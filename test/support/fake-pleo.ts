@@ -8,7 +8,8 @@ export class FakePleo implements PleoExports {
   items = new Map<string, ExportJobItem[]>();
   /** Thrown by the next listing, then cleared. */
   failNext: Error | undefined;
-  failItemsFor = new Set<string>();
+  /** The error listing a job's items throws, by job id. */
+  failItemsFor = new Map<string, Error>();
   pageSize = 100;
   /** Every listing asked for, in order. */
   readonly queries: Array<{ statuses: readonly string[]; since: Date }> = [];
@@ -34,7 +35,8 @@ export class FakePleo implements PleoExports {
 
   async listFailedItems(jobId: string): Promise<ExportJobItem[]> {
     this.requestCount++;
-    if (this.failItemsFor.has(jobId)) throw new Error(`items of ${jobId} unavailable`);
+    const error = this.failItemsFor.get(jobId);
+    if (error) throw error;
     return this.items.get(jobId) ?? [];
   }
 }
