@@ -103,6 +103,7 @@ export class PleoClient {
   private async *paginate(path: string, query: string, signal?: AbortSignal): AsyncGenerator<unknown[]> {
     const seenCursors = new Set<string>();
     let after: string | undefined;
+    let previousPage: string | undefined;
     for (let pageNumber = 1; ; pageNumber++) {
       if (pageNumber > this.maxPages) {
         throw new PleoContractError(`GET ${path} did not end after ${this.maxPages} pages`);
@@ -130,7 +131,17 @@ export class PleoClient {
           `GET ${path} returned an unexpected page: ${describeIssues(parsed.error)}`,
         );
       }
-      yield parsed.data.data;
+      // A server that ignores `after` sends the first page again under new cursors: caught on the second page,
+      // not after thousands of requests. The first and last records tell pages apart; a real next page differs.
+      const records = parsed.data.data;
+      const page = records.length > 0 ? JSON.stringify([records[0], records.at(-1)]) : undefined;
+      if (page !== undefined && page === previousPage) {
+        throw new PleoContractError(
+          `GET ${path} returned the same page again for after=${after}: paging would never end`,
+        );
+      }
+      previousPage = page;
+      yield records;
       const { hasNextPage, endCursor } = parsed.data.pagination;
       if (!hasNextPage) return;
       if (!endCursor) {

@@ -221,6 +221,24 @@ describe('PleoClient against the demo Export API', () => {
     expect(api.requests.total).toBe(2);
   });
 
+  it('fails with the contract error on the second page when the server ignores the cursor', async () => {
+    api = await startDemoApi({ store: storeWith(3) });
+    const data = api.store.listJobs();
+    const page = (endCursor: string) => ({
+      data,
+      pagination: {
+        hasNextPage: true,
+        hasPreviousPage: false,
+        endCursor,
+        currentRequestPagination: { parameters: {} },
+      },
+    });
+    api.faults.enqueue({ body: page('AAAA') });
+    api.faults.enqueue({ body: page('BBBB') });
+    await expect(collect(client())).rejects.toThrow(/returned the same page again for after=AAAA/);
+    expect(api.requests.total).toBe(2);
+  });
+
   it('stops a runaway listing after the page limit', async () => {
     api = await startDemoApi({ store: storeWith(50) });
     await expect(collect(client({ pageSize: 1, maxPages: 10 }))).rejects.toThrow(PleoContractError);
