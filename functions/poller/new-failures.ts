@@ -3,7 +3,7 @@
 import { ALERTING_STATUSES, type ExportJob } from '../domain/export-job.js';
 import { itemReasons, type NewFailure, needsItems } from '../domain/group.js';
 import type { CompletedExport } from '../domain/lifecycle.js';
-import { PleoCredentialsError, PleoUnavailableError } from '../pleo/errors.js';
+import { PleoCredentialsError, PleoRequestError, PleoUnavailableError } from '../pleo/errors.js';
 import { createLimiter, forEachLimited } from '../shared/concurrency.js';
 import type { AlertState, Log, PleoExports } from './ports.js';
 
@@ -34,13 +34,7 @@ export async function listNewJobs(
   const lookups: Promise<void>[] = [];
   let lookupError: { error: unknown } | undefined;
   for (const companyId of scopesOf(scope.companyIds)) {
-    const pages = scope.pleo.listJobs({
-      statuses: ALERTING_STATUSES,
-      companyId,
-      since,
-      signal: scope.signal,
-    });
-    for await (const page of pages) {
+    for await (const page of failedJobs(scope, companyId, since)) {
       if (lookupError) throw lookupError.error;
       // Pages can shift while we walk them: a job seen twice counts once.
       const fresh: ExportJob[] = [];
@@ -72,6 +66,20 @@ export async function listNewJobs(
  * reason: a coarse alert beats none. Kept well inside the shortest lookback, so a waiting job is still listed.
  */
 const ITEMS_PATIENCE_MS = 6 * 3_600_000;
+
+/** One listing of failed jobs; a refused organisation-wide one says what a multi-entity organisation needs. */
+async function* failedJobs(scope: Scope, companyId: string | undefined, since: Date) {
+  try {
+    yield* scope.pleo.listJobs({ statuses: ALERTING_STATUSES, companyId, since, signal: scope.signal });
+  } catch (error) {
+    if (companyId !== undefined || !(error instanceof PleoRequestError)) throw error;
+    throw new PleoRequestError(
+      `${error.message} (the whole organisation was listed at once: a multi-entity organisation must name its ` +
+        'companies in PLEO_COMPANIES, stack context "companies")',
+      { cause: error },
+    );
+  }
+}
 
 /**
  * Fetches the failed items of the jobs that need them. After `deadline` (a `performance.now()` time) no new

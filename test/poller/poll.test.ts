@@ -162,6 +162,21 @@ describe('pollOnce', () => {
     expect(publisher.sent).toHaveLength(1);
   });
 
+  it('says what a multi-entity organisation needs when Pleo refuses the organisation-wide listing', async () => {
+    const refusal =
+      'GET /v2/export-jobs answered 400: {"type":"bad_request","message":"company_id is required"}';
+    pleo.failNext = new PleoRequestError(refusal);
+    await expect(poll()).rejects.toThrow(
+      `${refusal} (the whole organisation was listed at once: a multi-entity organisation must name its companies in PLEO_COMPANIES, stack context "companies")`,
+    );
+
+    pleo.failNext = new PleoRequestError(refusal);
+    const companyByCompany = await poll('p', { ...settings, companies: [{ id: ACME }] }).catch(
+      (e: Error) => e,
+    );
+    expect(companyByCompany).toEqual(new PleoRequestError(refusal));
+  });
+
   it('skips the poll while another holds the lease, and sends nothing twice when they overlap', async () => {
     pleo.jobs = [job(), job({ failureReasonType: 'validation_failure' })];
     await state.acquireLease('other', NOW, 60);
