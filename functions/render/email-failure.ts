@@ -11,11 +11,12 @@ import {
   oneLine,
   PLEO_EXPORT_URL,
   plural,
+  RESOLVED_WHAT_TO_DO,
   since,
   timeBetween,
 } from './text.js';
 
-/** A resolved notice recalls what had failed briefly: the problem is over. */
+/** A resolved notice recalls what had failed briefly. */
 const RESOLVED_LIMITS = { maxJobs: 10, maxReasonChars: 200 };
 
 export function failureBody(alert: Alert, info: ReasonInfo, limits: BodyLimits): string[] {
@@ -23,7 +24,7 @@ export function failureBody(alert: Alert, info: ReasonInfo, limits: BodyLimits):
   const lines = [intro(alert, info), '', ...redeliveryNote(alert)];
   lines.push(`Company:       ${companyLine(alert)}`, `Problem:       ${problem}`);
   if (alert.kind === 'resolved') {
-    lines.push(...resolvedFacts(alert));
+    lines.push(...resolvedFacts(alert), `What to do:    ${RESOLVED_WHAT_TO_DO}`);
     lines.push('', `Open the exports in Pleo: ${PLEO_EXPORT_URL}`);
     lines.push(...jobList(alert, 'What had failed (newest first):', shorter(limits)));
   } else {
@@ -41,7 +42,7 @@ function intro(alert: Alert, info: ReasonInfo): string {
   const jobs = alert.totals.jobs;
   switch (alert.kind) {
     case 'resolved':
-      return `Resolved: the export problem "${info.title}" for ${company} is over. No action is needed.`;
+      return `Resolved: a later export for ${company} went through, so "${info.title}" looks fixed.`;
     case 'reminder':
       return jobs > 0
         ? `Reminder: ${jobsPhrase(alert)} for ${company} ${jobs === 1 ? 'is' : 'are'} still not fixed (${info.title}).`

@@ -12,6 +12,7 @@ import {
   formatUtc,
   PLEO_EXPORT_URL,
   plural,
+  RESOLVED_WHAT_TO_DO,
   since,
   snippet,
   timeBetween,
@@ -45,7 +46,7 @@ export function failureSlack(alert: Alert): SlackMessage {
     ...redelivery(alert),
   ];
   const advice = resolved
-    ? `*What happened*\n${escapeMrkdwn(info.explanation)} No action is needed.`
+    ? `*What happened*\n${escapeMrkdwn(info.explanation)}\n*What to do*\n${escapeMrkdwn(RESOLVED_WHAT_TO_DO)}`
     : `*What happened*\n${escapeMrkdwn(info.explanation)}\n*What to do*\n${escapeMrkdwn(info.whatToDo)}`;
   blocks.push(section(`${advice}\n<${PLEO_EXPORT_URL}|Open the exports in Pleo>`));
 
@@ -65,7 +66,7 @@ export function failureSlack(alert: Alert): SlackMessage {
   }
   blocks.push(footer(alert, notes));
 
-  return { text: fallback(title, resolved ? 'No action is needed.' : info.whatToDo), blocks };
+  return { text: fallback(title, resolved ? RESOLVED_WHAT_TO_DO : info.whatToDo), blocks };
 }
 
 function lifecycleFields(alert: Alert): MrkdwnText[] {

@@ -4,6 +4,13 @@ import type { Alert, AlertJob } from '../domain/alert.js';
 /** Where the reader fixes and re-runs exports. */
 export const PLEO_EXPORT_URL = 'https://app.pleo.io/export';
 
+/**
+ * What a resolved notice asks: a later export going through shows the cause is fixed, not that the expenses of the
+ * failed exports were in it.
+ */
+export const RESOLVED_WHAT_TO_DO =
+  'Check in Pleo that the expenses of the exports that had failed went out with it; export again any still waiting.';
+
 // Control characters (line breaks included) and invisible format characters (bidi overrides,
 // zero-width joiners) can reorder or hide text: in untrusted input they become plain spaces.
 const UNSAFE_CHARS = /[\p{Cc}\p{Cf}\u2028\u2029]+/gu;

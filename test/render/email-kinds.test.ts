@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { INCIDENTS } from '../../functions/domain/incidents.js';
 import { renderEmail } from '../../functions/render/email.js';
+import { RESOLVED_WHAT_TO_DO } from '../../functions/render/text.js';
 import {
   digestMessage,
   incidentMessage,
@@ -97,10 +98,12 @@ describe('renderEmail subject for every kind', () => {
 });
 
 describe('renderEmail body of a resolved group', () => {
-  it('says it is over, how long it was open, which export resolved it and how many reminders went out', () => {
+  it('says a later export went through, how long it was open, which export and how many reminders went out', () => {
     const { body } = renderEmail(resolvedMessage());
 
-    expect(body).toMatch(/^Resolved: the export problem "missing configuration" for Acme ApS is over\./);
+    expect(body).toMatch(
+      /^Resolved: a later export for Acme ApS went through, so "missing configuration" looks fixed\./,
+    );
     expect(body).toContain(
       'Was open:      from 2026-11-26 09:00 UTC to 2026-11-28 09:00 UTC (open for 2 days)\n' +
         'Resolved:      2026-11-28 09:00 UTC: export job job-done-1 completed after the failures\n' +
@@ -109,7 +112,7 @@ describe('renderEmail body of a resolved group', () => {
     expect(body).toContain('What had failed (newest first):');
     expect(body).toContain('- Export job 0f8fad5b-d9cb-469f-a165-000000000002');
     expect(body).toContain('In total: 3 exports, 36 expenses, 9 failed expenses.');
-    expect(body).not.toContain('What to do:');
+    expect(body).toContain(`What to do:    ${RESOLVED_WHAT_TO_DO}`);
   });
 
   it('lists a few of the jobs the group kept and counts every other failure', () => {

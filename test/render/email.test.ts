@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_SUBJECT_LENGTH, renderEmail, toAscii } from '../../functions/render/email.js';
+import { RESOLVED_WHAT_TO_DO } from '../../functions/render/text.js';
 import { makeAlert, makeJob } from './alert-fixtures.js';
 
 const ONE_MB = 'Lorem ipsum dolor sit amet. '.repeat(37_450);
@@ -214,17 +215,18 @@ describe('renderEmail body', () => {
   it.each([
     [
       'resolved',
-      /^Resolved: the export problem "missing configuration" for Acme ApS is over\. No action is needed\./,
+      /^Resolved: a later export for Acme ApS went through, so "missing configuration" looks fixed\./,
     ],
     ['reminder', /^Reminder: 3 failed exports for Acme ApS are still not fixed \(missing configuration\)\./],
   ] as const)('opens a %s with its own wording', (kind, opening) => {
     expect(renderEmail(makeAlert({ kind })).body).toMatch(opening);
   });
 
-  it('leaves out who acts and what to do once resolved', () => {
+  it('asks to check that the failed expenses went out once resolved, without who acts', () => {
     const { body } = renderEmail(makeAlert({ kind: 'resolved' }));
 
-    expect(body).not.toContain('What to do:');
+    expect(body).toContain(`What to do:    ${RESOLVED_WHAT_TO_DO}`);
+    expect(body).not.toContain('No action is needed');
     expect(body).not.toContain('Who acts:');
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { INCIDENTS } from '../../functions/domain/incidents.js';
 import { renderSlack } from '../../functions/render/slack.js';
+import { RESOLVED_WHAT_TO_DO } from '../../functions/render/text.js';
 import {
   digestMessage,
   incidentMessage,
@@ -79,7 +80,7 @@ describe('renderSlack for every kind', () => {
     expect(all).toContain('*Resolved*\n2026-11-28 09:00 UTC: export `job-done-1` completed');
     expect(all).toContain('*Reminders sent*\n2');
     expect(all).toContain('*What had failed*\n• `0f8fad5b-d9cb-469f-a165-000000000000`');
-    expect(all).not.toContain('What to do');
+    expect(all).toContain(`*What to do*\n${RESOLVED_WHAT_TO_DO}`);
   });
 
   it('tells since when a reminded group is open and which reminder this is', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { escapeMrkdwn, renderSlack } from '../../functions/render/slack.js';
+import { RESOLVED_WHAT_TO_DO } from '../../functions/render/text.js';
 import { makeAlert, makeJob } from './alert-fixtures.js';
 import { expectWithinLimits, texts } from './slack-assertions.js';
 
@@ -131,13 +132,13 @@ describe('renderSlack', () => {
     );
   });
 
-  it('says no action is needed once resolved', () => {
+  it('asks to check that the failed expenses went out once resolved', () => {
     const { text, blocks } = renderSlack(makeAlert({ kind: 'resolved' }));
     const all = texts(blocks).join('\n');
 
     expect(blocks[0]).toMatchObject({ text: { text: '✅ Resolved: missing configuration (Acme ApS)' } });
-    expect(all).toContain('No action is needed.');
-    expect(all).not.toContain('What to do');
-    expect(text).toContain('No action is needed.');
+    expect(all).toContain(`*What to do*\n${RESOLVED_WHAT_TO_DO}`);
+    expect(all).not.toContain('No action is needed');
+    expect(text).toContain(RESOLVED_WHAT_TO_DO);
   });
 });
