@@ -140,7 +140,9 @@ export function resolvedNotice(group: FailureGroup, now: Date, resolvedByJobId?:
 export function dueReminders(groups: readonly FailureGroup[], now: Date, policy: ReminderPolicy): Alert[] {
   return groups.flatMap((group) => {
     const due = Date.parse(group.lastNotifiedAt) + policy.intervalMs <= now.getTime();
-    if (group.state !== 'open' || group.remindersSent >= policy.max || !due) return [];
+    // A cancelled export is news once: there is nothing to fix, so nothing to remind of.
+    if (group.state !== 'open' || group.category === 'info' || group.remindersSent >= policy.max || !due)
+      return [];
     return [
       {
         ...groupMessage(group, 'reminder', now),

@@ -125,6 +125,7 @@ describe('dueReminders', () => {
     ['after the interval', group, at(24), 1],
     ['after the last of the allowed reminders', { ...group, remindersSent: 2 }, at(100), 0],
     ['for a resolved group', { ...group, state: 'resolved' as const }, at(100), 0],
+    ['for a cancelled export, which has nothing to fix', { ...group, category: 'info' as const }, at(100), 0],
   ])('sends %s: %i', (_case, g, now, expected) => {
     expect(dueReminders([g], now, policy)).toHaveLength(expected);
   });
