@@ -5,7 +5,7 @@ import { digestBody } from './email-digest.js';
 import { failureBody } from './email-failure.js';
 import { incidentBody } from './email-incident.js';
 import type { BodyLimits } from './email-parts.js';
-import { headline, messageType, namesCompany } from './headline.js';
+import { briefHeadline, headline, messageType, namesCompany } from './headline.js';
 import { companyLabel, oneLine } from './text.js';
 
 export interface EmailMessage {
@@ -52,23 +52,43 @@ function renderBody(alert: Alert, limits: BodyLimits): string[] {
 function renderSubject(alert: Alert): string {
   const head = `[Pleo export] ${toAscii(headline(alert))}`;
   if (!namesCompany(alert)) return shorten(head, MAX_SUBJECT_LENGTH);
-  const company = toAscii(companyLabel(alert));
+  const company = subjectCompany(alert);
   const full = `${head} (${company})`;
   if (full.length <= MAX_SUBJECT_LENGTH) return full;
-  // Too long: the company keeps what the headline leaves, but at least a recognisable start; then the headline is cut.
+  // Too long: first the count goes (the body has it), so that the reason is not cut.
+  const brief = `[Pleo export] ${toAscii(briefHeadline(alert))} (${company})`;
+  if (brief.length <= MAX_SUBJECT_LENGTH) return brief;
+  // Still too long (a long company name or reason): the company keeps what the headline leaves, but at least a
+  // recognisable start; then the headline is cut.
   const companyRoom = Math.max(MIN_COMPANY_IN_SUBJECT, MAX_SUBJECT_LENGTH - head.length - ' ()'.length);
   const companyPart = ` (${shorten(company, companyRoom)})`;
   return shorten(head, MAX_SUBJECT_LENGTH - companyPart.length) + companyPart;
 }
 
-// Letters NFKD cannot take apart into ASCII plus accents.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The company as a subject can show it: its name in ASCII, or, where there is no name or ASCII leaves little of
+ * it (a name in another script), 'company 3f1c2a4e': a full UUID would crowd out the reason, the body has it.
+ */
+function subjectCompany(alert: Alert): string {
+  const ascii = toAscii(companyLabel(alert));
+  const unreadable = (ascii.match(/\?/g)?.length ?? 0) > (ascii.match(/[a-z0-9]/gi)?.length ?? 0);
+  const named = alert.companyName !== null && alert.companyName.trim() !== '';
+  if (named && !unreadable) return ascii;
+  const id = toAscii(alert.companyId);
+  return UUID.test(id) ? `company ${id.slice(0, 8)}` : ascii;
+}
+
+// Letters NFKD cannot take apart into ASCII plus accents, or that are spelt out rather than stripped.
 const TRANSLITERATION: Record<string, string> = {
-  ø: 'o',
-  Ø: 'O',
+  // Danish and Norwegian spell these out this way when they must: Søn becomes Soen, not Son.
+  ø: 'oe',
+  Ø: 'Oe',
   æ: 'ae',
   Æ: 'AE',
-  å: 'a',
-  Å: 'A',
+  å: 'aa',
+  Å: 'Aa',
   ß: 'ss',
   đ: 'd',
   Đ: 'D',
@@ -94,9 +114,10 @@ const TRANSLITERATION: Record<string, string> = {
 /** Subject-safe text: printable ASCII only (SNS rejects anything else), one line. */
 export function toAscii(text: string): string {
   return oneLine(text)
+    .replace(/[^\x20-\x7e]/gu, (char) => TRANSLITERATION[char] ?? char)
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
-    .replace(/[^\x20-\x7e]/gu, (char) => TRANSLITERATION[char] ?? '?')
+    .replace(/[^\x20-\x7e]/gu, '?')
     .replace(/\s+/g, ' ')
     .trim();
 }

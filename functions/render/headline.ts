@@ -31,6 +31,23 @@ export function headline(alert: Alert): string {
   }
 }
 
+/**
+ * The headline without the number of exports ('Reminder: missing configuration', 'Failed exports: …'), for
+ * where the whole one does not fit: the reason matters more than the count, which the message itself gives.
+ */
+export function briefHeadline(alert: Alert): string {
+  if (messageType(alert) !== 'failure' || alert.totals.jobs === 0) return headline(alert);
+  const title = describeReason(alert.reason).title;
+  switch (alert.kind) {
+    case 'resolved':
+      return headline(alert);
+    case 'reminder':
+      return `Reminder: ${title}`;
+    default:
+      return `${capitalise(jobsPhrase(alert).replace(/^[\d,]+ /, ''))}: ${title}`;
+  }
+}
+
 /** Whether the headline names the company after it (a company's failures do; the alerter's messages do not). */
 export function namesCompany(alert: Alert): boolean {
   return messageType(alert) === 'failure';

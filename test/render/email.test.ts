@@ -24,7 +24,7 @@ describe('renderEmail subject', () => {
     [
       'no company name',
       makeAlert({ companyName: null }),
-      '[Pleo export] 3 failed exports: missing configuration (c0ffee00-1111-2222-3333-444455556666)',
+      '[Pleo export] 3 failed exports: missing configuration (company c0ffee00)',
     ],
     [
       'a blank company name',
@@ -45,7 +45,7 @@ describe('renderEmail subject', () => {
     [
       'a Danish company name',
       makeAlert({ companyName: 'Ærø Økonomi & Søn ApS' }),
-      '[Pleo export] 3 failed exports: missing configuration (AEro Okonomi & Son ApS)',
+      '[Pleo export] 3 failed exports: missing configuration (AEroe Oekonomi & Soen ApS)',
     ],
     [
       'accents and a line break in the name',
@@ -56,6 +56,11 @@ describe('renderEmail subject', () => {
       'a non-Latin name',
       makeAlert({ companyName: '株式会社 Pleo' }),
       '[Pleo export] 3 failed exports: missing configuration (???? Pleo)',
+    ],
+    [
+      'a name ASCII cannot show',
+      makeAlert({ companyName: '株式会社ノルディック' }),
+      '[Pleo export] 3 failed exports: missing configuration (company c0ffee00)',
     ],
     [
       'thousands of jobs',
@@ -80,16 +85,20 @@ describe('renderEmail subject', () => {
     );
   });
 
-  it('keeps the reason and the start of a long company id in a reminder', () => {
+  it('leaves the count out of a reminder sooner than cut its reason', () => {
     const { subject } = renderEmail(
-      makeAlert({ kind: 'reminder', companyName: null, reason: 'receipt_file_size_limit_exceeded' }, 2, {
-        status: 'completed_with_errors',
-      }),
+      makeAlert(
+        {
+          kind: 'reminder',
+          companyName: 'Thistle & Finch Ltd',
+          reason: 'accounting_system_authentication_failure',
+        },
+        2,
+        { status: 'completed_with_errors' },
+      ),
     );
 
-    expect(subject).toBe(
-      '[Pleo export] Reminder: 2 exports with errors still open: receipt too large (c0ffee00-1111-2222...)',
-    );
+    expect(subject).toBe('[Pleo export] Reminder: accounting system login failed (Thistle & Finch Ltd)');
     expectValidSubject(subject);
   });
 
@@ -123,7 +132,7 @@ describe('renderEmail subject', () => {
 
 describe('toAscii', () => {
   it.each([
-    ['Søren Ærø', 'Soren AEro'],
+    ['Søren Ærø Ålborg', 'Soeren AEroe Aalborg'],
     ['Straße', 'Strasse'],
     ['Łódź', 'Lodz'],
     ['naïve café', 'naive cafe'],
