@@ -7,6 +7,11 @@ import type { DemoStore } from './demo-api/store.js';
 import { ensureTable, startDynalite } from './embedded/dynamodb.js';
 import { type EmbeddedSns, startEmbeddedSns } from './embedded/sns.js';
 
+/** The key the embedded demo API accepts. */
+export const DEMO_API_KEY = 'demo-key';
+/** The table's name when TABLE_NAME is not set and DynamoDB is embedded. */
+export const LOCAL_TABLE_NAME = 'pleo-export-alerts-local';
+
 export interface LocalParts {
   /** What runs embedded and what is real, for the banner. */
   description: string[];
@@ -64,7 +69,7 @@ export async function startLocalParts(options: LocalOptions): Promise<LocalParts
     closers.push(demo.close);
     api = demo;
     env.PLEO_API_URL = demo.url;
-    env.PLEO_API_KEY = 'demo-key';
+    env.PLEO_API_KEY = DEMO_API_KEY;
     env.PLEO_COMPANIES ??= JSON.stringify(demo.store.companies());
     const activity = [
       newFailureEveryMs > 0 ? `a new failure every ${newFailureEveryMs / 1000} s` : '',
@@ -83,7 +88,7 @@ export async function startLocalParts(options: LocalOptions): Promise<LocalParts
     env.AWS_ENDPOINT_URL_DYNAMODB = dynalite.endpoint;
     description.push('DynamoDB: embedded (dynalite, in memory)');
   }
-  env.TABLE_NAME ??= 'pleo-export-alerts-local';
+  env.TABLE_NAME ??= LOCAL_TABLE_NAME;
   const dynamo = new DynamoDBClient({});
   await ensureTable(dynamo, env.TABLE_NAME);
   dynamo.destroy();
@@ -124,11 +129,16 @@ function formatDuration(seconds: number): string {
   return seconds >= 120 ? `${Math.round(seconds / 60)} min` : `${Math.round(seconds)} s`;
 }
 
-/** A URL as the banner shows it: a user name or password in it is left out, as the banner ends up in terminals and logs. */
-function shownUrl(value: string): string {
+/**
+ * A URL as the banner shows it: without a user name, password, query or fragment, where a credential may hide,
+ * as the banner ends up in terminals and logs.
+ */
+export function shownUrl(value: string): string {
   if (!URL.canParse(value)) return '(not a URL)';
   const url = new URL(value);
   url.username = '';
   url.password = '';
+  url.search = '';
+  url.hash = '';
   return url.href.replace(/\/$/, '');
 }

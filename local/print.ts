@@ -1,4 +1,5 @@
-// Shows in the terminal what an email reader and a Slack channel would see.
+// Shows in the terminal what an email reader and a Slack channel would see, and what each poll did.
+import type { PollOutcome } from '../functions/poller/compose.js';
 import type { SlackBlock } from '../functions/render/slack-blocks.js';
 import type { StructuredMessage } from '../functions/render/sns-message.js';
 
@@ -28,4 +29,18 @@ export function slackAsText(blocks: readonly SlackBlock[]): string {
       return '';
     })
     .join('\n');
+}
+
+/** One line on what a poll did. */
+export function summary(outcome: PollOutcome): string {
+  if (outcome.skipped) return 'Another poll holds the lease; skipped.';
+  return (
+    `Poll: ${count(outcome.jobsSeen, 'failed export')} in the lookback, ${outcome.newFailures} new, ` +
+    `${count(outcome.alertsPublished, 'alert')} published ` +
+    `(${count(outcome.pleoRequests, 'Pleo request')}, ${outcome.durationMs} ms)`
+  );
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

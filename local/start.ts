@@ -4,13 +4,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { postToSlack } from '../functions/delivery/slack-webhook.js';
+import { postToSlack, SlackDeliveryError } from '../functions/delivery/slack-webhook.js';
 import { awsRuntime } from '../functions/poller/aws-runtime.js';
-import { createPoller, type PollOutcome } from '../functions/poller/compose.js';
+import { createPoller } from '../functions/poller/compose.js';
 import { parseConfig } from '../functions/poller/config.js';
+import type { SlackMessage } from '../functions/render/slack-blocks.js';
 import { parseStructuredMessage } from '../functions/render/sns-message.js';
+import { checkLocalEnv } from './env-check.js';
 import { type LocalParts, startLocalParts } from './parts.js';
-import { printDelivery } from './print.js';
+import { printDelivery, summary } from './print.js';
 
 const USAGE = `usage: npm start [-- options]
   --once              one poll, then exit (0 on success, 1 with a one-line reason otherwise)
@@ -56,6 +58,7 @@ const stop = new AbortController();
 process.on('SIGINT', () => stop.abort());
 
 async function main(): Promise<void> {
+  await checkLocalEnv(env);
   // Demo time runs a day per minute by default, so reminders and resolved notices show while you watch.
   parts = await startLocalParts({
     env,
@@ -91,26 +94,35 @@ async function pollAndShow(poller: ReturnType<typeof createPoller>): Promise<boo
   // Whatever was published, even by a failed poll (e.g. the API key alert), is shown: the first message of each
   // kind in full, the others by their subject, unless --verbose.
   const shownKinds = new Set<string>();
+  let slackUrl = env.SLACK_WEBHOOK_URL;
   for (const body of (await parts?.sns?.drain()) ?? []) {
     const message = parseStructuredMessage(body);
     if (args.verbose || !shownKinds.has(message.alert.kind)) printDelivery(message, write);
     else write(`✉  ${message.email.subject}`);
     shownKinds.add(message.alert.kind);
-    if (env.SLACK_WEBHOOK_URL) {
-      await postToSlack(env.SLACK_WEBHOOK_URL, message.slack).catch((error: unknown) => {
-        write(`Slack post failed: ${oneLine(error)}`);
-      });
+    if (slackUrl) {
+      const result = await postShown(slackUrl, message.slack);
+      if (result !== 'posted') ok = false;
+      // Each further post would wait out its retries as well: minutes in all for a poll's worth of messages.
+      if (result === 'unanswered') slackUrl = undefined;
     }
   }
   return ok;
 }
 
-function summary(outcome: PollOutcome): string {
-  if (outcome.skipped) return 'Another poll holds the lease; skipped.';
-  return (
-    `Poll: ${outcome.jobsSeen} failed exports in the lookback, ${outcome.newFailures} new, ` +
-    `${outcome.alertsPublished} alert(s) published (${outcome.pleoRequests} Pleo requests, ${outcome.durationMs} ms)`
-  );
+/** Posts the message to the webhook; when Slack refuses it or never answers, says so in one line. */
+async function postShown(
+  webhookUrl: string,
+  message: SlackMessage,
+): Promise<'posted' | 'refused' | 'unanswered'> {
+  try {
+    await postToSlack(webhookUrl, message);
+    return 'posted';
+  } catch (error) {
+    const unanswered = error instanceof SlackDeliveryError && error.status === undefined;
+    write(`Slack post failed: ${oneLine(error)}${unanswered ? '; no more Slack posts this poll' : ''}`);
+    return unanswered ? 'unanswered' : 'refused';
+  }
 }
 
 function oneLine(error: unknown): string {

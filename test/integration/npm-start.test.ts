@@ -1,5 +1,7 @@
 // `npm start -- --once` as a user runs it: a child process, its output and its exit code.
 import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoApi, startDemoApi } from '../../local/demo-api/server.js';
@@ -35,7 +37,7 @@ describe('npm start -- --once', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/EMAIL {2}Subject: \[Pleo export\]/);
     expect(result.stdout).toContain('SLACK');
-    expect(result.stdout).toMatch(/alert\(s\) published/);
+    expect(result.stdout).toMatch(/, \d+ alerts published \(\d+ Pleo requests,/);
   });
 
   it('exits non-zero with a message about the key when Pleo answers 401, never printing the key', async () => {
@@ -46,7 +48,7 @@ describe('npm start -- --once', () => {
     expect(`${result.stdout}${result.stderr}`).not.toContain(key);
   });
 
-  it('refuses a Pleo URL carrying a password, naming the variable and never printing the password', async () => {
+  it('refuses a Pleo URL carrying a password before starting anything, never printing the password', async () => {
     const password = 'hunter2-a81c';
     const url = new URL(api.url);
     url.username = 'bob';
@@ -54,8 +56,21 @@ describe('npm start -- --once', () => {
     const result = await start(cleanEnv({ PLEO_API_URL: url.href, PLEO_API_KEY: 'the-right-key' }));
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('PLEO_API_URL: must not contain a user name or password');
-    expect(result.stdout).toContain(`Pleo API: ${api.url.replace(/\/$/, '')}`);
+    expect(result.stdout).toBe('');
     expect(`${result.stdout}${result.stderr}`).not.toContain(password);
+  });
+
+  it('shows the Pleo URL in the banner without its query or fragment', async () => {
+    // Arrange
+    const secret = 'SECRETQ-93d1';
+    const url = `${api.url.replace(/\/$/, '')}/?token=${secret}#${secret}`;
+
+    // Act
+    const result = await start(cleanEnv({ PLEO_API_URL: url, PLEO_API_KEY: 'the-right-key' }));
+
+    // Assert
+    expect(result.stdout).toContain(`Pleo API: ${api.url.replace(/\/$/, '')}\n`);
+    expect(`${result.stdout}${result.stderr}`).not.toContain(secret);
   });
 
   it('prints its options for --help, and the same with a one-line reason for an unknown option', async () => {
@@ -75,4 +90,136 @@ describe('npm start -- --once', () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('LOOKBACK_DAYS');
   });
+
+  it.each([
+    [
+      'a Slack webhook that is not a URL',
+      { SLACK_WEBHOOK_URL: 'hooks.slack.com/services/T0/B0/secret-a1' },
+      'SLACK_WEBHOOK_URL: must be the https:// URL of a Slack incoming webhook',
+    ],
+    [
+      'a Slack webhook over plain http to another machine',
+      { SLACK_WEBHOOK_URL: 'http://hooks.slack.com/services/T0/B0/secret-a1' },
+      'SLACK_WEBHOOK_URL: must be the https:// URL of a Slack incoming webhook',
+    ],
+    [
+      'a DynamoDB endpoint that is not a URL',
+      { AWS_ENDPOINT_URL_DYNAMODB: 'notaurl', TABLE_NAME: 't123' },
+      'AWS_ENDPOINT_URL_DYNAMODB: must be an http:// or https:// URL',
+    ],
+    [
+      'an SNS endpoint that is not a URL',
+      { AWS_ENDPOINT_URL_SNS: 'notaurl', ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:t' },
+      'AWS_ENDPOINT_URL_SNS: must be an http:// or https:// URL',
+    ],
+    [
+      'an SNS endpoint without its topic',
+      { AWS_ENDPOINT_URL_SNS: 'http://127.0.0.1:1' },
+      'ALERT_TOPIC_ARN is required when AWS_ENDPOINT_URL_SNS is set',
+    ],
+    [
+      'a DynamoDB endpoint without its table',
+      { AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:1' },
+      'TABLE_NAME is required when AWS_ENDPOINT_URL_DYNAMODB is set',
+    ],
+    [
+      'a topic without its SNS endpoint',
+      { ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:t' },
+      'ALERT_TOPIC_ARN needs AWS_ENDPOINT_URL_SNS: without it the embedded SNS topic is used',
+    ],
+    [
+      'a bad table name for the embedded DynamoDB (the poller configuration is checked first)',
+      { TABLE_NAME: 'bad name!' },
+      'TABLE_NAME: expected a DynamoDB table name',
+    ],
+    [
+      'a Pleo token without a Pleo URL',
+      { PLEO_API_TOKEN: 'secret-a1' },
+      'PLEO_API_TOKEN needs PLEO_API_URL: without it the embedded demo API is used',
+    ],
+    [
+      'a Pleo API key without a Pleo URL',
+      { PLEO_API_KEY: 'secret-a1' },
+      'PLEO_API_KEY needs PLEO_API_URL: without it the embedded demo API is used',
+    ],
+  ])('refuses %s in one line naming the variable, before starting anything', async (_case, env, message) => {
+    const result = await start(cleanEnv(env));
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/^pleo-export-alerts: [^\n]+\n$/);
+    expect(result.stderr).toContain(message);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).not.toContain('secret-a1');
+  });
+
+  it.each([
+    ['AWS_ENDPOINT_URL_DYNAMODB', { TABLE_NAME: 't123' }],
+    ['AWS_ENDPOINT_URL_SNS', { ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:t' }],
+  ])('names %s when nothing answers there', async (variable, companion) => {
+    // Arrange
+    const endpoint = await closedPortUrl();
+
+    // Act
+    const result = await start(cleanEnv({ [variable]: endpoint, ...companion }));
+
+    // Assert
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toBe(
+      `pleo-export-alerts: ${variable}: nothing answers at ${endpoint} (connect ECONNREFUSED ${endpoint.slice(7)})\n`,
+    );
+  });
 });
+
+describe('npm start -- --once with SLACK_WEBHOOK_URL', () => {
+  const WEBHOOK_PATH = '/services/T0/B0/secret-slack-7e4f';
+  let slack: Server;
+  let posts = 0;
+  beforeAll(async () => {
+    slack = createServer((request, response) => {
+      posts++;
+      request.resume();
+      response.writeHead(400).end('invalid_blocks');
+    });
+    await new Promise<void>((resolve) => slack.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(() => new Promise<void>((resolve) => slack.close(() => resolve())));
+
+  it('exits 1 when Slack refuses the posts, saying why for each and never printing the webhook', async () => {
+    // Arrange
+    const { port } = slack.address() as AddressInfo;
+    posts = 0;
+
+    // Act
+    const result = await start(cleanEnv({ SLACK_WEBHOOK_URL: `http://127.0.0.1:${port}${WEBHOOK_PATH}` }));
+
+    // Assert
+    expect(result.code).toBe(1);
+    const failures = result.stdout.match(
+      /^Slack post failed: Slack webhook answered 400 \(invalid_blocks\)$/gm,
+    );
+    expect(failures?.length).toBeGreaterThan(1);
+    expect(failures?.length).toBe(posts);
+    expect(`${result.stdout}${result.stderr}`).not.toContain(WEBHOOK_PATH);
+  });
+
+  it('exits 1 when Slack never answers, after one post rather than retrying every message', async () => {
+    // Arrange
+    const webhook = `${await closedPortUrl()}${WEBHOOK_PATH}`;
+
+    // Act
+    const result = await start(cleanEnv({ SLACK_WEBHOOK_URL: webhook }));
+
+    // Assert
+    expect(result.code).toBe(1);
+    expect(result.stdout.match(/^Slack post failed: .*; no more Slack posts this poll$/gm)).toHaveLength(1);
+    expect(`${result.stdout}${result.stderr}`).not.toContain(WEBHOOK_PATH);
+  });
+});
+
+/** The URL of a port on this machine where nothing listens (any more). */
+async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}

@@ -1,0 +1,42 @@
+// The line `npm start` prints after each poll.
+import { describe, expect, it } from 'vitest';
+import type { PollOutcome } from '../../functions/poller/compose.js';
+import { summary } from '../../local/print.js';
+
+function outcome(counts: Partial<PollOutcome>): PollOutcome {
+  return {
+    skipped: false,
+    jobsSeen: 0,
+    newFailures: 0,
+    deferredFailures: 0,
+    heldFailures: 0,
+    suppressedFailures: 0,
+    alertsPublished: 0,
+    alertsFailed: 0,
+    pleoRequests: 0,
+    durationMs: 12,
+    dynamoRequests: {},
+    invalidRecords: 0,
+    ...counts,
+  };
+}
+
+describe('summary', () => {
+  it('writes one of each in the singular', () => {
+    const line = summary(outcome({ jobsSeen: 1, newFailures: 1, alertsPublished: 1, pleoRequests: 1 }));
+    expect(line).toBe(
+      'Poll: 1 failed export in the lookback, 1 new, 1 alert published (1 Pleo request, 12 ms)',
+    );
+  });
+
+  it('writes none and several in the plural', () => {
+    const line = summary(outcome({ jobsSeen: 30, newFailures: 30, alertsPublished: 34, pleoRequests: 0 }));
+    expect(line).toBe(
+      'Poll: 30 failed exports in the lookback, 30 new, 34 alerts published (0 Pleo requests, 12 ms)',
+    );
+  });
+
+  it('says when another poll held the lease', () => {
+    expect(summary(outcome({ skipped: true }))).toBe('Another poll holds the lease; skipped.');
+  });
+});
