@@ -2,10 +2,21 @@
 import * as z from 'zod/mini';
 import '../shared/zod-english.js';
 
-const wholeNumber = (min: number, max: number) =>
-  z.coerce
-    .number()
-    .check(z.int(`expected a whole number from ${min} to ${max}`), z.minimum(min), z.maximum(max));
+// One message for every way a number can be wrong ('seven', '2.5', '0', an empty value), the range included.
+const wholeNumber = (min: number, max: number) => {
+  const expected = `expected a whole number from ${min} to ${max}`;
+  return z.pipe(
+    z.string().check(z.trim(), z.minLength(1, `is empty: ${expected}, or leave it unset for the default`)),
+    z.coerce
+      .number<string>({ error: expected })
+      .check(z.int(expected), z.minimum(min, expected), z.maximum(max, expected)),
+  );
+};
+
+/** A variable the poller cannot run without; missing, it says so rather than 'expected string'. */
+const required = {
+  error: (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : undefined),
+};
 
 // A key pasted with a trailing newline is the same key; one that is only whitespace is no key at all.
 const credentialValue = z.string().check(z.trim(), z.minLength(1, 'must not be empty or only spaces'));
@@ -31,7 +42,7 @@ const companiesSchema = z.pipe(
 
 const envSchema = z
   .object({
-    PLEO_API_URL: z.url({ protocol: /^https?$/ }).check(
+    PLEO_API_URL: z.url({ protocol: /^https?$/, ...required }).check(
       // The URL is printed and logged; a credential belongs in PLEO_API_KEY or the secret, never in it.
       z.refine((url) => {
         if (!URL.canParse(url)) return true;
@@ -61,9 +72,9 @@ const envSchema = z
       'UTC',
     ),
     TABLE_NAME: z
-      .string()
+      .string(required)
       .check(z.regex(/^[\w.-]{3,255}$/, 'expected a DynamoDB table name: 3 to 255 of a-z, A-Z, 0-9, _ - .')),
-    ALERT_TOPIC_ARN: z.string().check(z.startsWith('arn:')),
+    ALERT_TOPIC_ARN: z.string(required).check(z.startsWith('arn:')),
   })
   .check(
     z.refine(

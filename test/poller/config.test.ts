@@ -52,9 +52,17 @@ describe('parseConfig', () => {
   });
 
   it.each([
-    [{ LOOKBACK_DAYS: '0' }, 'LOOKBACK_DAYS: Too small: expected number to be >=1'],
+    [{ LOOKBACK_DAYS: '0' }, 'LOOKBACK_DAYS: expected a whole number from 1 to 90'],
     [{ LOOKBACK_DAYS: '2.5' }, 'LOOKBACK_DAYS: expected a whole number from 1 to 90'],
-    [{ TABLE_NAME: undefined }, 'TABLE_NAME: Invalid input: expected string, received undefined'],
+    [{ LOOKBACK_DAYS: 'seven' }, 'LOOKBACK_DAYS: expected a whole number from 1 to 90'],
+    [{ LOOKBACK_DAYS: '91' }, 'LOOKBACK_DAYS: expected a whole number from 1 to 90'],
+    [
+      { LOOKBACK_DAYS: ' ' },
+      'LOOKBACK_DAYS: is empty: expected a whole number from 1 to 90, or leave it unset',
+    ],
+    [{ TABLE_NAME: undefined }, 'TABLE_NAME: is required'],
+    [{ PLEO_API_URL: undefined }, 'PLEO_API_URL: is required'],
+    [{ ALERT_TOPIC_ARN: undefined }, 'ALERT_TOPIC_ARN: is required'],
     [
       { PLEO_API_URL: 'https://user:pass@external.pleo.io' },
       'PLEO_API_URL: must not contain a user name or password',
