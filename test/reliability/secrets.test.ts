@@ -354,7 +354,7 @@ describe('secrets never leak', () => {
       slackReplies.length = 0;
 
       // Assess
-      expect(accepted).toMatch(/alert\(s\) published/);
+      expect(accepted).toMatch(/alerts? published/);
       expect(accepted).toContain('Slack post failed');
       expect(refused).toMatch(/Poll failed: .*API key/);
       expectNoSecret('npm start with the right key', [accepted]);
