@@ -4,6 +4,7 @@ import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { parseConfig } from '../../functions/poller/config.js';
+import { ContextError } from '../../lib/config.js';
 import { logicalIdOf, type Synthesized, statementsOfRole, synthesize } from './synth.js';
 
 const ACME = '3f0c8f5e-4a7b-4c1d-9e2f-0a1b2c3d4e5f';
@@ -55,8 +56,15 @@ describe('Class: AlerterStack', () => {
       ids = core(template);
     });
 
-    it('leaves no cdk-nag finding (AwsSolutions, Serverless) or other validation finding unacknowledged', () => {
-      expect(synthesized.findings).toEqual([]);
+    it('leaves no cdk-nag finding unacknowledged, and warns only that nobody receives the alerts yet', () => {
+      expect(synthesized.findings).toEqual([
+        {
+          plugin: 'Construct Annotations',
+          rule: 'Annotation::pleo-export-alerts:noRecipients',
+          severity: 'warning',
+          paths: ['PleoExportAlerts'],
+        },
+      ]);
     });
 
     it('polls every 5 minutes through EventBridge Scheduler with retries and a dead-letter queue', () => {
@@ -548,7 +556,7 @@ describe('Class: AlerterStack', () => {
     });
   });
 
-  describe('with existing secrets, no reserved concurrency and a mistyped key', () => {
+  describe('with existing secrets and no reserved concurrency', () => {
     let synthesized: Synthesized;
     let template: Template;
     let ids: ReturnType<typeof core>;
@@ -558,21 +566,13 @@ describe('Class: AlerterStack', () => {
         pleoApiKeySecretArn: PLEO_SECRET_ARN,
         slackWebhookSecretArn: SLACK_SECRET_ARN,
         reservePollerConcurrency: 'false',
-        alertEmial: 'ops@example.com',
       });
       template = synthesized.template;
       ids = core(template);
     });
 
-    it('warns about the mistyped context key and has no other finding', () => {
-      expect(synthesized.findings).toEqual([
-        {
-          plugin: 'Construct Annotations',
-          rule: 'Annotation::pleo-export-alerts:unknownContext',
-          severity: 'warning',
-          paths: ['PleoExportAlerts'],
-        },
-      ]);
+    it('has no finding: Slack receives the alerts', () => {
+      expect(synthesized.findings).toEqual([]);
     });
 
     it('creates no secret and grants reading exactly the given ones', () => {
@@ -596,6 +596,19 @@ describe('Class: AlerterStack', () => {
         ...POLLER,
         ReservedConcurrentExecutions: Match.absent(),
       });
+    });
+  });
+
+  describe('with a mistyped context key', () => {
+    it('stops the synth, naming the key and the setting it looks like', () => {
+      expect(() => synthesize({ alertEmail: 'ops@example.com' })).toThrow(
+        new ContextError(
+          'Context "alertEmail" is not a setting of this app: did you mean "alertEmails"? (README, "Deploy")',
+        ),
+      );
+      expect(() => synthesize({ colour: 'blue' })).toThrow(
+        /^Context "colour" is not a setting of this app \(README/,
+      );
     });
   });
 });
