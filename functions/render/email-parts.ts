@@ -1,7 +1,17 @@
 // Pieces every email body shares: the job list, the redelivery note, the signature.
 import type { Alert, AlertJob } from '../domain/alert.js';
 import { messageNoun } from './headline.js';
-import { cap, companyLabel, formatCount, formatUtc, oneLine, plural, snippet, unlistedJobs } from './text.js';
+import {
+  cap,
+  companyLabel,
+  formatCount,
+  formatUtc,
+  oneLine,
+  plural,
+  snippet,
+  statusWords,
+  unlistedJobs,
+} from './text.js';
 
 /** Everything a body needs to know about how much to show. */
 export interface BodyLimits {
@@ -41,7 +51,7 @@ export function jobList(
   if (more > 0) lines.push(`… and ${plural(more, 'more job')}.`, '');
   lines.push(
     `In total: ${plural(alert.totals.jobs, 'export')}, ${plural(alert.totals.items, 'expense')}, ` +
-      `${plural(alert.totals.failedItems, 'failed expense')}.`,
+      `${plural(alert.totals.failedItems, 'failed expense')} for this reason.`,
   );
   return lines;
 }
@@ -54,7 +64,7 @@ function jobLines(job: AlertJob, maxReasonChars: number): string[] {
   const lines = [
     `- Export job ${cap(oneLine(job.jobId), 100)}`,
     `  Created:   ${formatUtc(job.createdAt)}`,
-    `  Status:    ${cap(oneLine(job.status), 40)}`,
+    `  Status:    ${statusWords(job.status) ?? cap(oneLine(job.status), 40)}`,
     `  Expenses:  ${items}`,
   ];
   const reason = job.failureReason === null ? '' : snippet(job.failureReason, maxReasonChars);

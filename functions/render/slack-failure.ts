@@ -15,6 +15,7 @@ import {
   RESOLVED_WHAT_TO_DO,
   since,
   snippet,
+  statusWords,
   timeBetween,
   unlistedJobs,
 } from './text.js';
@@ -93,7 +94,7 @@ function lifecycleFields(alert: Alert): MrkdwnText[] {
 
 function totalsText(alert: Alert): string {
   const { jobs, items, failedItems } = alert.totals;
-  return `${plural(jobs, 'export')} · ${plural(items, 'expense')} · ${formatCount(failedItems)} failed`;
+  return `${plural(jobs, 'export')} · ${plural(items, 'expense')} · ${formatCount(failedItems)} failed for this reason`;
 }
 
 function jobLine(job: AlertJob): string {
@@ -101,7 +102,8 @@ function jobLine(job: AlertJob): string {
     job.failedItems === null
       ? plural(job.numberOfItems, 'expense')
       : `${plural(job.numberOfItems, 'expense')}, ${formatCount(job.failedItems)} failed`;
-  const head = `• ${code(cap(job.jobId, 100))} · ${formatUtc(job.createdAt)} · ${code(cap(job.status, 40))} · ${items}`;
+  const status = statusWords(job.status) ?? code(cap(job.status, 40));
+  const head = `• ${code(cap(job.jobId, 100))} · ${formatUtc(job.createdAt)} · ${status} · ${items}`;
   const reason = job.failureReason === null ? '' : snippet(job.failureReason, MAX_REASON_CHARS);
   return reason ? `${head}\n      ${escapeMrkdwn(reason)}` : head;
 }

@@ -93,6 +93,16 @@ export function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+const STATUS_WORDS: Record<string, string> = {
+  failed: 'failed',
+  completed_with_errors: 'completed, some expenses failed',
+};
+
+/** A job's status as a reader says it; undefined for one this alerter does not know (show it as Pleo wrote it). */
+export function statusWords(status: string): string | undefined {
+  return Object.hasOwn(STATUS_WORDS, status) ? STATUS_WORDS[status] : undefined;
+}
+
 /** How the jobs of an alert are counted in words: '3 failed exports', '1 export with errors'. */
 export function jobsPhrase(alert: Alert): string {
   const n = alert.totals.jobs;

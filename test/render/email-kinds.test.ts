@@ -111,7 +111,7 @@ describe('renderEmail body of a resolved group', () => {
     );
     expect(body).toContain('What had failed (newest first):');
     expect(body).toContain('- Export job 0f8fad5b-d9cb-469f-a165-000000000002');
-    expect(body).toContain('In total: 3 exports, 36 expenses, 9 failed expenses.');
+    expect(body).toContain('In total: 3 exports, 36 expenses, 9 failed expenses for this reason.');
     expect(body).toContain(`What to do:    ${RESOLVED_WHAT_TO_DO}`);
   });
 

@@ -156,7 +156,7 @@ describe('renderEmail body', () => {
     expect(body).toContain('Who acts:      The accountant');
     expect(body).toMatch(/What to do: +Check the accounts, tax codes/);
     expect(body).toContain('https://app.pleo.io/export');
-    expect(body).toContain('In total: 3 exports, 36 expenses, 9 failed expenses.');
+    expect(body).toContain('In total: 3 exports, 36 expenses, 9 failed expenses for this reason.');
     expect(body).toContain('Detected 2024-05-01 09:35 UTC. Alert id: alert-7c1d.');
   });
 
@@ -199,7 +199,9 @@ describe('renderEmail body', () => {
 
     expect(body.match(/^- Export job /gm)).toHaveLength(50);
     expect(body).toContain('… and 4,950 more jobs.');
-    expect(body).toContain('In total: 5,000 exports, 60,000 expenses, 15,000 failed expenses.');
+    expect(body).toContain(
+      'In total: 5,000 exports, 60,000 expenses, 15,000 failed expenses for this reason.',
+    );
     expect(Buffer.byteLength(body)).toBeLessThan(40_000);
   });
 
