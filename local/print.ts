@@ -2,6 +2,7 @@
 import type { PollOutcome } from '../functions/poller/compose.js';
 import type { SlackBlock } from '../functions/render/slack-blocks.js';
 import type { StructuredMessage } from '../functions/render/sns-message.js';
+import { plural } from '../functions/render/text.js';
 
 const RULE = '─'.repeat(78);
 
@@ -35,12 +36,8 @@ export function slackAsText(blocks: readonly SlackBlock[]): string {
 export function summary(outcome: PollOutcome): string {
   if (outcome.skipped) return 'Another poll holds the lease; skipped.';
   return (
-    `Poll: ${count(outcome.jobsSeen, 'failed export')} in the lookback, ${outcome.newFailures} new, ` +
-    `${count(outcome.alertsPublished, 'alert')} published ` +
-    `(${count(outcome.pleoRequests, 'Pleo request')}, ${outcome.durationMs} ms)`
+    `Poll: ${plural(outcome.jobsSeen, 'failed export')} in the lookback, ${outcome.newFailures} new, ` +
+    `${plural(outcome.alertsPublished, 'alert')} published ` +
+    `(${plural(outcome.pleoRequests, 'Pleo request')}, ${outcome.durationMs} ms)`
   );
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
