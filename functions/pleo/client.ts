@@ -1,7 +1,7 @@
 // adapts the Pleo Export API v2 (HTTP) to the PleoExports port
 import type * as z from 'zod/mini';
 import type { ExportJob, ExportJobItem } from '../domain/export-job.js';
-import { PleoContractError } from './errors.js';
+import { PleoContractError, PleoRequestError } from './errors.js';
 import { DEFAULT_RETRY, getJson, type HttpDeps, type RetryPolicy, sleep } from './http.js';
 import { RateLimiter } from './rate-limit.js';
 import { cursorPageSchema, describeIssues, exportJobItemSchema, exportJobSchema } from './schemas.js';
@@ -37,11 +37,13 @@ export interface PleoClientOptions {
   deps?: Partial<HttpDeps>;
 }
 
+const JOB_PATH = '/v2/export-jobs';
 const JOB_ORDER = 'sorting_keys=createdAt&sorting_order=DESC';
 
 export class PleoClient {
   /** HTTP requests sent so far, retries included. */
   requestCount = 0;
+  private orderRefused = false;
   private readonly baseUrl: URL;
   private readonly authorization: string;
   private readonly pageSize: number;
@@ -72,7 +74,7 @@ export class PleoClient {
     const since = query.since.getTime();
     let previousCreatedAt = Number.POSITIVE_INFINITY;
     let newestFirst = true;
-    for await (const page of this.paginate('/v2/export-jobs', `${params}&${JOB_ORDER}`, query.signal)) {
+    for await (const page of this.jobPages(params, query.signal)) {
       const jobs = this.parseRecords(page, exportJobSchema, 'job');
       let reachedHorizon = false;
       const wanted: ExportJob[] = [];
@@ -88,6 +90,28 @@ export class PleoClient {
       // Only an order we have seen hold on every job so far lets us skip the rest.
       if (reachedHorizon && newestFirst) return;
     }
+  }
+
+  /**
+   * The job listing, newest first where Pleo takes the order. Which sort keys Pleo accepts is not documented: if
+   * it refuses the order (400 on the first page), this client (one per poll) lists without it from then on,
+   * walking every page.
+   */
+  private async *jobPages(params: URLSearchParams, signal?: AbortSignal): AsyncGenerator<unknown[]> {
+    if (!this.orderRefused) {
+      let started = false;
+      try {
+        for await (const page of this.paginate(JOB_PATH, `${params}&${JOB_ORDER}`, signal)) {
+          started = true;
+          yield page;
+        }
+        return;
+      } catch (error) {
+        if (started || !(error instanceof PleoRequestError) || error.status !== 400) throw error;
+        this.orderRefused = true;
+      }
+    }
+    yield* this.paginate(JOB_PATH, `${params}`, signal);
   }
 
   /** Every failed item of one job, all pages. */

@@ -27,4 +27,11 @@ export class PleoContractError extends Error {
 /** Thrown for a 4xx other than 401/403/429: a request the client should not have made. Never retried. */
 export class PleoRequestError extends Error {
   override readonly name = 'PleoRequestError';
+  constructor(
+    message: string,
+    readonly status?: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }

@@ -89,6 +89,7 @@ export async function getJson(url: URL, options: GetJsonOptions, deps: HttpDeps)
       if (!RETRYABLE_STATUSES.has(response.status)) {
         throw new PleoRequestError(
           `${where} answered ${response.status}: ${await errorBody(response, options.authorization)}`,
+          response.status,
         );
       }
       lastProblem = `HTTP ${response.status}`;

@@ -76,6 +76,7 @@ async function* failedJobs(scope: Scope, companyId: string | undefined, since: D
     throw new PleoRequestError(
       `${error.message} (the whole organisation was listed at once: a multi-entity organisation must name its ` +
         'companies in PLEO_COMPANIES, stack context "companies")',
+      error.status,
       { cause: error },
     );
   }

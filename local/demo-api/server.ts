@@ -25,6 +25,8 @@ export interface DemoApiOptions {
   bearerTokens?: string[];
   /** Serve jobs in a fixed order (by id) whatever sorting is requested, like a server that ignores it. */
   ignoreSorting?: boolean;
+  /** Answer 400 to any `sorting_keys` on the job listing, like a server that knows no sort key. */
+  refuseSorting?: boolean;
   /** Add a random new failure to the store this often. */
   newFailureEveryMs?: number;
   /** Add a completed export for a company with failures this often (problems getting fixed). */
@@ -161,7 +163,8 @@ export async function startDemoApi(options: DemoApiOptions = {}): Promise<DemoAp
 
   const listJobs = (params: URLSearchParams): Reply => {
     const filters = parseJobFilters(params);
-    const page = parsePageRequest(params, { defaultLimit, maxLimit, sortingKeys: ['createdAt'] });
+    const sortingKeys = options.refuseSorting ? [] : ['createdAt'];
+    const page = parsePageRequest(params, { defaultLimit, maxLimit, sortingKeys });
     const order: JobOrder = options.ignoreSorting
       ? 'id'
       : page.sortingOrder?.[0]?.startsWith('ASC')

@@ -4,7 +4,6 @@ import { PleoClient, type PleoClientOptions } from '../../functions/pleo/client.
 import {
   PleoContractError,
   PleoCredentialsError,
-  PleoRequestError,
   PleoUnavailableError,
 } from '../../functions/pleo/errors.js';
 import { type DemoApi, startDemoApi } from '../../local/demo-api/server.js';
@@ -101,6 +100,16 @@ describe('PleoClient against the demo Export API', () => {
     const jobs = await collect(pleo, { since: new Date(NOW.getTime() - 150 * 60_000) });
     expect(jobs).toHaveLength(150);
     expect(pleo.requestCount).toBe(10);
+  });
+
+  it('lists without the order, from then on, when the server refuses the sort key', async () => {
+    api = await startDemoApi({ store: storeWith(150), refuseSorting: true });
+    const pleo = client();
+
+    expect(await collect(pleo)).toHaveLength(150);
+    expect(pleo.requestCount).toBe(3); // the refused first page, then two pages without the order
+    expect(await collect(pleo)).toHaveLength(150);
+    expect(pleo.requestCount).toBe(5);
   });
 
   it('authenticates with a bearer token', async () => {
@@ -244,11 +253,12 @@ describe('PleoClient against the demo Export API', () => {
     await expect(collect(client({ pageSize: 1, maxPages: 10 }))).rejects.toThrow(PleoContractError);
   });
 
-  it('never retries a 400', async () => {
+  it('never retries a 400, beyond asking once without the order', async () => {
     api = await startDemoApi({ store: storeWith(3) });
     const pleo = client({ pageSize: -1 });
-    await expect(collect(pleo)).rejects.toBeInstanceOf(PleoRequestError);
-    expect(pleo.requestCount).toBe(1);
+    await expect(collect(pleo)).rejects.toMatchObject({ name: 'PleoRequestError', status: 400 });
+    expect(pleo.requestCount).toBe(2);
+    expect(api.requests.log.map((entry) => 'sorting_keys' in entry.query)).toEqual([true, false]);
   });
 
   it('carries an unknown failureReasonType and extra fields through', async () => {
