@@ -18,6 +18,8 @@ export interface AlertJob {
   failedItems: number | null;
   /** Pleo's own words for the failure (job- or item-level), untrusted text: renderers must escape it. */
   failureReason: string | null;
+  /** The job's other reasons (Pleo's codes), each alerted on its own: one export, several messages. */
+  alsoFailedFor?: string[] | undefined;
 }
 
 export interface Alert {

@@ -103,12 +103,14 @@ function contributions(failure: NewFailure): Array<[string, AlertJob]> {
       merged.failureReason ??= item.failureReason;
     }
   }
+  const reasons = [...byReason.keys()];
   return [...byReason].map(([reason, merged]) => [
     reason,
     {
       ...base,
       failedItems: merged.count,
       failureReason: merged.failureReason ?? job.failureReason ?? null,
+      ...(reasons.length > 1 && { alsoFailedFor: reasons.filter((other) => other !== reason) }),
     },
   ]);
 }

@@ -7,6 +7,7 @@ import {
   formatCount,
   formatUtc,
   oneLine,
+  otherReasons,
   plural,
   snippet,
   statusWords,
@@ -69,6 +70,8 @@ function jobLines(job: AlertJob, maxReasonChars: number): string[] {
   ];
   const reason = job.failureReason === null ? '' : snippet(job.failureReason, maxReasonChars);
   if (reason) lines.push(`  Pleo says: ${reason}`);
+  const others = otherReasons(job);
+  if (others) lines.push(`  Also failed for: ${others} (each in its own message)`);
   return lines;
 }
 

@@ -10,6 +10,7 @@ import {
   companyLabel,
   formatCount,
   formatUtc,
+  otherReasons,
   PLEO_EXPORT_URL,
   plural,
   RESOLVED_WHAT_TO_DO,
@@ -105,5 +106,11 @@ function jobLine(job: AlertJob): string {
   const status = statusWords(job.status) ?? code(cap(job.status, 40));
   const head = `• ${code(cap(job.jobId, 100))} · ${formatUtc(job.createdAt)} · ${status} · ${items}`;
   const reason = job.failureReason === null ? '' : snippet(job.failureReason, MAX_REASON_CHARS);
-  return reason ? `${head}\n      ${escapeMrkdwn(reason)}` : head;
+  const others = otherReasons(job);
+  const lines = [
+    head,
+    reason && `      ${escapeMrkdwn(reason)}`,
+    others && `      Also failed for: ${escapeMrkdwn(others)}`,
+  ];
+  return lines.filter(Boolean).join('\n');
 }

@@ -13,6 +13,7 @@ const alertJobSchema = z.object({
   numberOfItems: z.number(),
   failedItems: z.nullable(z.number()),
   failureReason: z.nullable(z.string()),
+  alsoFailedFor: z.optional(z.array(z.string())),
 });
 
 const lifecycleSchema = z.object({

@@ -1,5 +1,6 @@
 // Small text helpers shared by the email and Slack renderers: making untrusted text safe and short.
 import type { Alert, AlertJob } from '../domain/alert.js';
+import { describeReason } from '../domain/reasons.js';
 
 /** Where the reader fixes and re-runs exports. */
 export const PLEO_EXPORT_URL = 'https://app.pleo.io/export';
@@ -91,6 +92,16 @@ export function since(fromIso: string, untilIso: string): string {
 
 export function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+const OTHER_REASONS_SHOWN = 3;
+
+/** The job's other failure reasons in words, e.g. 'receipt too large, missing configuration'; '' when none. */
+export function otherReasons(job: AlertJob): string {
+  const others = job.alsoFailedFor ?? [];
+  const shown = others.slice(0, OTHER_REASONS_SHOWN).map((reason) => describeReason(reason).title);
+  const more = others.length - shown.length;
+  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
 }
 
 const STATUS_WORDS: Record<string, string> = {

@@ -73,6 +73,17 @@ describe('groupFailures', () => {
       ['unknown', 1, null],
     ]);
     expect(alerts.every((a) => a.totals.items === 10)).toBe(true);
+    // Each alert names the job's other reasons: one export, three messages.
+    expect(alerts.map((a) => a.jobs[0]?.alsoFailedFor)).toEqual([
+      ['receipt_file_size_limit_exceeded', 'unknown'],
+      ['accounting_system_validation_failure', 'unknown'],
+      ['receipt_file_size_limit_exceeded', 'accounting_system_validation_failure'],
+    ]);
+  });
+
+  it('names no other reason for a job that failed for one', () => {
+    const alerts = groupFailures([{ job: job(), failedItems: null }], options);
+    expect(alerts[0]?.jobs[0]).not.toHaveProperty('alsoFailedFor');
   });
 
   it('still alerts a completed_with_errors job whose items could not be fetched', () => {

@@ -174,6 +174,17 @@ describe('renderEmail body', () => {
     );
   });
 
+  it('names the other reasons of an export that failed for several, each sent on its own', () => {
+    const { body } = renderEmail(
+      makeAlert({}, 1, { alsoFailedFor: ['receipt_file_size_limit_exceeded', 'brand_new_reason'] }),
+    );
+
+    expect(body).toContain(
+      '  Also failed for: receipt too large, unrecognised reason "brand_new_reason" (each in its own message)\n',
+    );
+    expect(renderEmail(makeAlert({}, 1)).body).not.toContain('Also failed for');
+  });
+
   it('shows only the item count when Pleo did not say how many failed', () => {
     const { body } = renderEmail(
       makeAlert({ jobs: [makeJob(0, { failedItems: null, failureReason: null })] }),

@@ -126,6 +126,15 @@ describe('renderSlack', () => {
     expect(all).not.toContain('ˍ');
   });
 
+  it('names the other reasons of an export that failed for several, escaped', () => {
+    const all = texts(
+      renderSlack(makeAlert({}, 1, { alsoFailedFor: ['receipt_file_size_limit_exceeded', '*bold*'] })).blocks,
+    ).join('\n');
+
+    expect(all).toMatch(/\n {6}Also failed for: receipt too large, unrecognised reason "\S*bold\S*"/);
+    expect(all).not.toContain(' *bold* ');
+  });
+
   it('says so when the alert may have been delivered before', () => {
     expect(texts(renderSlack(makeAlert({ possibleRedelivery: true })).blocks)).toContain(
       'You may have received this alert already.',

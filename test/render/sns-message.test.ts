@@ -65,6 +65,12 @@ describe('buildSnsMessage', () => {
     });
   });
 
+  it("keeps a job's other reasons in the structured part", () => {
+    const alert = makeAlert({}, 1, { alsoFailedFor: ['receipt_file_size_limit_exceeded'] });
+    const structured = parseStructuredMessage(buildSnsMessage(alert).Message);
+    expect(structured.alert.jobs[0]?.alsoFailedFor).toEqual(['receipt_file_size_limit_exceeded']);
+  });
+
   it('sets the attributes subscribers filter on', () => {
     expect(buildSnsMessage(makeAlert({ kind: 'reminder' })).MessageAttributes).toEqual({
       company: { DataType: 'String', StringValue: 'c0ffee00-1111-2222-3333-444455556666' },
