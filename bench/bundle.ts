@@ -9,6 +9,7 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 export const BENCH_OUT_DIR = path.join(ROOT, '.bench');
 const POLLER_ENTRY = path.join(ROOT, 'functions', 'poller', 'index.ts');
 const CHILD_ENTRY = path.join(ROOT, 'bench', 'poll-child.ts');
+const SHELL_DIR = path.join(ROOT, 'bench', 'shell');
 
 /** The options of lib/constructs/alerter-function.ts, as esbuild options. */
 const LAMBDA_BUILD: BuildOptions = {
@@ -41,17 +42,34 @@ export interface BundleInfo {
 }
 
 export async function buildPollerBundle(outDir = BENCH_OUT_DIR): Promise<BundleInfo> {
-  const outfile = path.join(outDir, 'poller', 'index.mjs');
+  return buildLambdaBundle(POLLER_ENTRY, path.join(outDir, 'poller', 'index.mjs'));
+}
+
+/** What the design loads before any of the poller's own code (bench/shell), built the same way. */
+export interface ShellBundles {
+  /** Powertools, middy and the DynamoDB client. */
+  framework: BundleInfo;
+  /** The same, with the environment parsed by the poller's zod schema. */
+  withConfig: BundleInfo;
+}
+
+export async function buildShellBundles(outDir = BENCH_OUT_DIR): Promise<ShellBundles> {
+  const shell = (name: string) =>
+    buildLambdaBundle(path.join(SHELL_DIR, `${name}.ts`), path.join(outDir, 'shell', name, 'index.mjs'));
+  return { framework: await shell('framework'), withConfig: await shell('with-config') };
+}
+
+async function buildLambdaBundle(entry: string, outfile: string): Promise<BundleInfo> {
   await mkdir(path.dirname(outfile), { recursive: true });
   const { metafile } = await build({
     ...LAMBDA_BUILD,
     absWorkingDir: ROOT,
-    entryPoints: [POLLER_ENTRY],
+    entryPoints: [entry],
     outfile,
     metafile: true,
   });
   const output = Object.values(metafile?.outputs ?? {}).find((o) => o.entryPoint !== undefined);
-  if (!output) throw new Error('esbuild produced no output for the poller entry');
+  if (!output) throw new Error(`esbuild produced no output for ${path.relative(ROOT, entry)}`);
   const sdk = (kind: string) =>
     new Set(
       output.imports.filter((i) => i.kind === kind && i.path.startsWith('@aws-sdk/')).map((i) => i.path),

@@ -1,11 +1,12 @@
 // Cold start: how long a fresh node process takes to import the poller bundle, against the same for only the
-// AWS SDK clients the bundle imports at load (the part no code of ours can avoid) and a bare `node -e 0`.
+// AWS SDK clients the bundle imports at load (the part no code of ours can avoid), a bare `node -e 0`, and the
+// shells (bench/shell) that show what the design's libraries and the zod configuration add before our code.
 import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { nodeOptions } from '../lib/node-options.js';
-import type { BundleInfo } from './bundle.js';
+import type { BundleInfo, ShellBundles } from './bundle.js';
 import { LAMBDA_MEMORY_MB } from './scenario.js';
 
 export interface ColdStartTimes {
@@ -13,6 +14,10 @@ export interface ColdStartTimes {
   /** Medians of whole process lifetimes, spawn to exit, in ms. */
   bareMs: number;
   sdkMs: number;
+  /** The SDK clients with Powertools, middy and the DynamoDB client built. */
+  frameworkMs: number;
+  /** The same with the environment parsed by the poller's zod schema. */
+  frameworkConfigMs: number;
   /** The bundle with the NODE_OPTIONS the stack deploys it with. */
   bundleMs: number;
   /** The same with Node mapping stack traces itself, for what mapping them on demand saves. */
@@ -31,28 +36,42 @@ const LOAD_ENV = {
   POWERTOOLS_METRICS_NAMESPACE: 'PleoExportAlerts',
 };
 
-export async function measureColdStart(bundle: BundleInfo, runs: number): Promise<ColdStartTimes> {
+export async function measureColdStart(
+  bundle: BundleInfo,
+  shells: ShellBundles,
+  runs: number,
+): Promise<ColdStartTimes> {
   const dir = path.dirname(path.dirname(bundle.path));
-  const sdkEntry = path.join(dir, 'import-sdk.mjs');
-  const bundleEntry = path.join(dir, 'import-bundle.mjs');
-  await writeFile(sdkEntry, bundle.staticSdkImports.map((name) => `import '${name}';\n`).join(''));
-  await writeFile(bundleEntry, `import ${JSON.stringify(`./${path.relative(dir, bundle.path)}`)};\n`);
+  const importer = async (name: string, lines: string[]) => {
+    const file = path.join(dir, `import-${name}.mjs`);
+    await writeFile(file, lines.join(''));
+    return file;
+  };
+  const importOf = (info: BundleInfo) => `import ${JSON.stringify(`./${path.relative(dir, info.path)}`)};\n`;
+  const sdkEntry = await importer(
+    'sdk',
+    bundle.staticSdkImports.map((name) => `import '${name}';\n`),
+  );
+  const frameworkEntry = await importer('framework', [importOf(shells.framework)]);
+  const frameworkConfigEntry = await importer('framework-config', [importOf(shells.withConfig)]);
+  const bundleEntry = await importer('bundle', [importOf(bundle)]);
 
   const env = { PATH: process.env.PATH, ...LOAD_ENV };
+  // Everything but the bare node runs with the stack's NODE_OPTIONS, as the SDK itself would in the Lambda.
   const deployed = { ...env, NODE_OPTIONS: nodeOptions(LAMBDA_MEMORY_MB) };
   const variants = {
     bare: () => time(['-e', '0'], env),
-    sdk: () => time([sdkEntry], env),
+    sdk: () => time([sdkEntry], deployed),
+    framework: () => time([frameworkEntry], deployed),
+    frameworkConfig: () => time([frameworkConfigEntry], deployed),
     bundle: () => time([bundleEntry], deployed),
     bundleSourceMaps: () =>
       time([bundleEntry], { ...deployed, NODE_OPTIONS: `--enable-source-maps ${deployed.NODE_OPTIONS}` }),
   };
-  const samples: Record<keyof typeof variants, number[]> = {
-    bare: [],
-    sdk: [],
-    bundle: [],
-    bundleSourceMaps: [],
-  };
+  const samples = Object.fromEntries(Object.keys(variants).map((name) => [name, [] as number[]])) as Record<
+    keyof typeof variants,
+    number[]
+  >;
   // One unrecorded round first, so that the first variant does not pay for a cold file cache alone.
   for (const run of Object.values(variants)) run();
   // Interleaved, so that a burst of load on the machine hits every variant alike.
@@ -63,6 +82,8 @@ export async function measureColdStart(bundle: BundleInfo, runs: number): Promis
     runs,
     bareMs: median(samples.bare),
     sdkMs: median(samples.sdk),
+    frameworkMs: median(samples.framework),
+    frameworkConfigMs: median(samples.frameworkConfig),
     bundleMs: median(samples.bundle),
     bundleSourceMapsMs: median(samples.bundleSourceMaps),
   };

@@ -1,4 +1,4 @@
-// npm run bench [-- --sizes 1000,10000,100000] [--runs 9]
+// npm run bench [-- --sizes 1000,10000,100000] [--runs 30]
 // Measures what a poll costs against the least it could cost, the Lambda bundle and its cold start, and prints
 // the budgets. Progress goes to stderr, the report to stdout; the raw figures to .bench/results.json.
 import { writeFile } from 'node:fs/promises';
@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { parseConfig } from '../functions/poller/config.js';
 import { generateDataset } from '../local/demo-api/seed.js';
 import type { BenchResults, RateCheck, SizeResult } from './budgets.js';
-import { BENCH_OUT_DIR, buildPollChild, buildPollerBundle } from './bundle.js';
+import { BENCH_OUT_DIR, buildPollChild, buildPollerBundle, buildShellBundles } from './bundle.js';
 import { measureColdStart } from './cold-start.js';
 import { count } from './format.js';
 import { PollOutOfMemoryError } from './poll-process.js';
@@ -21,7 +21,7 @@ const RATE_CHECK_JOBS = 200;
 /** A poll that does not fit the function's memory runs again with this much, to measure what it needs. */
 const FALLBACK_MEMORY_MB = 1024;
 
-const USAGE = 'usage: npm run bench -- [--sizes 1000,10000,100000] [--runs 9]';
+const USAGE = 'usage: npm run bench -- [--sizes 1000,10000,100000] [--runs 30]';
 
 function usage(problem: string): never {
   process.stderr.write(`bench: ${problem}\n${USAGE}\n`);
@@ -33,7 +33,7 @@ const { values } = (() => {
     return parseArgs({
       options: {
         sizes: { type: 'string', default: '1000,10000,100000' },
-        runs: { type: 'string', default: '9' },
+        runs: { type: 'string', default: '30' },
       },
     });
   } catch (error) {
@@ -58,7 +58,7 @@ progress(`Pleo rate with the production defaults (${RATE_CHECK_JOBS} jobs)…`);
 const rate = await rateCheck(tools);
 
 progress(`Cold start (${runs} runs each)…`);
-const coldStart = await measureColdStart(bundle, runs);
+const coldStart = await measureColdStart(bundle, await buildShellBundles(), runs);
 
 const results: BenchResults = { sizes: sizeResults, bundle, coldStart, rate };
 await writeFile(path.join(BENCH_OUT_DIR, 'results.json'), JSON.stringify(results, null, 2));

@@ -4,7 +4,14 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUDGETS } from '../../bench/budgets.js';
-import { BENCH_OUT_DIR, type BundleInfo, buildPollChild, buildPollerBundle } from '../../bench/bundle.js';
+import {
+  BENCH_OUT_DIR,
+  type BundleInfo,
+  buildPollChild,
+  buildPollerBundle,
+  buildShellBundles,
+  type ShellBundles,
+} from '../../bench/bundle.js';
 import { type PhaseFigures, phaseFigures } from '../../bench/figures.js';
 import { runScenario, type ScenarioResult } from '../../bench/scenario.js';
 import { generateDataset } from '../../local/demo-api/seed.js';
@@ -12,6 +19,7 @@ import { generateDataset } from '../../local/demo-api/seed.js';
 describe('poll request counts against the ideal', () => {
   let outDir: string;
   let bundle: BundleInfo;
+  let shells: ShellBundles;
   let result: ScenarioResult;
   let cold: PhaseFigures;
   let warm: PhaseFigures;
@@ -21,6 +29,7 @@ describe('poll request counts against the ideal', () => {
     await mkdir(BENCH_OUT_DIR, { recursive: true });
     outDir = await mkdtemp(path.join(BENCH_OUT_DIR, 'test-'));
     bundle = await buildPollerBundle(outDir);
+    shells = await buildShellBundles(outDir);
     const tools = { bundle: bundle.path, child: await buildPollChild(outDir) };
     const store = generateDataset({
       companies: 20,
@@ -84,5 +93,21 @@ describe('poll request counts against the ideal', () => {
   it('never loads the SNS client in a poll with nothing to publish', () => {
     expect(result.warm.run.sdkPackages).not.toContain('@aws-sdk/client-sns');
     expect(result.cold.run.sdkPackages).toContain('@aws-sdk/client-sns');
+  });
+
+  it("measures the cold start against shells that load the poller's SDK clients and none of its own code", () => {
+    const ownCode = (info: BundleInfo) =>
+      info.byPackage.map((part) => part.name).filter((name) => name.startsWith('functions/'));
+    for (const shell of [shells.framework, shells.withConfig]) {
+      expect(shell.staticSdkImports).toEqual(bundle.staticSdkImports);
+      expect(
+        ownCode(shell).filter((folder) => !['functions/poller', 'functions/shared'].includes(folder)),
+      ).toEqual([]);
+    }
+    expect(ownCode(bundle)).toEqual(
+      expect.arrayContaining(['functions/domain', 'functions/pleo', 'functions/state']),
+    );
+    expect(shells.framework.byPackage.map((part) => part.name)).not.toContain('zod');
+    expect(shells.withConfig.byPackage.map((part) => part.name)).toContain('zod');
   });
 });
