@@ -78,6 +78,13 @@ const timeZone = z.string().refine((value) => {
 
 const company = z.strictObject({ id: z.uuid(), name: z.string().min(1).optional() });
 
+// The URL goes into the template and the poller's logs in clear; the poller refuses one with credentials in it.
+const pleoApiUrl = z.url({ protocol: /^https$/ }).refine((url) => {
+  if (!URL.canParse(url)) return true; // reported by z.url
+  const { username, password } = new URL(url);
+  return username === '' && password === '';
+}, 'must not contain a user name or password: put the API key in the secret (pleoApiKeySecretArn)');
+
 const emailSubscription = z.strictObject({
   email,
   companies: z.array(z.uuid()).min(1).optional(),
@@ -97,7 +104,7 @@ const digest = z.strictObject({
 /** Every context key the stack reads, with its default. */
 const contextSchema = z
   .object({
-    pleoApiUrl: z.url({ protocol: /^https$/ }).default('https://external.pleo.io'),
+    pleoApiUrl: pleoApiUrl.default('https://external.pleo.io'),
     pleoApiKeySecretArn: secretArn.optional(),
     companies: z.preprocess(parseJsonString, z.array(company)).default([]),
     alertEmails: z.preprocess(parseListString, z.array(email)).default([]),

@@ -148,6 +148,15 @@ describe('Function: loadConfig', () => {
     ).toContain('Invalid context "emailSubscriptions": ops@example.com is subscribed twice');
   });
 
+  it('throws when the Pleo API URL carries a user name or password, without repeating them', () => {
+    // Act
+    const message = errorOf({ pleoApiUrl: 'https://key-4f9a:hunter2@external.pleo.io' });
+
+    // Assess
+    expect(message).toContain('Invalid context "pleoApiUrl": must not contain a user name or password');
+    expect(message).not.toMatch(/key-4f9a|hunter2/);
+  });
+
   it('throws when the alarm would have to look back more than a day', () => {
     expect(errorOf({ scheduleMinutes: 60, missedPollsBeforeAlarm: 25 })).toContain(
       'Invalid context "missedPollsBeforeAlarm": scheduleMinutes × missedPollsBeforeAlarm must be at most 1440',
