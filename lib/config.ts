@@ -76,7 +76,17 @@ const timeZone = z.string().refine((value) => {
   }
 }, 'expected an IANA time zone such as Europe/Copenhagen');
 
-const company = z.strictObject({ id: z.uuid(), name: z.string().min(1).optional() });
+/** The longest company name the poller accepts in PLEO_COMPANIES (functions/poller/config.ts). */
+const MAX_COMPANY_NAME_CHARS = 200;
+
+const company = z.strictObject({
+  id: z.uuid(),
+  name: z
+    .string()
+    .min(1)
+    .max(MAX_COMPANY_NAME_CHARS, `expected at most ${MAX_COMPANY_NAME_CHARS} characters`)
+    .optional(),
+});
 
 // The URL goes into the template and the poller's logs in clear; the poller refuses one with credentials in it.
 const pleoApiUrl = z.url({ protocol: /^https$/ }).refine((url) => {

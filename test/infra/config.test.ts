@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../functions/poller/config.js';
 import { ContextError, loadConfig, unknownContextKeys } from '../../lib/config.js';
 
 const ACME = '3f0c8f5e-4a7b-4c1d-9e2f-0a1b2c3d4e5f';
@@ -155,6 +156,24 @@ describe('Function: loadConfig', () => {
     // Assess
     expect(message).toContain('Invalid context "pleoApiUrl": must not contain a user name or password');
     expect(message).not.toMatch(/key-4f9a|hunter2/);
+  });
+
+  it('accepts the longest company name the poller accepts, and throws on a longer one', () => {
+    // Prepare
+    const named = (length: number) => [{ id: ACME, name: 'Å'.repeat(length) }];
+
+    // Act
+    const { companies } = load({ companies: named(200) });
+
+    // Assess
+    const env = { PLEO_API_URL: 'https://external.pleo.io', PLEO_API_KEY: 'k', TABLE_NAME: 'state' };
+    expect(
+      parseConfig({ ...env, ALERT_TOPIC_ARN: 'arn:aws:sns:x', PLEO_COMPANIES: JSON.stringify(companies) })
+        .companies,
+    ).toEqual(companies);
+    expect(errorOf({ companies: named(201) })).toContain(
+      'Invalid context "companies" at 0.name: expected at most 200 characters',
+    );
   });
 
   it('throws when the alarm would have to look back more than a day', () => {
