@@ -147,20 +147,21 @@ const contextSchema = z
   })
   .superRefine((context, issues) => {
     const seen = new Set<string>();
+    // The repeat is reported under the key it is in: alertEmails may repeat an address by itself.
     const all = [
-      ...context.alertEmails,
-      ...context.emailSubscriptions.map((subscription) => subscription.email),
+      ...context.alertEmails.map((address) => ({ address, key: 'alertEmails' })),
+      ...context.emailSubscriptions.map(({ email }) => ({ address: email, key: 'emailSubscriptions' })),
     ];
-    for (const address of all) {
-      const key = address.toLowerCase();
-      if (seen.has(key)) {
+    for (const { address, key } of all) {
+      const folded = address.toLowerCase();
+      if (seen.has(folded)) {
         issues.addIssue({
           code: 'custom',
-          path: ['emailSubscriptions'],
+          path: [key],
           message: `${address} is subscribed twice (alertEmails and emailSubscriptions together must list each address once)`,
         });
       }
-      seen.add(key);
+      seen.add(folded);
     }
     // All of a function's environment variables together must stay under 4 KB.
     if (JSON.stringify(context.companies).length > MAX_COMPANIES_JSON) {

@@ -176,6 +176,12 @@ describe('Function: loadConfig', () => {
     );
   });
 
+  it('throws naming alertEmails when alertEmails lists an address twice', () => {
+    expect(errorOf({ alertEmails: 'ops@example.com,Ops@example.com' })).toContain(
+      'Invalid context "alertEmails": Ops@example.com is subscribed twice',
+    );
+  });
+
   it('throws when the alarm would have to look back more than a day', () => {
     expect(errorOf({ scheduleMinutes: 60, missedPollsBeforeAlarm: 25 })).toContain(
       'Invalid context "missedPollsBeforeAlarm": scheduleMinutes × missedPollsBeforeAlarm must be at most 1440',
