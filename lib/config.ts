@@ -18,6 +18,9 @@ const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/** SNS refuses a filter policy whose value lists multiply to more than this (its "filter policy complexity"). */
+const MAX_FILTER_COMBINATIONS = 150;
+
 /** Room left for PLEO_COMPANIES in the poller's 4 KB of environment variables. */
 const MAX_COMPANIES_JSON = 3000;
 
@@ -163,6 +166,17 @@ const contextSchema = z
       }
       seen.add(folded);
     }
+    // Otherwise CloudFormation fails half-way through the deploy; one address cannot be split over subscriptions.
+    context.emailSubscriptions.forEach(({ companies, categories, kinds }, index) => {
+      const combinations = [companies, categories, kinds].reduce((n, list) => n * (list?.length ?? 1), 1);
+      if (combinations > MAX_FILTER_COMBINATIONS) {
+        issues.addIssue({
+          code: 'custom',
+          path: ['emailSubscriptions', index],
+          message: `companies × categories × kinds is ${combinations}, and SNS accepts a filter of at most ${MAX_FILTER_COMBINATIONS}: list fewer, or leave categories or kinds out to take them all`,
+        });
+      }
+    });
     // All of a function's environment variables together must stay under 4 KB.
     if (JSON.stringify(context.companies).length > MAX_COMPANIES_JSON) {
       issues.addIssue({

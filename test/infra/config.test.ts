@@ -149,6 +149,12 @@ describe('Function: loadConfig', () => {
     ).toContain('Invalid context "emailSubscriptions": ops@example.com is subscribed twice');
   });
 
+  it('throws naming alertEmails when alertEmails lists an address twice', () => {
+    expect(errorOf({ alertEmails: 'ops@example.com,Ops@example.com' })).toContain(
+      'Invalid context "alertEmails": Ops@example.com is subscribed twice',
+    );
+  });
+
   it('throws when the Pleo API URL carries a user name or password, without repeating them', () => {
     // Act
     const message = errorOf({ pleoApiUrl: 'https://key-4f9a:hunter2@external.pleo.io' });
@@ -176,9 +182,22 @@ describe('Function: loadConfig', () => {
     );
   });
 
-  it('throws naming alertEmails when alertEmails lists an address twice', () => {
-    expect(errorOf({ alertEmails: 'ops@example.com,Ops@example.com' })).toContain(
-      'Invalid context "alertEmails": Ops@example.com is subscribed twice',
+  it('throws when an email filter would have more combinations than SNS accepts', () => {
+    // Prepare: 26 companies × 2 categories × 3 kinds = 156
+    const companies = Array.from({ length: 26 }, (_, i) => ACME.replace(/..$/, String(i).padStart(2, '0')));
+    const subscription = { companies, categories: ['accountant', 'admin'], kinds: ['alert', 'resolved'] };
+
+    // Act & Assess
+    expect(() => load({ emailSubscriptions: [{ email: 'a@example.com', ...subscription }] })).not.toThrow();
+    expect(
+      errorOf({
+        emailSubscriptions: [
+          { email: 'a@example.com' },
+          { email: 'b@example.com', ...subscription, kinds: ['alert', 'resolved', 'reminder'] },
+        ],
+      }),
+    ).toContain(
+      'Invalid context "emailSubscriptions" at 1: companies × categories × kinds is 156, and SNS accepts a filter of at most 150',
     );
   });
 
