@@ -4,6 +4,7 @@ import { messageNoun } from './headline.js';
 import {
   cap,
   companyLabel,
+  failedItemsPhrase,
   formatCount,
   formatUtc,
   oneLine,
@@ -50,9 +51,10 @@ export function jobList(
   for (const job of shown) lines.push(...jobLines(job, limits.maxReasonChars), '');
   const more = unlistedJobs(alert, shown.length);
   if (more > 0) lines.push(`… and ${plural(more, 'more job')}.`, '');
+  const failed = failedItemsPhrase(alert, 'failed expense');
   lines.push(
-    `In total: ${plural(alert.totals.jobs, 'export')}, ${plural(alert.totals.items, 'expense')}, ` +
-      `${plural(alert.totals.failedItems, 'failed expense')} for this reason.`,
+    `In total: ${plural(alert.totals.jobs, 'export')}, ${plural(alert.totals.items, 'expense')}` +
+      (failed ? `, ${failed} for this reason.` : '; Pleo did not say how many of them failed.'),
   );
   return lines;
 }

@@ -8,6 +8,7 @@ import { fallback, footer, redelivery } from './slack-parts.js';
 import {
   cap,
   companyLabel,
+  failedItemsPhrase,
   formatCount,
   formatUtc,
   otherReasons,
@@ -94,8 +95,9 @@ function lifecycleFields(alert: Alert): MrkdwnText[] {
 }
 
 function totalsText(alert: Alert): string {
-  const { jobs, items, failedItems } = alert.totals;
-  return `${plural(jobs, 'export')} · ${plural(items, 'expense')} · ${formatCount(failedItems)} failed for this reason`;
+  const { jobs, items } = alert.totals;
+  const failed = failedItemsPhrase(alert, 'failed', 'failed');
+  return `${plural(jobs, 'export')} · ${plural(items, 'expense')} · ${failed ? `${failed} for this reason` : 'Pleo did not say how many failed'}`;
 }
 
 function jobLine(job: AlertJob): string {

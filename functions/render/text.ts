@@ -121,6 +121,18 @@ export function jobsPhrase(alert: Alert): string {
   return allFailed ? plural(n, 'failed export') : plural(n, 'export with errors', 'exports with errors');
 }
 
+/**
+ * The group's failed expenses for its reason, e.g. '9 failed expenses'. An export that completed with errors whose
+ * items Pleo did not list counts none, so with one such export the total is 'at least' what is known, and with
+ * only such exports it is not known at all: '' then.
+ */
+export function failedItemsPhrase(alert: Alert, noun: string, nounPlural = `${noun}s`): string {
+  const unknown = alert.jobs.filter((job) => job.failedItems === null).length;
+  if (unknown > 0 && unknown === alert.jobs.length) return '';
+  const phrase = plural(alert.totals.failedItems, noun, nounPlural);
+  return unknown > 0 ? `at least ${phrase}` : phrase;
+}
+
 /** Jobs the group had beyond those listed: totals count every job, the list may hold only the newest. */
 export function unlistedJobs(alert: Alert, listed: number): number {
   return Math.max(alert.totals.jobs, alert.jobs.length) - listed;

@@ -194,6 +194,22 @@ describe('renderEmail body', () => {
     expect(body).not.toContain('Pleo says:');
   });
 
+  it.each([
+    {
+      jobs: [makeJob(0, { status: 'completed_with_errors', failedItems: null, failureReason: null })],
+      says: 'In total: 1 export, 12 expenses; Pleo did not say how many of them failed.',
+    },
+    {
+      jobs: [
+        makeJob(0, { status: 'completed_with_errors', failedItems: null }),
+        makeJob(1, { failedItems: 12 }),
+      ],
+      says: 'In total: 2 exports, 24 expenses, at least 12 failed expenses for this reason.',
+    },
+  ])('does not count as 0 the failed expenses of an export Pleo did not list ($says)', ({ jobs, says }) => {
+    expect(renderEmail(makeAlert({ jobs })).body).toContain(says);
+  });
+
   it("strips control characters from Pleo's text and caps it", () => {
     const reason = `Line one\r\nline two\u0000\u001b[31m red \u202eevil ${'y'.repeat(2000)}`;
     const { body } = renderEmail(makeAlert({ jobs: [makeJob(0, { failureReason: reason })] }));

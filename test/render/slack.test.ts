@@ -43,6 +43,22 @@ describe('renderSlack', () => {
     expect(text).toMatch(/^3 failed exports: missing configuration \(Acme ApS\)\. Check the accounts/);
   });
 
+  it.each([
+    {
+      jobs: [makeJob(0, { status: 'completed_with_errors', failedItems: null, failureReason: null })],
+      says: '*Exports*\n1 export · 12 expenses · Pleo did not say how many failed',
+    },
+    {
+      jobs: [
+        makeJob(0, { status: 'completed_with_errors', failedItems: null }),
+        makeJob(1, { failedItems: 12 }),
+      ],
+      says: '*Exports*\n2 exports · 24 expenses · at least 12 failed for this reason',
+    },
+  ])('does not count as 0 the failed expenses of an export Pleo did not list ($says)', ({ jobs, says }) => {
+    expect(texts(renderSlack(makeAlert({ jobs })).blocks).join('\n')).toContain(says);
+  });
+
   it('marks every mrkdwn text verbatim so Slack does not auto-link or auto-mention', () => {
     const { blocks } = renderSlack(makeAlert());
     const mrkdwn = blocks.flatMap((b) =>
