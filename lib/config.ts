@@ -2,6 +2,7 @@
 
 import * as z from 'zod';
 import type { AlertKind, Category } from '../functions/domain/alert.js';
+import { ALERTER_COMPANY_ID } from '../functions/domain/incidents.js';
 
 const CATEGORIES = [
   'accountant',
@@ -168,6 +169,14 @@ const contextSchema = z
     }
     // Otherwise CloudFormation fails half-way through the deploy; one address cannot be split over subscriptions.
     context.emailSubscriptions.forEach(({ companies, categories, kinds }, index) => {
+      // The digest covers every company in one message, sent as the alerter's own company with category info.
+      if (kinds?.includes('digest') && (companies || (categories && !categories.includes('info')))) {
+        issues.addIssue({
+          code: 'custom',
+          path: ['emailSubscriptions', index, 'kinds'],
+          message: `asks for the digest, which its ${companies ? 'companies' : 'categories'} filter never lets through: the digest covers every company and is sent with company "${ALERTER_COMPANY_ID}" and category "info"; leave "digest" out here, or subscribe an address without that filter`,
+        });
+      }
       const combinations = [companies, categories, kinds].reduce((n, list) => n * (list?.length ?? 1), 1);
       if (combinations > MAX_FILTER_COMBINATIONS) {
         issues.addIssue({

@@ -201,6 +201,28 @@ describe('Function: loadConfig', () => {
     );
   });
 
+  it.each([
+    { key: 'companies', filter: { companies: [ACME] } },
+    { key: 'categories', filter: { categories: ['accountant'] } },
+  ])('throws when a subscription asks for the digest but filters it out by $key', ({ key, filter }) => {
+    expect(
+      errorOf({ emailSubscriptions: [{ email: 'a@example.com', kinds: ['alert', 'digest'], ...filter }] }),
+    ).toContain(
+      `Invalid context "emailSubscriptions" at 0.kinds: asks for the digest, which its ${key} filter never lets through`,
+    );
+  });
+
+  it('accepts the digest with no company filter and a category filter that lets info through', () => {
+    expect(() =>
+      load({
+        emailSubscriptions: [
+          { email: 'a@example.com', kinds: ['digest'] },
+          { email: 'b@example.com', kinds: ['alert', 'digest'], categories: ['accountant', 'info'] },
+        ],
+      }),
+    ).not.toThrow();
+  });
+
   it('throws when the alarm would have to look back more than a day', () => {
     expect(errorOf({ scheduleMinutes: 60, missedPollsBeforeAlarm: 25 })).toContain(
       'Invalid context "missedPollsBeforeAlarm": scheduleMinutes × missedPollsBeforeAlarm must be at most 1440',
