@@ -1,6 +1,7 @@
 // adapts Slack incoming webhooks to the alert delivery side
 import { setTimeout as wait } from 'node:timers/promises';
 import type { SlackMessage } from '../render/slack-blocks.js';
+import { requestTimeout } from '../shared/request-timeout.js';
 
 /**
  * Slack did not take the message: a 4xx other than 429, retries used up, or the request could not be sent.
@@ -24,13 +25,18 @@ export interface PostToSlackOptions {
   fetch?: typeof globalThis.fetch;
   /** Aborts the request and any wait between attempts (pass middy's signal: it fires before the Lambda timeout). */
   signal?: AbortSignal;
-  /** Retries after the first attempt, for 429, 5xx and network errors. */
+  /** Retries after the first attempt, for 429, 5xx, network errors and attempts that time out. */
   maxRetries?: number;
+  /** How long one attempt may wait for Slack's answer (default 10 s). */
+  requestTimeoutMs?: number;
   /** Waits between attempts; injected by tests. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 const DEFAULT_MAX_RETRIES = 3;
+// Slack answers a webhook in well under a second; a connection it accepts but never answers must not hang a post
+// (npm start) or use up the notifier's whole invocation on one attempt.
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 const BACKOFF_BASE_MS = 500;
 // A Retry-After longer than this would outlast a short Lambda: better to fail and let Lambda retry the event.
 const MAX_RETRY_AFTER_MS = 30_000;
@@ -42,8 +48,8 @@ const defaultSleep = async (ms: number, signal?: AbortSignal): Promise<void> => 
 
 /**
  * Posts one message to a Slack incoming webhook.
- * @throws SlackDeliveryError when Slack refuses it (4xx other than 429), keeps failing (429, 5xx, network)
- *   after `maxRetries` retries, or the signal aborts.
+ * @throws SlackDeliveryError when Slack refuses it (4xx other than 429), keeps failing (429, 5xx, network, no
+ *   answer within `requestTimeoutMs`) after `maxRetries` retries, or the signal aborts.
  */
 export async function postToSlack(
   webhookUrl: string,
@@ -54,6 +60,7 @@ export async function postToSlack(
     fetch = globalThis.fetch,
     signal,
     maxRetries = DEFAULT_MAX_RETRIES,
+    requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
     sleep = defaultSleep,
   } = options;
   const body = JSON.stringify({ text: message.text, blocks: message.blocks });
@@ -67,15 +74,17 @@ export async function postToSlack(
   };
 
   for (let attempt = 0; ; attempt += 1) {
+    const timeout = requestTimeout(signal, requestTimeoutMs);
     let response: Response;
     try {
       response = await fetch(webhookUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body,
-        signal: signal ?? null,
+        signal: timeout.signal,
       });
     } catch (error) {
+      timeout.clear();
       const cause = redactError(error, redact);
       if (signal?.aborted || attempt >= maxRetries) {
         throw new SlackDeliveryError(
@@ -86,11 +95,16 @@ export async function postToSlack(
       await pause(backoffMs(attempt));
       continue;
     }
-    if (response.ok) {
-      await response.body?.cancel();
-      return;
+    let responseBody: string;
+    try {
+      if (response.ok) {
+        await response.body?.cancel();
+        return;
+      }
+      responseBody = redact(await readBody(response));
+    } finally {
+      timeout.clear();
     }
-    const responseBody = redact(await readBody(response));
     const retryable = response.status === 429 || response.status >= 500;
     if (!retryable || attempt >= maxRetries) {
       throw new SlackDeliveryError(

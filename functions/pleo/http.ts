@@ -1,5 +1,6 @@
 // GET with Pleo's retry rules: 429, 5xx, timeouts and network errors are retried with exponential backoff
 // and full jitter, honouring Retry-After, within a time budget; other 4xx never are.
+import { type RequestTimeout, requestTimeout } from '../shared/request-timeout.js';
 import { PleoContractError, PleoCredentialsError, PleoRequestError, PleoUnavailableError } from './errors.js';
 import { exceptionInfoSchema } from './schemas.js';
 
@@ -167,32 +168,4 @@ function describeTransient(error: unknown): string {
   if (error instanceof Error && error.name === 'TimeoutError') return 'request timed out';
   const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
   return `network error${cause}`;
-}
-
-interface RequestTimeout {
-  signal: AbortSignal;
-  clear: () => void;
-}
-
-/**
- * Aborts one request (its body included) after `ms`, or with `outer`. Unlike `AbortSignal.timeout`, the timer is
- * cleared when the request is done: a poll making thousands of quick requests would otherwise keep a timer and a
- * composite signal alive for each of them until its timeout passed.
- */
-function requestTimeout(outer: AbortSignal | undefined, ms: number): RequestTimeout {
-  const controller = new AbortController();
-  const timer = setTimeout(
-    () => controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError')),
-    ms,
-  );
-  const abort = () => controller.abort(outer?.reason);
-  if (outer?.aborted) abort();
-  else outer?.addEventListener('abort', abort, { once: true });
-  return {
-    signal: controller.signal,
-    clear: () => {
-      clearTimeout(timer);
-      outer?.removeEventListener('abort', abort);
-    },
-  };
 }

@@ -5,7 +5,8 @@ import { postToSlack, SlackDeliveryError } from '../../functions/delivery/slack-
 import type { SlackMessage } from '../../functions/render/slack-blocks.js';
 
 // A stand-in for Slack's webhook endpoint on 127.0.0.1, answering each request from a queue of scripted replies.
-type Reply = { status: number; body: string; headers?: Record<string, string> } | 'hang-up';
+// 'hang-up' drops the connection; 'silence' keeps it open and never answers.
+type Reply = { status: number; body: string; headers?: Record<string, string> } | 'hang-up' | 'silence';
 const replies: Reply[] = [];
 const received: { method: string; url: string; contentType: string; body: string }[] = [];
 let server: Server;
@@ -36,6 +37,7 @@ beforeAll(async () => {
       req.socket.destroy();
       return;
     }
+    if (reply === 'silence') return;
     res.writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers }).end(reply.body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -181,6 +183,23 @@ describe('postToSlack', () => {
       /^Slack webhook request failed after 2 attempt\(s\)/,
     );
     expect((error as SlackDeliveryError).cause).toBeInstanceOf(Error);
+    expect(sleeps).toEqual([500]);
+    expectNoSecret(error);
+  });
+
+  it('gives up on an attempt Slack never answers, retries, then reports it without the URL', async () => {
+    replies.push('silence', 'silence');
+
+    const error = await caught(
+      postToSlack(`${baseUrl}${SECRET_PATH}`, message, { sleep, maxRetries: 1, requestTimeoutMs: 50 }),
+    );
+
+    expect(error).toBeInstanceOf(SlackDeliveryError);
+    expect(error).toMatchObject({
+      status: undefined,
+      message: 'Slack webhook request failed after 2 attempt(s): no answer within 50 ms',
+    });
+    expect(received).toHaveLength(2);
     expect(sleeps).toEqual([500]);
     expectNoSecret(error);
   });
