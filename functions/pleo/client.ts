@@ -56,6 +56,8 @@ export class PleoClient {
 
   constructor(options: PleoClientOptions) {
     this.baseUrl = new URL(options.baseUrl);
+    // A base with a path (a gateway's /pleo) keeps it: paths are resolved below it, not from the host's root.
+    if (!this.baseUrl.pathname.endsWith('/')) this.baseUrl.pathname += '/';
     this.authorization = authorizationHeader(options.credential);
     this.pageSize = options.pageSize ?? 100;
     this.maxPages = options.maxPages ?? 5_000;
@@ -132,7 +134,7 @@ export class PleoClient {
       if (pageNumber > this.maxPages) {
         throw new PleoContractError(`GET ${path} did not end after ${this.maxPages} pages`);
       }
-      const url = new URL(path, this.baseUrl);
+      const url = new URL(`.${path}`, this.baseUrl);
       url.search = `${query}&limit=${this.pageSize}`;
       if (after !== undefined) url.searchParams.set('after', after);
       const body = await getJson(

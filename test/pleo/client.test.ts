@@ -112,6 +112,26 @@ describe('PleoClient against the demo Export API', () => {
     expect(pleo.requestCount).toBe(5);
   });
 
+  it('keeps the path of a base URL that has one', async () => {
+    // Prepare
+    const asked: string[] = [];
+    const fetch: typeof globalThis.fetch = async (input) => {
+      asked.push(new URL(String(input)).pathname);
+      const pagination = { hasNextPage: false, hasPreviousPage: false, currentRequestPagination: {} };
+      return Response.json({ data: [], pagination });
+    };
+    const gateway = (baseUrl: string) =>
+      new PleoClient({ baseUrl, credential: { kind: 'apiKey', apiKey: 'k' }, deps: { ...noWait, fetch } });
+
+    // Act
+    await collect(gateway('https://gateway.example/pleo'));
+    await gateway('https://gateway.example/pleo/').listFailedItems('job-1');
+    await collect(gateway('https://gateway.example'));
+
+    // Assess
+    expect(asked).toEqual(['/pleo/v2/export-jobs', '/pleo/v2/export-jobs/job-1/items', '/v2/export-jobs']);
+  });
+
   it('authenticates with a bearer token', async () => {
     api = await startDemoApi({ store: storeWith(3), bearerTokens: ['jwt-token'] });
     expect(await collect(client({ credential: { kind: 'bearer', token: 'jwt-token' } }))).toHaveLength(3);
