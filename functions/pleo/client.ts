@@ -56,8 +56,9 @@ export class PleoClient {
 
   constructor(options: PleoClientOptions) {
     this.baseUrl = new URL(options.baseUrl);
-    // A base with a path (a gateway's /pleo) keeps it: paths are resolved below it, not from the host's root.
-    if (!this.baseUrl.pathname.endsWith('/')) this.baseUrl.pathname += '/';
+    // A base with a path (a gateway's /pleo) keeps it: paths are resolved below it, not from the host's root. The
+    // paths carry the API version, so a base pasted with it (…/v2) does not become …/v2/v2.
+    this.baseUrl.pathname = `${this.baseUrl.pathname.replace(/\/+$/, '').replace(/\/v2$/, '')}/`;
     this.authorization = authorizationHeader(options.credential);
     this.pageSize = options.pageSize ?? 100;
     this.maxPages = options.maxPages ?? 5_000;

@@ -112,7 +112,7 @@ describe('PleoClient against the demo Export API', () => {
     expect(pleo.requestCount).toBe(5);
   });
 
-  it('keeps the path of a base URL that has one', async () => {
+  it('keeps the path of a base URL that has one, without repeating a /v2 pasted into it', async () => {
     // Prepare
     const asked: string[] = [];
     const fetch: typeof globalThis.fetch = async (input) => {
@@ -127,9 +127,15 @@ describe('PleoClient against the demo Export API', () => {
     await collect(gateway('https://gateway.example/pleo'));
     await gateway('https://gateway.example/pleo/').listFailedItems('job-1');
     await collect(gateway('https://gateway.example'));
+    await collect(gateway('https://external.pleo.io/v2/'));
 
     // Assess
-    expect(asked).toEqual(['/pleo/v2/export-jobs', '/pleo/v2/export-jobs/job-1/items', '/v2/export-jobs']);
+    expect(asked).toEqual([
+      '/pleo/v2/export-jobs',
+      '/pleo/v2/export-jobs/job-1/items',
+      '/v2/export-jobs',
+      '/v2/export-jobs',
+    ]);
   });
 
   it('authenticates with a bearer token', async () => {
