@@ -83,16 +83,26 @@ export function lineText(line: DigestLine, at: string): string {
   return `${title}: ${counts}; ${span ? `${open} (${span})` : open}`;
 }
 
-/** '4 problems open at 3 companies; 2 resolved since yesterday.' */
+/** The lines about a company's exports: the alerter's own problems are listed too, but are neither. */
+export function exportLines(lines: readonly DigestLine[]): DigestLine[] {
+  return lines.filter((line) => !isIncident(line));
+}
+
+/** '4 problems open at 3 companies and 1 problem of the alerter itself; 2 resolved since yesterday.' */
 export function digestSummary(digest: Digest): string {
   const { open, resolvedSinceYesterday: resolved } = digest;
   if (open.length === 0 && resolved.length === 0) {
     return 'Nothing is open: no export problem is waiting to be fixed, and none was resolved since yesterday.';
   }
-  const companies = new Set(open.map((line) => line.companyId)).size;
+  const failures = exportLines(open);
+  const own = open.length - failures.length;
+  const alerter = own > 0 ? `${plural(own, 'problem')} of the alerter itself` : '';
+  const companies = new Set(failures.map((line) => line.companyId)).size;
   const openText =
     open.length === 0
       ? 'Nothing is open'
-      : `${plural(open.length, 'problem')} open at ${plural(companies, 'company', 'companies')}`;
+      : failures.length === 0
+        ? `Open: ${alerter}`
+        : `${plural(failures.length, 'problem')} open at ${plural(companies, 'company', 'companies')}${alerter && ` and ${alerter}`}`;
   return `${openText}; ${resolved.length} resolved since yesterday.`;
 }

@@ -247,6 +247,20 @@ describe('renderEmail body of the daily digest', () => {
     );
   });
 
+  it("counts neither the alerter's own problem as an export nor the alerter as a company", () => {
+    const incident = openGroup(incidentMessage(INCIDENTS.credentials, 'alert'));
+
+    const mixed = renderEmail(digestMessage([incident, openGroup()])).body;
+    const alone = renderEmail(digestMessage([incident])).body;
+
+    expect(mixed).toContain(
+      '1 problem open at 1 company and 1 problem of the alerter itself; 0 resolved since yesterday.',
+    );
+    expect(mixed).toContain('In total: 3 exports with problems, 9 failed expenses.');
+    expect(alone).toContain('Open: 1 problem of the alerter itself; 0 resolved since yesterday.');
+    expect(alone).not.toContain('In total');
+  });
+
   it('lists at most 100 problems of a long digest and counts the rest, staying small', () => {
     const { body } = renderEmail(digestMessage(manyGroups(300, 200)));
 
