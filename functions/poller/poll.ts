@@ -241,17 +241,21 @@ async function completedExportsThatMatter(
 ): Promise<Map<string, CompletedExport>> {
   const open = openGroups(delivery).filter((group) => !isIncident(group));
   const transient = settings.flapGraceMs > 0 ? alerts.filter((alert) => alert.category === 'transient') : [];
-  const times = [
-    ...open.map((group) => group.lastFailureAt),
-    ...transient.flatMap((alert) => alert.jobs.map((job) => job.createdAt)),
-  ].sort();
-  if (times[0] === undefined) return new Map();
   const checkedAt = await deps.state.completedCheckedAt();
+  const floor = checkedAt === undefined ? 0 : Date.parse(checkedAt) - LATE_COMPLETION_MS;
+  // Only a group open at the last listing was in it; one opened since (its failure maybe days old) and new
+  // transient failures are listed back to their own failures.
+  const times = [
+    ...open.map((group) =>
+      Math.max(Date.parse(group.lastFailureAt), checkedAt && group.openedAt < checkedAt ? floor : 0),
+    ),
+    ...transient.flatMap((alert) => alert.jobs.map((job) => Date.parse(job.createdAt))),
+  ];
+  if (times.length === 0) return new Map();
   const checkedRecently =
     checkedAt !== undefined && deps.now().getTime() - Date.parse(checkedAt) < settings.resolutionCheckMs;
   if (transient.length === 0 && checkedRecently) return new Map();
-  const floor = checkedAt === undefined ? 0 : Date.parse(checkedAt) - LATE_COMPLETION_MS;
-  const since = new Date(Math.max(Date.parse(times[0]), floor));
+  const since = new Date(times.reduce((a, b) => Math.min(a, b)));
   const companies = [...open.map((group) => group.companyId), ...transient.map((alert) => alert.companyId)];
   const checkedNow = deps.now().toISOString();
   const completed = await latestCompletedExports(scope, companies, since);

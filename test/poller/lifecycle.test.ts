@@ -89,6 +89,36 @@ describe('the alert lifecycle', () => {
     expect(completedSince).toEqual([T0, T0, T0 + 73 * HOUR - 24 * HOUR]);
   });
 
+  it('resolves a group first alerted days after its failure, by an export completed before the last listing', async () => {
+    // Prepare: Nordlys's group is open, so every poll lists completed exports; Acme's failure of three days ago,
+    // fixed two days ago, comes into view only now (a company just configured, or the alerter back from an outage).
+    pleo.jobs = [job({ companyId: NORDLYS, createdAt: new Date(now).toISOString() })];
+    await poll();
+    later(5 * MINUTE);
+    await poll();
+    later(5 * MINUTE);
+    pleo.jobs.push(
+      job({ createdAt: new Date(now - 72 * HOUR).toISOString() }),
+      job({
+        status: 'completed',
+        createdAt: new Date(now - 48 * HOUR).toISOString(),
+        failureReasonType: null,
+      }),
+    );
+
+    // Act
+    await poll();
+    later(5 * MINUTE);
+    await poll();
+
+    // Assess
+    expect(kinds()).toEqual([
+      `alert ${NORDLYS} missing_configuration`,
+      'alert acme missing_configuration',
+      'resolved acme missing_configuration',
+    ]);
+  });
+
   it('asks whether open groups were resolved once per check interval, not on every poll', async () => {
     // Prepare: an open group; polls every 5 minutes, a check at most every 15
     pleo.jobs = [job({ createdAt: new Date(now).toISOString() })];
