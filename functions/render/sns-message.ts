@@ -23,11 +23,11 @@ export interface SnsMessage {
   MessageAttributes: Record<string, SnsMessageAttribute>;
 }
 
-// Email renderings tried in turn when the job ids do not fit beside the email.
+// Email renderings tried in turn when the job ids (or a digest's lines) do not fit beside the email.
 const EMAIL_STEPS: EmailOptions[] = [
   {},
-  { maxJobs: 20, maxReasonChars: 200 },
-  { maxJobs: 5, maxReasonChars: 100 },
+  { maxJobs: 20, maxReasonChars: 200, maxDigestLines: 40 },
+  { maxJobs: 5, maxReasonChars: 100, maxDigestLines: 10 },
 ];
 // Room for digit-count drift between the size estimate and the final message (dropped counts, commas).
 const SAFETY_BYTES = 256;
@@ -38,7 +38,8 @@ const SAFETY_BYTES = 256;
  * are reduced to their ids in `overflow`, then the email lists fewer jobs. Grouping already splits a group into
  * parts of MAX_JOBS_PER_ALERT jobs, whose ids always fit; ids are dropped (and counted) only past that. A digest's
  * readers come first: its structured copy keeps the lines that fit beside the email and Slack renderings, and
- * counts the rest in `overflow.droppedDigestLines`.
+ * counts the rest in `overflow.droppedDigestLines`; when not even those renderings fit (long company names in a
+ * script of several bytes a letter), the email lists fewer lines.
  */
 export function buildSnsMessage(alert: Alert): SnsMessage {
   const slack = renderSlack(alert);

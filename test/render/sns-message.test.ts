@@ -231,6 +231,17 @@ describe('buildSnsMessage for a digest', () => {
     },
   );
 
+  it('fits a digest of companies with long names in another script by listing fewer problems in the email', () => {
+    const digest = digestMessage(manyGroups(300, 300, (company) => `${'株'.repeat(110)} ${company}`));
+
+    const message = buildSnsMessage(digest);
+
+    expect(publishBytes(message)).toBeLessThanOrEqual(SNS_MAX_BYTES);
+    const { email } = parseStructuredMessage(message.Message);
+    expect(email.body.match(/^ {2}- /gm)?.length).toBeLessThan(100);
+    expect(email.body).toMatch(/… and [\d,]+ more problems\./);
+  });
+
   it('keeps every line of a digest that fits, saying none was dropped', () => {
     const digest = digestMessage(manyGroups(20, 10));
 
