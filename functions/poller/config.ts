@@ -37,7 +37,16 @@ const companiesSchema = z.pipe(
       }
     }),
   ),
-  z.array(z.object({ id: z.uuid(), name: z.optional(z.string().check(z.minLength(1), z.maxLength(200))) })),
+  // A UUID is the same in either case; Pleo's answers are matched against these ids as strings.
+  z.array(
+    z.object({
+      id: z.pipe(
+        z.uuid(),
+        z.transform((id: string) => id.toLowerCase()),
+      ),
+      name: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+    }),
+  ),
 );
 
 const envSchema = z
