@@ -19,17 +19,26 @@ export function slackAsText(blocks: readonly SlackBlock[]): string {
         case 'header':
           return `*${block.text.text}*`;
         case 'section':
-          return [block.text?.text, ...(block.fields ?? []).map((field) => field.text)]
-            .filter(Boolean)
+          return [...(block.text ? [block.text] : []), ...(block.fields ?? [])]
+            .map((text) => asShown(text.text))
             .join('\n');
         case 'context':
-          return block.elements.map((element) => element.text).join('  ·  ');
+          return block.elements.map((element) => asShown(element.text)).join('  ·  ');
         case 'divider':
           return '────';
       }
       return '';
     })
     .join('\n');
+}
+
+/** mrkdwn as Slack shows it: a link as its label and address, `&amp;`, `&lt;` and `&gt;` as the characters. */
+function asShown(mrkdwn: string): string {
+  return mrkdwn
+    .replace(/<([^|>]+)\|([^>]+)>/g, '$2 ($1)')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 /** One line on what a poll did. */

@@ -1,7 +1,9 @@
-// The line `npm start` prints after each poll.
+// What `npm start` prints: the Slack message as a channel shows it, and the line after each poll.
 import { describe, expect, it } from 'vitest';
 import type { PollOutcome } from '../../functions/poller/compose.js';
-import { summary } from '../../local/print.js';
+import { renderSlack } from '../../functions/render/slack.js';
+import { slackAsText, summary } from '../../local/print.js';
+import { makeAlert } from '../render/alert-fixtures.js';
 
 function outcome(counts: Partial<PollOutcome>): PollOutcome {
   return {
@@ -38,5 +40,20 @@ describe('summary', () => {
 
   it('says when another poll held the lease', () => {
     expect(summary(outcome({ skipped: true }))).toBe('Another poll holds the lease; skipped.');
+  });
+});
+
+describe('slackAsText', () => {
+  it("shows Slack's entities as the characters they stand for and a link as its label and address", () => {
+    const { blocks } = renderSlack(
+      makeAlert({ companyName: 'Thistle & Finch <Ltd>' }, 1, { failureReason: 'a &lt; b' }),
+    );
+
+    const text = slackAsText(blocks);
+
+    expect(text).toContain('*Company*\nThistle & Finch <Ltd>\n');
+    expect(text).toContain('Open the exports in Pleo (https://app.pleo.io/export)');
+    expect(text).toContain('      a &lt; b\n');
+    expect(text).not.toContain('&amp;');
   });
 });
