@@ -174,7 +174,8 @@ export function parseConfig(env: Record<string, string | undefined>): PollerConf
     budgetMs: e.POLL_BUDGET_SECONDS * 1000,
     leaseSeconds: e.LEASE_SECONDS,
     reminders: { intervalMs: e.REMINDER_INTERVAL_HOURS * 3_600_000, max: e.REMINDER_MAX_COUNT },
-    flapGraceMs: e.FLAP_GRACE_MINUTES * 60_000,
+    // Failures are listed for the lookback only: one held longer would never be seen again, nor sent.
+    flapGraceMs: Math.min(e.FLAP_GRACE_MINUTES, e.LOOKBACK_DAYS * 720) * 60_000,
     resolutionCheckMs: e.RESOLUTION_CHECK_MINUTES * 60_000,
     unreachableAfterPolls: e.UNREACHABLE_ALERT_AFTER_POLLS,
     digestTimeZone: e.DIGEST_TIME_ZONE,

@@ -23,6 +23,12 @@ describe('parseConfig', () => {
     expect(config.retentionDays).toBeGreaterThan(config.lookbackDays);
   });
 
+  it('caps the grace window for transient failures at half the lookback, so a held failure is still listed', () => {
+    const grace = (lookback: string, minutes: string) =>
+      parseConfig({ ...valid, LOOKBACK_DAYS: lookback, FLAP_GRACE_MINUTES: minutes }).flapGraceMs / 60_000;
+    expect([grace('1', '1440'), grace('1', '600'), grace('7', '1440')]).toEqual([720, 600, 1440]);
+  });
+
   it('reads companies with display names', () => {
     const companies = [{ id: '0b6c2f9e-7a51-4c3e-9d5a-1f2e3d4c5b6a', name: 'Acme ApS' }];
     expect(parseConfig({ ...valid, PLEO_COMPANIES: JSON.stringify(companies) }).companies).toEqual(companies);
