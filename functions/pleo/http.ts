@@ -35,7 +35,6 @@ export interface GetJsonOptions {
   beforeRequest: () => Promise<void>;
 }
 
-const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
 /** Shorter forms of a credential are not redacted: they would only garble the text. */
 const MIN_SECRET_LENGTH = 6;
 
@@ -87,7 +86,8 @@ export async function getJson(url: URL, options: GetJsonOptions, deps: HttpDeps)
           cause: await errorBody(response, options.authorization),
         });
       }
-      if (!RETRYABLE_STATUSES.has(response.status)) {
+      // Any 5xx, not only Pleo's documented ones: a gateway or CDN in front of it answers 504, 520 and the like.
+      if (response.status !== 429 && response.status < 500) {
         throw new PleoRequestError(
           `${where} answered ${response.status}: ${await errorBody(response, options.authorization)}`,
           response.status,

@@ -199,6 +199,26 @@ describe('PleoClient against the demo Export API', () => {
     expect(requestTimers.every((timer) => cleared.has(timer))).toBe(true);
   });
 
+  it('retries any 5xx, such as 504 or 520 from a proxy in front of Pleo, and gives up as unavailable', async () => {
+    // Prepare: the server answers 504, then 520, and nothing else
+    api = await startDemoApi({ store: storeWith(3) });
+    const statuses = [504, 520, 520, 520];
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      const status = statuses.shift();
+      return status ? new Response('<html>bad gateway</html>', { status }) : globalThis.fetch(input, init);
+    };
+    const retry = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1, budgetMs: 1_000 };
+
+    // Act
+    const first = await collect(client({ retry, deps: { ...noWait, fetch } })).catch((e: unknown) => e);
+    const second = await collect(client({ retry, deps: { ...noWait, fetch } }));
+
+    // Assess
+    expect(first).toBeInstanceOf(PleoUnavailableError);
+    expect((first as Error).message).toContain('HTTP 520');
+    expect(second).toHaveLength(3);
+  });
+
   it('retries a body cut off mid-way', async () => {
     api = await startDemoApi({ store: storeWith(3) });
     api.faults.enqueue({ truncated: true });
