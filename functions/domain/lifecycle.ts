@@ -96,14 +96,15 @@ export function afterDelivery(
     case 'reminder':
       return group && { ...group, remindersSent: group.remindersSent + 1, lastNotifiedAt: now.toISOString() };
     case 'resolved':
-      return (
-        group && {
-          ...group,
-          state: 'resolved',
-          resolvedAt: alert.lifecycle?.resolvedAt ?? now.toISOString(),
-          resolvedByJobId: alert.lifecycle?.resolvedByJobId,
-        }
-      );
+      // A notice that waited in the outbox while the group failed again (its newest job is the newest failure
+      // it knew of) does not close the group.
+      if (!group || group.lastFailureAt > (alert.jobs[0]?.createdAt ?? group.lastFailureAt)) return group;
+      return {
+        ...group,
+        state: 'resolved',
+        resolvedAt: alert.lifecycle?.resolvedAt ?? now.toISOString(),
+        resolvedByJobId: alert.lifecycle?.resolvedByJobId,
+      };
     case 'digest':
       return undefined;
   }

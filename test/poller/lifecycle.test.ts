@@ -1,4 +1,5 @@
 // The lifecycle through pollOnce with in-memory adapters and a clock the test moves.
+import { InternalErrorException } from '@aws-sdk/client-sns';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../functions/domain/alert.js';
 import { PleoCredentialsError, PleoUnavailableError } from '../../functions/pleo/errors.js';
@@ -20,12 +21,18 @@ describe('the alert lifecycle', () => {
   let state: MemoryAlertState;
   let sent: Alert[];
   let now: number;
+  /** Publishes SNS refuses next. */
+  let refusals: number;
 
   const deps = () => ({
     pleo,
     state,
     publisher: async () => ({
       publish: async (alert: Alert) => {
+        if (refusals > 0) {
+          refusals--;
+          throw new InternalErrorException({ message: 'Internal error', $metadata: { httpStatusCode: 500 } });
+        }
         sent.push(alert);
         return 'm';
       },
@@ -46,6 +53,7 @@ describe('the alert lifecycle', () => {
     state = new MemoryAlertState();
     sent = [];
     now = T0;
+    refusals = 0;
   });
 
   it('sends one resolved notice when the company completes an export, only for its open groups', async () => {
@@ -157,6 +165,33 @@ describe('the alert lifecycle', () => {
     pleo.jobs.push(job({ createdAt: later(HOUR) }));
     await poll();
     expect(kinds()).toEqual(['alert acme missing_configuration', 'alert acme missing_configuration']);
+  });
+
+  it('keeps a group open that failed again while its resolved notice waited in the outbox', async () => {
+    // Prepare: a failure, then a completed export whose resolved notice SNS refuses
+    pleo.jobs = [job({ createdAt: new Date(now).toISOString() })];
+    await poll();
+    pleo.jobs.push(job({ status: 'completed', createdAt: later(HOUR), failureReasonType: null }));
+    later(HOUR);
+    refusals = 1;
+    await poll().catch(() => {});
+
+    // Act: the company fails again; the notice is refused once more while that alert goes out, then it goes out
+    pleo.jobs.push(job({ createdAt: later(HOUR) }));
+    refusals = 1;
+    await poll().catch(() => {});
+    later(MINUTE);
+    await poll();
+    later(25 * HOUR);
+    await poll();
+
+    // Assess: the late notice does not close the group: the new failure is still reminded of
+    expect(kinds()).toEqual([
+      'alert acme missing_configuration',
+      'alert acme missing_configuration',
+      'resolved acme missing_configuration',
+      'reminder acme missing_configuration',
+    ]);
   });
 
   it('reminds once per interval up to the maximum, and stops when resolved', async () => {
