@@ -107,9 +107,12 @@ export class AlerterFunction extends Construct {
         mainFields: ['module', 'main'],
         banner: ESM_REQUIRE_BANNER,
         minify: true,
+        // UTF-8 instead of \u escapes, and dependencies' preserved comments in a file beside the bundle: the same
+        // code in fewer bytes.
+        esbuildArgs: { '--charset': 'utf8', '--legal-comments': 'external' },
         sourceMap: true,
         sourcesContent: false,
-        // The Node.js runtime ships AWS SDK v3; bundling it only adds size.
+        // The runtime's AWS SDK v3. Bundled, it would start about 8 ms sooner but weigh 510 KB (README, "Performance").
         externalModules: ['@aws-sdk/*'],
         logLevel: EsbuildLogLevel.WARNING,
       },

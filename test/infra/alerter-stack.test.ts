@@ -1,8 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { buildPollerBundle } from '../../bench/bundle.js';
 import { parseConfig } from '../../functions/poller/config.js';
 import { ContextError } from '../../lib/config.js';
 import { logicalIdOf, type Synthesized, statementsOfRole, synthesize } from './synth.js';
@@ -42,6 +45,14 @@ function core(template: Template) {
 function envOf(template: Template, description: Record<string, unknown>): Record<string, unknown> {
   const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: description }));
   return fn?.Properties.Environment.Variables;
+}
+
+/** Where the assembly keeps a function's bundle: asset.<hash>, the name of its zip in the template. */
+function assetDirOf({ template, assemblyDir }: Synthesized, description: Record<string, unknown>): string {
+  const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: description }));
+  const { S3Key } = z.object({ Properties: z.object({ Code: z.object({ S3Key: z.string() }) }) }).parse(fn)
+    .Properties.Code;
+  return path.join(assemblyDir, `asset.${S3Key.replace(/\.zip$/, '')}`);
 }
 
 describe('Class: AlerterStack', () => {
@@ -480,22 +491,23 @@ describe('Class: AlerterStack', () => {
     });
 
     it('ships each function with its source map beside it, for stack traces mapped on demand', () => {
-      const functions = template.findResources('AWS::Lambda::Function', {
-        Properties: { Handler: 'index.handler' },
-      });
-      // The assembly keeps each asset in asset.<hash>, the name of its zip in the template.
-      const assetDirs = Object.values(functions).map((resource) => {
-        const { S3Key } = z
-          .object({ Properties: z.object({ Code: z.object({ S3Key: z.string() }) }) })
-          .parse(resource).Properties.Code;
-        return path.join(synthesized.assemblyDir, `asset.${S3Key.replace(/\.zip$/, '')}`);
-      });
-      expect(assetDirs).toHaveLength(2);
+      const assetDirs = [assetDirOf(synthesized, POLLER), assetDirOf(synthesized, NOTIFIER)];
       for (const dir of assetDirs) {
-        expect(readdirSync(dir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+        expect(readdirSync(dir)).toEqual(expect.arrayContaining(['index.mjs', 'index.mjs.map']));
         expect(readFileSync(path.join(dir, 'index.mjs'), 'utf8').trimEnd()).toMatch(
           /\/\/# sourceMappingURL=index\.mjs\.map$/,
         );
+      }
+    });
+
+    it('builds the poller exactly as the benchmark measures it', async () => {
+      const deployed = readFileSync(path.join(assetDirOf(synthesized, POLLER), 'index.mjs'), 'utf8');
+      const outDir = await mkdtemp(path.join(tmpdir(), 'poller-bundle-'));
+      try {
+        const measured = readFileSync((await buildPollerBundle(outDir)).path, 'utf8');
+        expect(deployed).toBe(measured);
+      } finally {
+        await rm(outDir, { recursive: true, force: true });
       }
     });
 
