@@ -3,7 +3,7 @@
 // Pure: the poll feeds in the state and Pleo's answers, and delivers what comes out.
 import { createHash } from 'node:crypto';
 import type { Alert, AlertJob, DigestLine } from './alert.js';
-import { ALERTER_COMPANY_ID } from './incidents.js';
+import { ALERTER_COMPANY_ID, isIncident } from './incidents.js';
 
 /** Jobs a group record keeps for reminders and resolved notices (the newest); totals stay exact. */
 export const GROUP_JOBS_KEPT = 50;
@@ -84,6 +84,14 @@ export function mergeAlert(group: FailureGroup | undefined, alert: Alert, now: D
   };
 }
 
+/**
+ * A resolved notice that waited in the outbox while its group failed again: its newest job, the newest failure it
+ * knew of, is older than the group's last failure. It must neither go out nor close the group.
+ */
+export function failedSinceNotice(group: FailureGroup | undefined, notice: Alert): boolean {
+  return group !== undefined && group.lastFailureAt > (notice.jobs[0]?.createdAt ?? group.lastFailureAt);
+}
+
 /** The group after a message about it was delivered; undefined when the message changes no group. */
 export function afterDelivery(
   group: FailureGroup | undefined,
@@ -96,9 +104,7 @@ export function afterDelivery(
     case 'reminder':
       return group && { ...group, remindersSent: group.remindersSent + 1, lastNotifiedAt: now.toISOString() };
     case 'resolved':
-      // A notice that waited in the outbox while the group failed again (its newest job is the newest failure
-      // it knew of) does not close the group.
-      if (!group || group.lastFailureAt > (alert.jobs[0]?.createdAt ?? group.lastFailureAt)) return group;
+      if (!group || failedSinceNotice(group, alert)) return group;
       return {
         ...group,
         state: 'resolved',
@@ -236,6 +242,7 @@ export function digestAlert(groups: readonly FailureGroup[], now: Date, timeZone
     .filter((group) => group.state === 'resolved' && (group.resolvedAt ?? '') >= dayAgo)
     .map(line)
     .sort(byCompany);
+  const failures = open.filter((l) => !isIncident(l));
   const at = now.toISOString();
   return {
     schemaVersion: 1,
@@ -256,10 +263,11 @@ export function digestAlert(groups: readonly FailureGroup[], now: Date, timeZone
         failureReason: null,
       },
     ],
+    // The exports with problems: the alerter's own problems are listed, but are not exports.
     totals: {
-      jobs: open.reduce((sum, l) => sum + l.jobs, 0),
+      jobs: failures.reduce((sum, l) => sum + l.jobs, 0),
       items: 0,
-      failedItems: open.reduce((sum, l) => sum + l.failedItems, 0),
+      failedItems: failures.reduce((sum, l) => sum + l.failedItems, 0),
     },
     detectedAt: at,
     possibleRedelivery: false,

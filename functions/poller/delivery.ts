@@ -1,7 +1,7 @@
 // Delivers messages through the outbox — stage (new alerts) → claim → publish → mark published → complete — and
 // keeps the failure groups up to date as messages go out. One message failing never stops the others.
 import type { Alert } from '../domain/alert.js';
-import { afterDelivery, type FailureGroup, groupKey } from '../domain/lifecycle.js';
+import { afterDelivery, type FailureGroup, failedSinceNotice, groupKey } from '../domain/lifecycle.js';
 import type { AlertPublisher, AlertState, Log, OutboxEntry } from './ports.js';
 
 export interface DeliveryCounts {
@@ -37,7 +37,8 @@ export class Delivery {
 
   /**
    * Finishes what earlier polls left in the outbox. Alerts staged by a poll that died before sealing were never
-   * published: they are dropped, and their jobs, never recorded, are found again. Returns the ids of the jobs
+   * published: they are dropped, and their jobs, never recorded, are found again. So is a resolved notice whose
+   * company failed again while it waited: the new failure's alert went out, the notice would contradict it. Returns the ids of the jobs
    * still in the outbox, which no new alert may repeat.
    */
   async recover(entries: readonly OutboxEntry[]): Promise<Set<string>> {
@@ -49,10 +50,25 @@ export class Delivery {
         await this.deps.state.discard(entry.alert.alertId);
         continue;
       }
+      if (entry.status !== 'published' && this.outdatedNotice(entry.alert)) {
+        this.deps.log.info(
+          'Resolved notice dropped: the company failed again since',
+          alertFields(entry.alert),
+        );
+        await this.deps.state.discard(entry.alert.alertId);
+        continue;
+      }
       for (const job of entry.alert.jobs) inFlight.add(job.jobId);
       await this.attempt(entry.alert, entry.status);
     }
     return inFlight;
+  }
+
+  private outdatedNotice(alert: Alert): boolean {
+    return (
+      alert.kind === 'resolved' &&
+      failedSinceNotice(this.groups.get(groupKey(alert.companyId, alert.reason)), alert)
+    );
   }
 
   /**
@@ -121,7 +137,7 @@ function refusedBySns(error: unknown): boolean {
   );
 }
 
-function alertFields(alert: Alert, extra: Record<string, unknown>): Record<string, unknown> {
+function alertFields(alert: Alert, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     alertId: alert.alertId,
     kind: alert.kind,

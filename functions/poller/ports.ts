@@ -47,7 +47,7 @@ export interface AlertState {
   seal(pollId: string, now: Date): Promise<void>;
   /** Which of these polls finished staging. */
   sealedPolls(pollIds: readonly string[]): Promise<Set<string>>;
-  /** Drops an entry never published: staged by a poll that died before sealing (its jobs are found again). */
+  /** Drops an entry that must not go out: staged by a poll that died before sealing, or an outdated notice. */
   discard(alertId: string): Promise<void>;
   /** Writes the alert down as `publishing`, just before it is published; returns it as stored (and to publish). */
   claim(alert: Alert, now: Date): Promise<Alert>;
