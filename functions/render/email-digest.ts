@@ -1,6 +1,6 @@
 // The email body of the daily digest: what is open, by company, and what was resolved since yesterday.
 import type { Alert } from '../domain/alert.js';
-import { digestOf, digestSummary, exportLines, lineText, type ShownList, shownLines } from './digest-view.js';
+import { digestOf, digestSummary, lineText, type ShownList, shownLines } from './digest-view.js';
 import { closing, redeliveryNote } from './email-parts.js';
 import { cap, oneLine, PLEO_EXPORT_URL, plural } from './text.js';
 
@@ -22,12 +22,10 @@ export function digestBody(alert: Alert, maxLines: number): string[] {
   ];
   if (digest.open.length > 0) {
     lines.push('OPEN, BY COMPANY', '', ...list(shown.open, alert.detectedAt));
-    // From the lines, not the digest's totals: those count the alerter's own problems as exports.
-    const failures = exportLines(digest.open);
-    if (failures.length > 0) {
-      const total = (key: 'jobs' | 'failedItems') => failures.reduce((sum, line) => sum + line[key], 0);
+    if (alert.totals.jobs > 0) {
       lines.push(
-        `In total: ${plural(total('jobs'), 'export')} with problems, ${plural(total('failedItems'), 'failed expense')}.`,
+        `In total: ${plural(alert.totals.jobs, 'export')} with problems, ` +
+          `${plural(alert.totals.failedItems, 'failed expense')}.`,
         '',
       );
     }

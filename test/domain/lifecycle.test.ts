@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../functions/domain/alert.js';
 import { groupFailures } from '../../functions/domain/group.js';
+import { INCIDENTS, incidentAlert } from '../../functions/domain/incidents.js';
 import {
   afterDelivery,
   damp,
@@ -218,6 +219,19 @@ describe('digestAlert', () => {
     expect(digest.digest?.open.map((l) => l.companyName)).toEqual(['Acme ApS', 'Nordlys AB']);
     expect(digest.digest?.resolvedSinceYesterday.map((l) => l.reason)).toEqual(['x']);
     expect(digest.jobs.map((j) => j.jobId)).toEqual(['digest:2026-11-21']);
+  });
+
+  it("totals the exports with problems only: the alerter's own problems are listed but are not exports", () => {
+    // Prepare
+    const acme = openGroup(alertFor(ACME, 'validation_failure', T0.toISOString()));
+    const keyRefused = openGroup(incidentAlert(INCIDENTS.credentials, 'HTTP 401', T0));
+
+    // Act
+    const digest = digestAlert([acme, keyRefused], at(23), 'Europe/Copenhagen');
+
+    // Assess
+    expect(digest.digest?.open).toHaveLength(2);
+    expect(digest.totals).toEqual({ jobs: acme.totals.jobs, items: 0, failedItems: acme.totals.failedItems });
   });
 
   it.each([
