@@ -4,7 +4,7 @@ import { digestOf, digestSummary, lineText, type ShownList, shownLines } from '.
 import { headline } from './headline.js';
 import type { SlackBlock, SlackMessage } from './slack-blocks.js';
 import { code, context, escapeMrkdwn, header, packSections, SLACK_LIMITS, section } from './slack-mrkdwn.js';
-import { fallback, footer, redelivery } from './slack-parts.js';
+import { fallback, footer } from './slack-parts.js';
 import { cap, oneLine, PLEO_EXPORT_URL, plural } from './text.js';
 
 /** Problems listed in all: a channel message should stay readable, the email carries more. */
@@ -25,11 +25,7 @@ export function digestSlack(alert: Alert): SlackMessage {
   const digest = digestOf(alert);
   const title = headline(alert);
   const shown = shownLines(digest, SLACK_MAX_DIGEST_LINES);
-  const blocks: SlackBlock[] = [
-    header(title),
-    section(escapeMrkdwn(digestSummary(digest))),
-    ...redelivery(alert),
-  ];
+  const blocks: SlackBlock[] = [header(title), section(escapeMrkdwn(digestSummary(digest)))];
   const lists = [
     ...(digest.open.length > 0 ? [list('Open, by company', shown.open, 'open', alert.detectedAt)] : []),
     ...(digest.resolvedSinceYesterday.length > 0

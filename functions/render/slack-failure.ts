@@ -4,7 +4,7 @@ import { describeReason } from '../domain/reasons.js';
 import { headline } from './headline.js';
 import type { MrkdwnText, SlackBlock, SlackMessage } from './slack-blocks.js';
 import { code, escapeMrkdwn, field, header, packSections, SLACK_LIMITS, section } from './slack-mrkdwn.js';
-import { fallback, footer, redelivery } from './slack-parts.js';
+import { fallback, footer } from './slack-parts.js';
 import {
   cap,
   companyLabel,
@@ -46,7 +46,6 @@ export function failureSlack(alert: Alert): SlackMessage {
         ...lifecycleFields(alert),
       ],
     },
-    ...redelivery(alert),
   ];
   const advice = resolved
     ? `*What happened*\n${escapeMrkdwn(info.explanation)}\n*What to do*\n${escapeMrkdwn(RESOLVED_WHAT_TO_DO)}`

@@ -5,7 +5,7 @@ import { headline } from './headline.js';
 import { incidentDetail, incidentSince, incidentWording } from './incident-wording.js';
 import type { MrkdwnText, SlackBlock, SlackMessage } from './slack-blocks.js';
 import { code, escapeMrkdwn, field, header, section } from './slack-mrkdwn.js';
-import { fallback, footer, redelivery } from './slack-parts.js';
+import { fallback, footer } from './slack-parts.js';
 import { cap, formatCount, formatUtc, since, timeBetween } from './text.js';
 
 const MEANWHILE = 'Failures that happen meanwhile are reported once it is fixed.';
@@ -21,11 +21,7 @@ export function incidentSlack(alert: Alert): SlackMessage {
     field('Problem', `${escapeMrkdwn(info.title)} (${code(cap(alert.reason, 100))})`),
   ];
   fields.push(...(resolved ? recoveredFields(alert) : brokenFields(alert, info.whoActs)));
-  const blocks: SlackBlock[] = [
-    header(resolved ? `✅ ${title}` : title),
-    { type: 'section', fields },
-    ...redelivery(alert),
-  ];
+  const blocks: SlackBlock[] = [header(resolved ? `✅ ${title}` : title), { type: 'section', fields }];
 
   const said = detail ? escapeMrkdwn(detail) : '';
   const text = resolved

@@ -1,18 +1,11 @@
-// Pieces every Slack message shares: the redelivery note, the footer, the notification text.
+// Pieces every Slack message shares: the footer, the notification text. Unlike email, no "you may have received
+// this already": the notifier posts each alert id once, so a repeat that reaches Slack is its first copy there.
 import type { Alert } from '../domain/alert.js';
-import { messageNoun } from './headline.js';
 import type { SlackBlock } from './slack-blocks.js';
 import { code, context, escapeMrkdwn } from './slack-mrkdwn.js';
 import { cap, formatUtc } from './text.js';
 
 const MAX_FALLBACK_CHARS = 500;
-
-/** A context block when an earlier attempt may already have delivered the message. */
-export function redelivery(alert: Alert): SlackBlock[] {
-  return alert.possibleRedelivery
-    ? [context(`You may have received this ${messageNoun(alert)} already.`)]
-    : [];
-}
 
 /** When and which message this is, after any (escaped) notes such as '… and 3 more jobs'. */
 export function footer(alert: Alert, notes: string[] = []): SlackBlock {
