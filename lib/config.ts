@@ -194,6 +194,14 @@ const contextSchema = z
         message: `too many to pass to the poller (more than ${MAX_COMPANIES_JSON} characters of JSON); leave it empty to poll organisation-wide`,
       });
     }
+    // A failure held longer than half the lookback could leave the listing before it is sent (the poller caps it).
+    if (context.flapGraceMinutes > context.lookbackDays * 720) {
+      issues.addIssue({
+        code: 'custom',
+        path: ['flapGraceMinutes'],
+        message: `must be at most half of lookbackDays (${context.lookbackDays * 720} minutes), or a held failure could leave the lookback unsent`,
+      });
+    }
     // CloudWatch evaluates at most one day of periods.
     if (context.scheduleMinutes * context.missedPollsBeforeAlarm > 1440) {
       issues.addIssue({

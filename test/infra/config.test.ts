@@ -229,6 +229,13 @@ describe('Function: loadConfig', () => {
     );
   });
 
+  it('throws when the grace window for transient failures is longer than half the lookback', () => {
+    expect(errorOf({ lookbackDays: 1, flapGraceMinutes: 721 })).toContain(
+      'Invalid context "flapGraceMinutes": must be at most half of lookbackDays (720 minutes)',
+    );
+    expect(load({ lookbackDays: 1, flapGraceMinutes: 720 }).flapGraceMinutes).toBe(720);
+  });
+
   it('throws when the companies would not fit in a Lambda environment variable', () => {
     // Prepare
     const companies = Array.from({ length: 80 }, (_, i) => ({ id: ACME, name: `Company number ${i} ApS` }));
