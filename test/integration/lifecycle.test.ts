@@ -1,48 +1,34 @@
 // The alert lifecycle through real parts: the demo Export API over HTTP, dynalite and fauxqs through the AWS SDK,
 // with the poller composed as the Lambda composes it and a clock the test moves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsRuntime } from '../../functions/poller/aws-runtime.js';
-import { createPoller } from '../../functions/poller/compose.js';
-import { parseConfig } from '../../functions/poller/config.js';
-import type { Log } from '../../functions/poller/ports.js';
 import { parseStructuredMessage } from '../../functions/render/sns-message.js';
 import { DemoStore } from '../../local/demo-api/store.js';
 import type { LocalParts } from '../../local/parts.js';
-import { startEmbedded } from '../support/embedded.js';
+import { deliveredSince, startEmbeddedPoller } from '../support/embedded.js';
 
 const HOUR = 3_600_000;
 const ACME = { id: '3f1c2a4e-8b7d-4c1a-9e2f-5a6b7c8d9e01', name: 'Acme ApS' };
 const NORDLYS = { id: '7a9e4b12-3c5d-4e6f-8a1b-2c3d4e5f6a02', name: 'Nordlys AB' };
 const BERGMANN = { id: 'b2d4f6a8-1c3e-4a5b-9c7d-8e9f0a1b2c03', name: 'Bergmann GmbH' };
-const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };
 
 describe('the alert lifecycle on the demo API, dynalite and fauxqs', () => {
-  let parts: LocalParts;
   let now = Date.parse('2026-11-20T08:00:00Z');
   const iso = (offsetMs = 0) => new Date(now + offsetMs).toISOString();
   const store = new DemoStore({ clock: () => new Date(now) });
-  let poller: ReturnType<typeof createPoller>;
-
-  const delivered = async () =>
-    ((await parts.sns?.drain()) ?? []).map((body) => {
-      const { alert } = parseStructuredMessage(body);
-      return `${alert.kind} ${alert.companyName ?? alert.companyId} ${alert.reason}`;
-    });
+  let parts: LocalParts;
+  let poller: Awaited<ReturnType<typeof startEmbeddedPoller>>['poller'];
+  const delivered = () => deliveredSince(parts);
 
   beforeAll(async () => {
     for (const company of [ACME, NORDLYS, BERGMANN]) store.addCompany(company);
-    parts = await startEmbedded(store);
-    const config = parseConfig({
-      ...process.env,
-      PLEO_MAX_REQUESTS_PER_SECOND: '0',
+    ({ parts, poller } = await startEmbeddedPoller(store, () => new Date(now), {
       REMINDER_INTERVAL_HOURS: '24',
       REMINDER_MAX_COUNT: '1',
       FLAP_GRACE_MINUTES: '30',
       UNREACHABLE_ALERT_AFTER_POLLS: '2',
       PLEO_RETRY_BUDGET_SECONDS: '1',
       DIGEST_TIME_ZONE: 'Europe/Copenhagen',
-    });
-    poller = createPoller(config, { ...awsRuntime(silent), clock: () => new Date(now) });
+    }));
   });
   afterAll(() => parts?.close());
 

@@ -1,4 +1,9 @@
 // Every part embedded, as `npm start` runs with no overrides: the demo Export API on `store`, dynalite, fauxqs.
+import { awsRuntime } from '../../functions/poller/aws-runtime.js';
+import { createPoller } from '../../functions/poller/compose.js';
+import { parseConfig } from '../../functions/poller/config.js';
+import type { Log } from '../../functions/poller/ports.js';
+import { parseStructuredMessage } from '../../functions/render/sns-message.js';
 import type { DemoStore } from '../../local/demo-api/store.js';
 import { type LocalParts, startLocalParts } from '../../local/parts.js';
 
@@ -8,3 +13,28 @@ export function startEmbedded(store: DemoStore): Promise<LocalParts> {
   for (const key of OVERRIDES) delete process.env[key];
   return startLocalParts({ env: process.env, newFailureEveryMs: 0, demoStore: store });
 }
+
+/** `kind company reason` of each message SNS delivered since the last call: what the lifecycle tests compare. */
+export async function deliveredSince(parts: LocalParts): Promise<string[]> {
+  return ((await parts.sns?.drain()) ?? []).map((body) => {
+    const { alert } = parseStructuredMessage(body);
+    return `${alert.kind} ${alert.companyName ?? alert.companyId} ${alert.reason}`;
+  });
+}
+
+/**
+ * The poller as the Lambda composes it, on every part embedded, with the clock the test moves and `env` over the
+ * process's environment (no rate limit).
+ */
+export async function startEmbeddedPoller(
+  store: DemoStore,
+  clock: () => Date,
+  env: Record<string, string> = {},
+) {
+  const parts = await startEmbedded(store);
+  const config = parseConfig({ ...process.env, PLEO_MAX_REQUESTS_PER_SECOND: '0', ...env });
+  const poller = createPoller(config, { ...awsRuntime(silent), clock });
+  return { parts, poller };
+}
+
+const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };
