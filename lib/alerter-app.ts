@@ -2,7 +2,7 @@
 import { Annotations, App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { AlerterStack } from './alerter-stack.js';
-import { CONTEXT_KEYS, ContextError, loadConfig, unknownContextKeys } from './config.js';
+import { CONTEXT_KEYS, ContextError, loadConfig, receivesAlarms, unknownContextKeys } from './config.js';
 
 export const STACK_ID = 'PleoExportAlerts';
 
@@ -26,6 +26,12 @@ export function createAlerterApp(props?: AppProps): { app: App; stack: AlerterSt
     Annotations.of(stack).addWarningV2(
       'pleo-export-alerts:noRecipients',
       'Nobody receives the alerts: set alertEmails, emailSubscriptions or slackEnabled, or subscribe to the topic yourself',
+    );
+  } else if (!receivesAlarms(config)) {
+    // Otherwise a dead alerter would go unnoticed: its alarms would reach no subscriber.
+    Annotations.of(stack).addWarningV2(
+      'pleo-export-alerts:noAlarmRecipients',
+      'Nobody receives the alarms (alerter down, poller errors, dead letters): Slack and filtered emailSubscriptions never get them; add an address to alertEmails, or subscribe to the topic yourself',
     );
   }
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));

@@ -266,6 +266,18 @@ export function loadConfig(readContext: (key: string) => unknown): AlerterConfig
 }
 
 /**
+ * Whether an address gets the CloudWatch alarms (alerter down, poller errors, dead letters). Alarm notifications
+ * carry no message attributes, so an SNS filter policy never matches them, and the Slack notifier takes only
+ * messages with a `kind`: only addresses without any filter receive them.
+ */
+export function receivesAlarms(config: AlerterConfig): boolean {
+  return (
+    config.alertEmails.length > 0 ||
+    config.emailSubscriptions.some(({ companies, categories, kinds }) => !companies && !categories && !kinds)
+  );
+}
+
+/**
  * Context keys that look like this app's settings but are not read by it (a typo such as `alertEmail`).
  * Keys CDK itself uses contain `:` or start with `@`.
  */

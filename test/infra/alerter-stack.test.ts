@@ -583,8 +583,15 @@ describe('Class: AlerterStack', () => {
       ids = core(template);
     });
 
-    it('has no finding: Slack receives the alerts', () => {
-      expect(synthesized.findings).toEqual([]);
+    it('warns only that nobody receives the alarms: Slack takes alerts, never CloudWatch alarm notifications', () => {
+      expect(synthesized.findings).toEqual([
+        {
+          plugin: 'Construct Annotations',
+          rule: 'Annotation::pleo-export-alerts:noAlarmRecipients',
+          severity: 'warning',
+          paths: ['PleoExportAlerts'],
+        },
+      ]);
     });
 
     it('creates no secret and grants reading exactly the given ones', () => {

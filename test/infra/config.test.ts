@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../functions/poller/config.js';
-import { ContextError, loadConfig, unknownContextKeys } from '../../lib/config.js';
+import { ContextError, loadConfig, receivesAlarms, unknownContextKeys } from '../../lib/config.js';
 
 const ACME = '3f0c8f5e-4a7b-4c1d-9e2f-0a1b2c3d4e5f';
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:pleo/api-key-AbC123';
@@ -269,4 +269,20 @@ describe('Function: unknownContextKeys', () => {
     // Assess
     expect(unknown).toEqual(['alertEmail']);
   });
+});
+
+describe('Function: receivesAlarms', () => {
+  it.each([
+    { context: { alertEmails: 'ops@example.com' }, receives: true },
+    { context: { emailSubscriptions: [{ email: 'ops@example.com' }] }, receives: true },
+    { context: { emailSubscriptions: [{ email: 'a@example.com', kinds: ['alert'] }] }, receives: false },
+    { context: { emailSubscriptions: [{ email: 'a@example.com', companies: [ACME] }] }, receives: false },
+    { context: { slackEnabled: true }, receives: false },
+    { context: {}, receives: false },
+  ])(
+    'is $receives for $context: alarm notifications carry no attributes, Slack takes only alerts',
+    ({ context, receives }) => {
+      expect(receivesAlarms(load(context))).toBe(receives);
+    },
+  );
 });
