@@ -147,16 +147,7 @@ const contextSchema = z
         }),
       )
       .default(90),
-    // Lambda filters the functions' JSON log lines by their `level` and counts a line without one as INFO: the
-    // metric (EMF) lines, and with them SuccessfulPolls, which the alerter-down alarm needs.
-    logLevel: z
-      .enum(['DEBUG', 'INFO'], {
-        error: ({ input }) =>
-          input === 'WARN' || input === 'ERROR'
-            ? 'WARN and ERROR would also drop every metric (Lambda counts a metric line, which has no level, as INFO), and the "Alerter down" alarm would fire with every poll succeeding: use INFO or DEBUG'
-            : undefined,
-      })
-      .default('INFO'),
+    logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   })
   .superRefine((context, issues) => {
     const seen = new Set<string>();

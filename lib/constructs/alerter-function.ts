@@ -21,8 +21,7 @@ import { nodeOptions } from '../node-options.js';
 /** The CloudWatch namespace of the functions' Powertools (EMF) metrics. */
 export const METRICS_NAMESPACE = 'PleoExportAlerts';
 
-/** No WARN or ERROR: Lambda's log-level filter would drop the metric lines, which carry no level (lib/config.ts). */
-export type LogLevel = 'DEBUG' | 'INFO';
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
 export interface AlerterFunctionProps {
   /** Absolute path of the entry file (it exports `handler`). */

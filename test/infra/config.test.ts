@@ -236,15 +236,6 @@ describe('Function: loadConfig', () => {
     expect(load({ lookbackDays: 1, flapGraceMinutes: 720 }).flapGraceMinutes).toBe(720);
   });
 
-  it.each(['WARN', 'ERROR'])(
-    'throws when logLevel is %s, which would make Lambda drop the metric lines the alerter-down alarm needs',
-    (logLevel) => {
-      expect(errorOf({ logLevel })).toContain(
-        'Invalid context "logLevel": WARN and ERROR would also drop every metric',
-      );
-    },
-  );
-
   it('throws when the companies would not fit in a Lambda environment variable', () => {
     // Prepare
     const companies = Array.from({ length: 80 }, (_, i) => ({ id: ACME, name: `Company number ${i} ApS` }));
