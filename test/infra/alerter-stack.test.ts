@@ -130,7 +130,11 @@ describe('Class: AlerterStack', () => {
         Timeout: 120,
         ReservedConcurrentExecutions: 1,
         Handler: 'index.handler',
-        LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO', LogGroup: { Ref: logGroup } },
+        LoggingConfig: {
+          LogFormat: 'JSON',
+          ApplicationLogLevel: Match.absent(),
+          LogGroup: { Ref: logGroup },
+        },
       });
       expect(template.toJSON().Resources[logGroup.asString()]).toMatchObject({
         Type: 'AWS::Logs::LogGroup',
@@ -407,9 +411,23 @@ describe('Class: AlerterStack', () => {
         ],
         slackEnabled: true,
         digest: { enabled: true, localTime: '07:30', timeZone: 'Europe/Copenhagen' },
+        logLevel: 'WARN',
       });
       template = synthesized.template;
       ids = core(template);
+    });
+
+    it('filters the logs at WARN in Powertools, not in Lambda, so that the metric lines (no level) still reach CloudWatch', () => {
+      for (const fn of Object.values(
+        template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } }),
+      )) {
+        expect(fn.Properties.Environment.Variables.POWERTOOLS_LOG_LEVEL).toBe('WARN');
+        expect(fn.Properties.LoggingConfig).toEqual({
+          LogFormat: 'JSON',
+          SystemLogLevel: 'INFO',
+          LogGroup: expect.anything(),
+        });
+      }
     });
 
     it('leaves no validation finding unacknowledged', () => {
