@@ -133,7 +133,8 @@ export function resolvedNotices(
 export function resolvedNotice(group: FailureGroup, now: Date, resolvedByJobId?: string): Alert {
   return {
     ...groupMessage(group, 'resolved', now),
-    alertId: stableId('resolved', group.companyId, group.reason, group.openedAt),
+    // As of the group's last failure: a group that failed again while a notice waited gets a notice of its own later.
+    alertId: stableId('resolved', group.companyId, group.reason, group.openedAt, group.lastFailureAt),
     lifecycle: {
       openedAt: group.openedAt,
       remindersSent: group.remindersSent,
