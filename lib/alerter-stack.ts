@@ -140,6 +140,10 @@ export class AlerterStack extends Stack {
         description:
           'Fill with: aws secretsmanager put-secret-value --secret-id <this ARN> --secret-string "https://hooks.slack.com/services/…"',
       });
+      new CfnOutput(this, 'SlackNotifierFunctionName', {
+        value: slack.functionName,
+        description: "Post a dead-lettered Slack message again: invoke it with the record's requestPayload",
+      });
     }
     new CfnOutput(this, 'PollDeadLetterQueueUrl', {
       value: pollDeadLetters.queueUrl,

@@ -25,6 +25,7 @@ export interface SlackNotifierProps {
 export class SlackNotifier extends Construct {
   /** The secret the notifier reads the webhook URL from (given, or created empty). */
   readonly webhookSecretArn: string;
+  readonly functionName: string;
 
   constructor(scope: Construct, id: string, props: SlackNotifierProps) {
     super(scope, id);
@@ -51,6 +52,8 @@ export class SlackNotifier extends Construct {
       .bindSecret('SLACK_WEBHOOK_SECRET_ARN', this.webhookSecretArn)
       // Records delivered alert ids to drop SNS redeliveries.
       .bindTable(props.table, ['dynamodb:GetItem', 'dynamodb:PutItem']);
+
+    this.functionName = notifier.function.functionName;
 
     props.topic.addSubscription(
       new LambdaSubscription(notifier.function, {

@@ -583,6 +583,10 @@ describe('Class: AlerterStack', () => {
         ]),
       );
       expect(template.toJSON().Outputs.SlackWebhookSecretArn.Value).toEqual(ref(secret));
+      // To post a dead-lettered message again.
+      expect(template.toJSON().Outputs.SlackNotifierFunctionName.Value).toEqual(
+        ref(logicalIdOf(template, 'AWS::Lambda::Function', NOTIFIER)),
+      );
     });
   });
 
