@@ -1,5 +1,5 @@
 // The budgets, checked against one benchmark run. A budget the run did not measure says so.
-import type { BundleInfo } from './bundle.js';
+import type { BundleInfo, SdkBundled } from './bundle.js';
 import type { ColdStartTimes } from './cold-start.js';
 import { type PhaseFigures, phaseFigures } from './figures.js';
 import { count, duration, kb, mb, times } from './format.js';
@@ -35,6 +35,7 @@ export interface RateCheck {
 export interface BenchResults {
   sizes: SizeResult[];
   bundle: BundleInfo;
+  sdkBundled: SdkBundled;
   coldStart: ColdStartTimes;
   rate: RateCheck;
 }

@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { nodeOptions } from '../lib/node-options.js';
-import type { BundleInfo, ShellBundles } from './bundle.js';
+import type { BundleInfo, SdkBundled, ShellBundles } from './bundle.js';
 import { LAMBDA_MEMORY_MB } from './scenario.js';
 
 export interface ColdStartTimes {
@@ -22,6 +22,9 @@ export interface ColdStartTimes {
   bundleMs: number;
   /** The same with Node mapping stack traces itself, for what mapping them on demand saves. */
   bundleSourceMapsMs: number;
+  /** The option not taken: the poller, and the SDK clients alone, with the AWS SDK bundled in. */
+  sdkBundledMs: number;
+  sdkClientsBundledMs: number;
 }
 
 /** What the handler needs at load; nothing is called, and any stray AWS call would go to 127.0.0.1. */
@@ -39,6 +42,7 @@ const LOAD_ENV = {
 export async function measureColdStart(
   bundle: BundleInfo,
   shells: ShellBundles,
+  sdkBundled: SdkBundled,
   runs: number,
 ): Promise<ColdStartTimes> {
   const dir = path.dirname(path.dirname(bundle.path));
@@ -55,6 +59,8 @@ export async function measureColdStart(
   const frameworkEntry = await importer('framework', [importOf(shells.framework)]);
   const frameworkConfigEntry = await importer('framework-config', [importOf(shells.withConfig)]);
   const bundleEntry = await importer('bundle', [importOf(bundle)]);
+  const sdkBundledEntry = await importer('sdk-bundled', [importOf(sdkBundled.poller)]);
+  const sdkClientsBundledEntry = await importer('sdk-clients-bundled', [importOf(sdkBundled.sdkClients)]);
 
   const env = { PATH: process.env.PATH, ...LOAD_ENV };
   // Everything but the bare node runs with the stack's NODE_OPTIONS, as the SDK itself would in the Lambda.
@@ -67,6 +73,8 @@ export async function measureColdStart(
     bundle: () => time([bundleEntry], deployed),
     bundleSourceMaps: () =>
       time([bundleEntry], { ...deployed, NODE_OPTIONS: `--enable-source-maps ${deployed.NODE_OPTIONS}` }),
+    sdkBundled: () => time([sdkBundledEntry], deployed),
+    sdkClientsBundled: () => time([sdkClientsBundledEntry], deployed),
   };
   const samples = Object.fromEntries(Object.keys(variants).map((name) => [name, [] as number[]])) as Record<
     keyof typeof variants,
@@ -86,6 +94,8 @@ export async function measureColdStart(
     frameworkConfigMs: median(samples.frameworkConfig),
     bundleMs: median(samples.bundle),
     bundleSourceMapsMs: median(samples.bundleSourceMaps),
+    sdkBundledMs: median(samples.sdkBundled),
+    sdkClientsBundledMs: median(samples.sdkClientsBundled),
   };
 }
 

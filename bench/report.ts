@@ -1,6 +1,8 @@
 // The benchmark's printed report: what was run, the cost tables, bundle and cold start, and the budgets.
 import { cpus, totalmem } from 'node:os';
 import { type BenchResults, type BudgetLine, checkBudgets, phaseRows, type Row } from './budgets.js';
+import type { SdkBundled } from './bundle.js';
+import type { ColdStartTimes } from './cold-start.js';
 import { count, duration, kb, mb, table, times } from './format.js';
 import { LAMBDA_MEMORY_MB } from './scenario.js';
 
@@ -169,7 +171,7 @@ function bundleSection({ bundle }: BenchResults): string {
   ].join('\n');
 }
 
-function coldStartSection({ coldStart }: BenchResults): string {
+function coldStartSection({ coldStart, sdkBundled }: BenchResults): string {
   const { bareMs, sdkMs, frameworkMs, frameworkConfigMs, bundleMs, bundleSourceMapsMs, runs } = coldStart;
   const step = (what: string, ms: number, previousMs: number) => [
     what,
@@ -202,6 +204,17 @@ function coldStartSection({ coldStart }: BenchResults): string {
         step('the same with --enable-source-maps', bundleSourceMapsMs, bundleMs),
       ],
     ),
+    sdkBundledLine(coldStart, sdkBundled),
+  ].join('\n');
+}
+
+/** The option not taken: what bundling the AWS SDK into the function would save, and weigh. */
+function sdkBundledLine(coldStart: ColdStartTimes, { poller, sdkClients }: SdkBundled): string {
+  const { sdkMs, sdkBundledMs, sdkClientsBundledMs } = coldStart;
+  return [
+    `With the AWS SDK bundled in (not deployed): the poller imports in ${duration(sdkBundledMs)}, ${times(sdkBundledMs / sdkMs)} the`,
+    `runtime's SDK clients, ${times(sdkBundledMs / sdkClientsBundledMs)} the same clients bundled alone (${duration(sdkClientsBundledMs)}); it weighs ${kb(poller.bytes)}, the clients`,
+    `alone ${kb(sdkClients.bytes)}.`,
   ].join('\n');
 }
 

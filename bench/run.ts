@@ -7,7 +7,13 @@ import { parseArgs } from 'node:util';
 import { parseConfig } from '../functions/poller/config.js';
 import { generateDataset } from '../local/demo-api/seed.js';
 import type { BenchResults, RateCheck, SizeResult } from './budgets.js';
-import { BENCH_OUT_DIR, buildPollChild, buildPollerBundle, buildShellBundles } from './bundle.js';
+import {
+  BENCH_OUT_DIR,
+  buildPollChild,
+  buildPollerBundle,
+  buildSdkBundled,
+  buildShellBundles,
+} from './bundle.js';
 import { measureColdStart } from './cold-start.js';
 import { count } from './format.js';
 import { PollOutOfMemoryError } from './poll-process.js';
@@ -58,9 +64,10 @@ progress(`Pleo rate with the production defaults (${RATE_CHECK_JOBS} jobs)…`);
 const rate = await rateCheck(tools);
 
 progress(`Cold start (${runs} runs each)…`);
-const coldStart = await measureColdStart(bundle, await buildShellBundles(), runs);
+const sdkBundled = await buildSdkBundled();
+const coldStart = await measureColdStart(bundle, await buildShellBundles(), sdkBundled, runs);
 
-const results: BenchResults = { sizes: sizeResults, bundle, coldStart, rate };
+const results: BenchResults = { sizes: sizeResults, bundle, sdkBundled, coldStart, rate };
 await writeFile(path.join(BENCH_OUT_DIR, 'results.json'), JSON.stringify(results, null, 2));
 process.stdout.write(`${renderReport(results)}\n`);
 

@@ -9,6 +9,7 @@ import {
   type BundleInfo,
   buildPollChild,
   buildPollerBundle,
+  buildSdkBundled,
   buildShellBundles,
   type ShellBundles,
 } from '../../bench/bundle.js';
@@ -109,5 +110,15 @@ describe('poll request counts against the ideal', () => {
     );
     expect(shells.framework.byPackage.map((part) => part.name)).not.toContain('zod');
     expect(shells.withConfig.byPackage.map((part) => part.name)).toContain('zod');
+  });
+
+  it('builds the option not taken, the AWS SDK bundled in, with only SNS left to the runtime', async () => {
+    const { poller, sdkClients } = await buildSdkBundled(outDir);
+    expect([poller.staticSdkImports, poller.dynamicOnlySdkImports]).toEqual([[], ['@aws-sdk/client-sns']]);
+    expect(sdkClients.staticSdkImports).toEqual([]);
+    expect(sdkClients.byPackage.filter((part) => part.name.startsWith('functions/'))).toEqual([]);
+    expect(poller.byPackage.map((part) => part.name)).toEqual(
+      expect.arrayContaining(['@aws-sdk/client-dynamodb']),
+    );
   });
 });
