@@ -212,9 +212,8 @@ function coldStartSection({ coldStart, sdkBundled }: BenchResults): string {
 function sdkBundledLine(coldStart: ColdStartTimes, { poller, sdkClients }: SdkBundled): string {
   const { sdkMs, sdkBundledMs, sdkClientsBundledMs } = coldStart;
   return [
-    `With the AWS SDK bundled in (not deployed): the poller imports in ${duration(sdkBundledMs)}, ${times(sdkBundledMs / sdkMs)} the`,
-    `runtime's SDK clients, ${times(sdkBundledMs / sdkClientsBundledMs)} the same clients bundled alone (${duration(sdkClientsBundledMs)}); it weighs ${kb(poller.bytes)}, the clients`,
-    `alone ${kb(sdkClients.bytes)}.`,
+    `With the AWS SDK bundled in (not deployed): the poller imports in ${duration(sdkBundledMs)}, ${times(sdkBundledMs / sdkMs)} the runtime's SDK`,
+    `clients, ${times(sdkBundledMs / sdkClientsBundledMs)} the same clients bundled alone (${duration(sdkClientsBundledMs)}); it weighs ${kb(poller.bytes)}, the clients alone ${kb(sdkClients.bytes)}.`,
   ].join('\n');
 }
 
