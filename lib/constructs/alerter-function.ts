@@ -3,7 +3,7 @@ import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Architecture, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LogLevel as EsbuildLogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -82,15 +82,17 @@ export class AlerterFunction extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       role: this.role,
       logGroup: this.logGroup,
-      loggingFormat: LoggingFormat.JSON,
-      systemLogLevelV2: SystemLogLevel.INFO,
+      // Text, not JSON: with JSON Lambda filters the lines itself (at INFO when no level is set, dropping DEBUG) and
+      // hands Powertools that level in AWS_LAMBDA_LOG_LEVEL, which wins over POWERTOOLS_LOG_LEVEL (so WARN logged
+      // INFO). Powertools writes JSON either way; the metric lines must reach CloudWatch at every level.
+      loggingFormat: LoggingFormat.TEXT,
       retryAttempts: props.retryAttempts,
       maxEventAge: props.maxEventAge,
       onFailure: new SqsDestination(props.deadLetterQueue),
       environment: {
         NODE_OPTIONS: nodeOptions(props.memorySize ?? 256),
         POWERTOOLS_SERVICE_NAME: props.serviceName,
-        // Powertools filters the log lines itself. Lambda's application log level would also filter the metric (EMF)
+        // Powertools alone filters the log lines. Lambda's application log level would also filter the metric (EMF)
         // lines, which carry no level and count as INFO: at WARN the metrics, and the alerter-down alarm, would go.
         POWERTOOLS_LOG_LEVEL: props.logLevel,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,

@@ -131,7 +131,7 @@ describe('Class: AlerterStack', () => {
         ReservedConcurrentExecutions: 1,
         Handler: 'index.handler',
         LoggingConfig: {
-          LogFormat: 'JSON',
+          LogFormat: 'Text',
           ApplicationLogLevel: Match.absent(),
           LogGroup: { Ref: logGroup },
         },
@@ -423,8 +423,7 @@ describe('Class: AlerterStack', () => {
       )) {
         expect(fn.Properties.Environment.Variables.POWERTOOLS_LOG_LEVEL).toBe('WARN');
         expect(fn.Properties.LoggingConfig).toEqual({
-          LogFormat: 'JSON',
-          SystemLogLevel: 'INFO',
+          LogFormat: 'Text',
           LogGroup: expect.anything(),
         });
       }
