@@ -83,8 +83,11 @@ const timeZone = z.string().refine((value) => {
 /** The longest company name the poller accepts in PLEO_COMPANIES (functions/poller/config.ts). */
 const MAX_COMPANY_NAME_CHARS = 200;
 
+// Pleo answers with ids in lower case; SNS filter policies and the poller compare them as strings.
+const companyId = z.uuid().transform((id) => id.toLowerCase());
+
 const company = z.strictObject({
-  id: z.uuid(),
+  id: companyId,
   name: z
     .string()
     .min(1)
@@ -101,7 +104,7 @@ const pleoApiUrl = z.url({ protocol: /^https$/ }).refine((url) => {
 
 const emailSubscription = z.strictObject({
   email,
-  companies: z.array(z.uuid()).min(1).optional(),
+  companies: z.array(companyId).min(1).optional(),
   categories: z.array(z.enum(CATEGORIES)).min(1).optional(),
   kinds: z.array(z.enum(KINDS)).min(1).optional(),
 });

@@ -229,6 +229,15 @@ describe('Function: loadConfig', () => {
     );
   });
 
+  it('writes company ids in lower case, as Pleo answers and SNS filters compare them', () => {
+    const config = load({
+      companies: [{ id: ACME.toUpperCase() }],
+      emailSubscriptions: [{ email: 'acme@example.com', companies: [ACME.toUpperCase()] }],
+    });
+    expect(config.companies).toEqual([{ id: ACME }]);
+    expect(config.emailSubscriptions[0]?.companies).toEqual([ACME]);
+  });
+
   it('throws when the grace window for transient failures is longer than half the lookback', () => {
     expect(errorOf({ lookbackDays: 1, flapGraceMinutes: 721 })).toContain(
       'Invalid context "flapGraceMinutes": must be at most half of lookbackDays (720 minutes)',
