@@ -51,6 +51,12 @@ export async function checkLocalEnv(env: NodeJS.ProcessEnv): Promise<void> {
       'SLACK_WEBHOOK_URL: must be the https:// URL of a Slack incoming webhook (http:// only on localhost)',
     );
   }
+  if (env.SLACK_WEBHOOK_URL !== undefined && env.AWS_ENDPOINT_URL_SNS) {
+    // What is posted to Slack is what the embedded topic's queue received; a real topic's subscribers get it.
+    throw new LocalEnvError(
+      "SLACK_WEBHOOK_URL needs the embedded SNS: with AWS_ENDPOINT_URL_SNS set, nothing is posted from here (the topic's subscribers, such as the Slack notifier, receive the alerts)",
+    );
+  }
   parseConfig({ ...env, ...embeddedStandIns(env) });
   for (const name of ENDPOINTS) {
     const value = env[name];

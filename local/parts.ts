@@ -2,6 +2,8 @@
 // environment variables are set. Embedded parts announce themselves through the same variables, so the
 // poller reads its configuration exactly as the Lambda does.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetTopicAttributesCommand, NotFoundException, SNSClient } from '@aws-sdk/client-sns';
+import { applyAwsDefaults } from './aws-env.js';
 import { type DemoApi, startDemoApi } from './demo-api/server.js';
 import type { DemoStore } from './demo-api/store.js';
 import { ensureTable, startDynalite } from './embedded/dynamodb.js';
@@ -49,13 +51,8 @@ export async function startLocalParts(options: LocalOptions): Promise<LocalParts
   }
   let api: DemoApi | undefined;
   const closers: Array<() => Promise<void>> = [];
-  env.AWS_REGION ??= env.AWS_DEFAULT_REGION ?? 'eu-west-1';
-  const embeddedAws = !env.AWS_ENDPOINT_URL_DYNAMODB || !env.AWS_ENDPOINT_URL_SNS;
-  if (embeddedAws && !env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE) {
-    // The embedded services accept any signature; real ones get the caller's own credentials.
-    env.AWS_ACCESS_KEY_ID = 'local';
-    env.AWS_SECRET_ACCESS_KEY = 'local';
-  }
+  // Before the embedded parts set their endpoints: it tells a call that stays on this machine by them.
+  const region = await applyAwsDefaults(env);
 
   if (env.PLEO_API_URL) {
     description.push(`Pleo API: ${shownUrl(env.PLEO_API_URL)}`);
@@ -96,11 +93,12 @@ export async function startLocalParts(options: LocalOptions): Promise<LocalParts
 
   let sns: EmbeddedSns | undefined;
   if (env.AWS_ENDPOINT_URL_SNS) {
+    if (env.ALERT_TOPIC_ARN) await assertTopicExists(env.ALERT_TOPIC_ARN, env.AWS_ENDPOINT_URL_SNS);
     description.push(
       `SNS: ${shownUrl(env.AWS_ENDPOINT_URL_SNS)}, topic ${env.ALERT_TOPIC_ARN ?? '(ALERT_TOPIC_ARN not set)'}`,
     );
   } else {
-    sns = await startEmbeddedSns(env.AWS_REGION);
+    sns = await startEmbeddedSns(region);
     closers.push(sns.close);
     env.AWS_ENDPOINT_URL_SNS = sns.endpoint;
     env.ALERT_TOPIC_ARN = sns.topicArn;
@@ -117,6 +115,24 @@ export async function startLocalParts(options: LocalOptions): Promise<LocalParts
       for (const close of closers.reverse()) await close();
     },
   };
+}
+
+/**
+ * Fails naming ALERT_TOPIC_ARN when the SNS there has no such topic; otherwise every alert of every poll would fail
+ * to publish, each in its own log line. Any other answer (e.g. no permission to read the topic's attributes, which
+ * publishing does not need) lets the run go on.
+ */
+async function assertTopicExists(topicArn: string, endpoint: string): Promise<void> {
+  const sns = new SNSClient({});
+  try {
+    await sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }));
+  } catch (error) {
+    if (error instanceof NotFoundException) {
+      throw new Error(`ALERT_TOPIC_ARN: no such topic at ${shownUrl(endpoint)} (AWS_ENDPOINT_URL_SNS)`);
+    }
+  } finally {
+    sns.destroy();
+  }
 }
 
 function scaledClock(scale: number): () => Date {

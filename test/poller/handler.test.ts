@@ -44,6 +44,10 @@ describe('the poller Lambda handler', () => {
     vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'PleoExportAlerts');
     vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'poller-test');
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
+    // As in the Lambda, credentials are there: with the secret in (a mocked) Secrets Manager, `npm start`'s parts
+    // leave the credentials to the SDK rather than giving the embedded services stand-ins.
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
     parts = await startLocalParts({ env: process.env, newFailureEveryMs: 0 });
     secrets.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({ SecretString: 'the-key' });
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {

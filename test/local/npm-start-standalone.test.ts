@@ -1,0 +1,188 @@
+// `npm start -- --once` switched to DynamoDB and SNS servers started on their own on this machine (dynalite,
+// fauxqs), as a developer would run them: no AWS credentials, the table created, the alerts published to the given
+// topic and nothing printed, and a second run remembering what the first alerted.
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { startFauxqs } from 'fauxqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EmbeddedDynamo, startDynalite } from '../../local/embedded/dynamodb.js';
+
+const run = promisify(execFile);
+
+type Fauxqs = Awaited<ReturnType<typeof startFauxqs>>;
+
+let dynamo: EmbeddedDynamo;
+let sns: Fauxqs;
+let topicArn: string;
+let home: string;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  sns = await startFauxqs({ port: 0, logger: false, defaultRegion: 'eu-west-1' });
+  topicArn = sns.createTopic('team-alerts', { region: 'eu-west-1' }).topicArn;
+  sns.createQueue('team-inbox', { region: 'eu-west-1' });
+  sns.subscribe({ topic: 'team-alerts', queue: 'team-inbox', region: 'eu-west-1' });
+  // A home without ~/.aws: nothing but the environment can provide AWS credentials.
+  home = await mkdtemp(join(tmpdir(), 'npm-start-home-'));
+});
+
+afterAll(async () => {
+  await dynamo.close();
+  await sns.stop();
+  await rm(home, { recursive: true, force: true });
+});
+
+/** A fresh shell's environment; the instance metadata service is never asked for credentials. */
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: home, AWS_EC2_METADATA_DISABLED: 'true', ...extra };
+}
+
+async function start(env: NodeJS.ProcessEnv) {
+  try {
+    const { stdout, stderr } = await run('node_modules/.bin/tsx', ['local/start.ts', '--once'], {
+      env,
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+function inbox(): number {
+  const queue = sns.inspectQueue('team-inbox');
+  return queue?.messages.ready.length ?? 0;
+}
+
+describe('npm start -- --once on a standalone DynamoDB and SNS', () => {
+  it('needs no AWS credentials, creates the table, publishes to the topic, and a second run repeats nothing', async () => {
+    // Arrange
+    const env = cleanEnv({
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      TABLE_NAME: 'standalone-alerts',
+      AWS_ENDPOINT_URL_SNS: sns.address,
+      ALERT_TOPIC_ARN: topicArn,
+    });
+    const before = inbox();
+
+    // Act
+    const first = await start(env);
+    const published = inbox() - before;
+    const second = await start(env);
+
+    // Assert
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(`SNS: ${sns.address}, topic ${topicArn}`);
+    expect(first.stdout).not.toContain('EMAIL');
+    const alerts = Number(/, (\d+) alerts published/.exec(first.stdout)?.[1]);
+    expect(alerts).toBeGreaterThan(0);
+    expect(published).toBe(alerts);
+    const client = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: 'standalone-alerts' }));
+    client.destroy();
+    expect(Table?.TableStatus).toBe('ACTIVE');
+
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/ 0 new, 0 alerts published/);
+    expect(inbox() - before).toBe(published);
+  });
+
+  it('refuses a topic the SNS there does not have, in one line naming ALERT_TOPIC_ARN', async () => {
+    // Act
+    const result = await start(
+      cleanEnv({ AWS_ENDPOINT_URL_SNS: sns.address, ALERT_TOPIC_ARN: `${topicArn}-typo` }),
+    );
+
+    // Assert
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      `pleo-export-alerts: ALERT_TOPIC_ARN: no such topic at ${sns.address} (AWS_ENDPOINT_URL_SNS)\n`,
+    );
+  });
+
+  it('refuses SLACK_WEBHOOK_URL beside AWS_ENDPOINT_URL_SNS, where it would post nothing', async () => {
+    // Act
+    const result = await start(
+      cleanEnv({
+        AWS_ENDPOINT_URL_SNS: sns.address,
+        ALERT_TOPIC_ARN: topicArn,
+        SLACK_WEBHOOK_URL: 'http://127.0.0.1:9/services/T0/B0/secret-b2',
+      }),
+    );
+
+    // Assert
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^pleo-export-alerts: SLACK_WEBHOOK_URL needs the embedded SNS[^\n]*\n$/);
+    expect(result.stderr).not.toContain('secret-b2');
+  });
+});
+
+describe('npm start -- --once and the AWS profile', () => {
+  let proxy: Server;
+  const signedWith: string[] = [];
+  beforeAll(async () => {
+    // Stands in front of dynalite and notes the access key and region each request is signed with.
+    proxy = createServer((incoming, outgoing) => {
+      const scope = /Credential=([^/]+)\/\d+\/([^/]+)\//.exec(incoming.headers.authorization ?? '');
+      if (scope) signedWith.push(`${scope[1]} ${scope[2]}`);
+      const target = new URL(dynamo.endpoint);
+      const upstream = request(
+        {
+          host: target.hostname,
+          port: target.port,
+          method: incoming.method,
+          path: incoming.url,
+          headers: incoming.headers,
+        },
+        (response) => {
+          outgoing.writeHead(response.statusCode ?? 502, response.headers);
+          response.pipe(outgoing);
+        },
+      );
+      incoming.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(() => new Promise<void>((resolve) => proxy.close(() => resolve())));
+
+  it('runs everything embedded when AWS_PROFILE names a profile that does not exist', async () => {
+    const result = await start(cleanEnv({ AWS_PROFILE: 'no-such-profile' }));
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+
+  it('signs for the region of the AWS profile when AWS_REGION is not set', async () => {
+    // Arrange
+    const profileHome = await mkdtemp(join(tmpdir(), 'npm-start-profile-'));
+    await mkdir(join(profileHome, '.aws'));
+    await writeFile(join(profileHome, '.aws', 'config'), '[default]\nregion = ap-southeast-2\n');
+    const { port } = proxy.address() as AddressInfo;
+    signedWith.length = 0;
+
+    // Act
+    const result = await start({
+      ...cleanEnv({ AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${port}`, TABLE_NAME: 'profile-region' }),
+      HOME: profileHome,
+    });
+    await rm(profileHome, { recursive: true, force: true });
+
+    // Assert
+    expect(result.code).toBe(0);
+    expect(signedWith.length).toBeGreaterThan(0);
+    expect(new Set(signedWith)).toEqual(new Set(['local ap-southeast-2']));
+  });
+});
