@@ -53,6 +53,10 @@ export async function startLocalParts(options: LocalOptions): Promise<LocalParts
   const closers: Array<() => Promise<void>> = [];
   // Before the embedded parts set their endpoints: it tells a call that stays on this machine by them.
   const region = await applyAwsDefaults(env);
+  // Before any part starts: a mistyped topic must not leave a table created in the DynamoDB given, or a demo running.
+  if (env.AWS_ENDPOINT_URL_SNS && env.ALERT_TOPIC_ARN) {
+    await assertTopicExists(env.ALERT_TOPIC_ARN, env.AWS_ENDPOINT_URL_SNS);
+  }
 
   if (env.PLEO_API_URL) {
     description.push(`Pleo API: ${shownUrl(env.PLEO_API_URL)}`);
@@ -93,7 +97,6 @@ export async function startLocalParts(options: LocalOptions): Promise<LocalParts
 
   let sns: EmbeddedSns | undefined;
   if (env.AWS_ENDPOINT_URL_SNS) {
-    if (env.ALERT_TOPIC_ARN) await assertTopicExists(env.ALERT_TOPIC_ARN, env.AWS_ENDPOINT_URL_SNS);
     description.push(
       `SNS: ${shownUrl(env.AWS_ENDPOINT_URL_SNS)}, topic ${env.ALERT_TOPIC_ARN ?? '(ALERT_TOPIC_ARN not set)'}`,
     );

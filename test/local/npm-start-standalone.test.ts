@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { startFauxqs } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedDynamo, startDynalite } from '../../local/embedded/dynamodb.js';
@@ -111,6 +111,30 @@ describe('npm start -- --once on a standalone DynamoDB and SNS', () => {
     expect(result.stderr).toBe(
       `pleo-export-alerts: ALERT_TOPIC_ARN: no such topic at ${sns.address} (AWS_ENDPOINT_URL_SNS)\n`,
     );
+  });
+
+  it('refuses a topic the SNS there does not have before it creates the table in the DynamoDB given', async () => {
+    // Act
+    const result = await start(
+      cleanEnv({
+        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        TABLE_NAME: 'never-created',
+        AWS_ENDPOINT_URL_SNS: sns.address,
+        ALERT_TOPIC_ARN: `${topicArn}-typo`,
+      }),
+    );
+
+    // Assert
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('ALERT_TOPIC_ARN: no such topic');
+    const client = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    const { TableNames } = await client.send(new ListTablesCommand({}));
+    client.destroy();
+    expect(TableNames).not.toContain('never-created');
   });
 
   it('refuses SLACK_WEBHOOK_URL beside AWS_ENDPOINT_URL_SNS, where it would post nothing', async () => {
