@@ -35,7 +35,8 @@ export interface Alert {
   category: Category;
   /** Every job of the group, newest first; renderers may cut the list, this never does. */
   jobs: AlertJob[];
-  totals: { jobs: number; items: number; failedItems: number };
+  /** `uncounted`: jobs whose failed expenses Pleo did not count (items not listed); `failedItems` is then a floor. */
+  totals: { jobs: number; items: number; failedItems: number; uncounted?: number | undefined };
   /** When the alerter detected the failures (ISO 8601). */
   detectedAt: string;
   /** True when an earlier attempt may already have delivered this alert (crash after publish). */
@@ -64,6 +65,7 @@ export interface DigestLine {
   category: Category;
   jobs: number;
   failedItems: number;
+  uncounted?: number | undefined;
   openedAt: string;
   resolvedAt?: string | undefined;
 }

@@ -129,6 +129,7 @@ function buildAlert(companyId: string, reason: string, jobs: AlertJob[], options
       jobs: jobs.length,
       items: jobs.reduce((sum, job) => sum + job.numberOfItems, 0),
       failedItems: jobs.reduce((sum, job) => sum + (job.failedItems ?? 0), 0),
+      uncounted: jobs.filter((job) => job.failedItems === null).length || undefined,
     },
     detectedAt: options.detectedAt.toISOString(),
     possibleRedelivery: false,

@@ -79,6 +79,7 @@ export function mergeAlert(group: FailureGroup | undefined, alert: Alert, now: D
       jobs: group.totals.jobs + alert.totals.jobs,
       items: group.totals.items + alert.totals.items,
       failedItems: group.totals.failedItems + alert.totals.failedItems,
+      uncounted: (group.totals.uncounted ?? 0) + (alert.totals.uncounted ?? 0) || undefined,
     },
     mergedAlertIds: [alert.alertId, ...group.mergedAlertIds].slice(0, MERGED_IDS_KEPT),
   };
@@ -228,6 +229,7 @@ export function digestAlert(groups: readonly FailureGroup[], now: Date, timeZone
     category: group.category,
     jobs: group.totals.jobs,
     failedItems: group.totals.failedItems,
+    uncounted: group.totals.uncounted,
     openedAt: group.openedAt,
     resolvedAt: group.resolvedAt,
   });
@@ -269,6 +271,7 @@ export function digestAlert(groups: readonly FailureGroup[], now: Date, timeZone
       jobs: failures.reduce((sum, l) => sum + l.jobs, 0),
       items: 0,
       failedItems: failures.reduce((sum, l) => sum + l.failedItems, 0),
+      uncounted: failures.reduce((sum, l) => sum + (l.uncounted ?? 0), 0) || undefined,
     },
     detectedAt: at,
     possibleRedelivery: false,

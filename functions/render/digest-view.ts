@@ -2,7 +2,16 @@
 import type { Alert, Digest, DigestLine } from '../domain/alert.js';
 import { isIncident } from '../domain/incidents.js';
 import { describeReason } from '../domain/reasons.js';
-import { cap, companyLabel, formatUtc, oneLine, plural, since, timeBetween } from './text.js';
+import {
+  cap,
+  companyLabel,
+  failedItemsPhrase,
+  formatUtc,
+  oneLine,
+  plural,
+  since,
+  timeBetween,
+} from './text.js';
 
 /** The digest an alert carries; a digest message without one reads as an empty day. */
 export function digestOf(alert: Alert): Digest {
@@ -76,7 +85,7 @@ export function lineText(line: DigestLine, at: string): string {
   const title = describeReason(line.reason).title;
   const counts = isIncident(line)
     ? 'a problem of the alerter itself'
-    : `${plural(line.jobs, 'export')}, ${plural(line.failedItems, 'failed expense')}`;
+    : `${plural(line.jobs, 'export')}, ${failedItemsPhrase(line, 'failed expense') || 'failed expenses not counted by Pleo'}`;
   if (line.resolvedAt === undefined) return `${title}: ${counts}; open since ${since(line.openedAt, at)}`;
   const span = timeBetween(line.openedAt, line.resolvedAt);
   const open = `open ${formatUtc(line.openedAt)} to ${formatUtc(line.resolvedAt)}`;

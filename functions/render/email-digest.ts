@@ -2,7 +2,7 @@
 import type { Alert } from '../domain/alert.js';
 import { digestOf, digestSummary, lineText, type ShownList, shownLines } from './digest-view.js';
 import { closing, redeliveryNote } from './email-parts.js';
-import { cap, oneLine, PLEO_EXPORT_URL, plural } from './text.js';
+import { cap, failedItemsPhrase, oneLine, PLEO_EXPORT_URL, plural } from './text.js';
 
 const STOP =
   'You receive this digest because your subscription includes messages of kind "digest". To stop it, ask ' +
@@ -25,7 +25,7 @@ export function digestBody(alert: Alert, maxLines: number): string[] {
     if (alert.totals.jobs > 0) {
       lines.push(
         `In total: ${plural(alert.totals.jobs, 'export')} with problems, ` +
-          `${plural(alert.totals.failedItems, 'failed expense')}.`,
+          `${failedItemsPhrase(alert.totals, 'failed expense') || 'failed expenses not counted by Pleo'}.`,
         '',
       );
     }

@@ -51,7 +51,7 @@ export function jobList(
   for (const job of shown) lines.push(...jobLines(job, limits.maxReasonChars), '');
   const more = unlistedJobs(alert, shown.length);
   if (more > 0) lines.push(`… and ${plural(more, 'more job')}.`, '');
-  const failed = failedItemsPhrase(alert, 'failed expense');
+  const failed = failedItemsPhrase(alert.totals, 'failed expense');
   lines.push(
     `In total: ${plural(alert.totals.jobs, 'export')}, ${plural(alert.totals.items, 'expense')}` +
       (failed ? `, ${failed} for this reason.` : '; Pleo did not say how many of them failed.'),

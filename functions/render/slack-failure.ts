@@ -95,7 +95,7 @@ function lifecycleFields(alert: Alert): MrkdwnText[] {
 
 function totalsText(alert: Alert): string {
   const { jobs, items } = alert.totals;
-  const failed = failedItemsPhrase(alert, 'failed', 'failed');
+  const failed = failedItemsPhrase(alert.totals, 'failed', 'failed');
   return `${plural(jobs, 'export')} · ${plural(items, 'expense')} · ${failed ? `${failed} for this reason` : 'Pleo did not say how many failed'}`;
 }
 

@@ -30,6 +30,7 @@ const digestLineSchema = z.object({
   category: categorySchema,
   jobs: z.number(),
   failedItems: z.number(),
+  uncounted: z.optional(z.number()),
   openedAt: z.string(),
   resolvedAt: z.optional(z.string()),
 });
@@ -50,7 +51,12 @@ const alertSchema = z.object({
   reason: z.string(),
   category: categorySchema,
   jobs: z.array(alertJobSchema),
-  totals: z.object({ jobs: z.number(), items: z.number(), failedItems: z.number() }),
+  totals: z.object({
+    jobs: z.number(),
+    items: z.number(),
+    failedItems: z.number(),
+    uncounted: z.optional(z.number()),
+  }),
   detectedAt: z.string(),
   possibleRedelivery: z.boolean(),
   lifecycle: z.optional(lifecycleSchema),

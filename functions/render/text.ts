@@ -122,15 +122,18 @@ export function jobsPhrase(alert: Alert): string {
 }
 
 /**
- * The group's failed expenses for its reason, e.g. '9 failed expenses'. An export that completed with errors whose
- * items Pleo did not list counts none, so with one such export the total is 'at least' what is known, and with
- * none known it is not known at all: '' then. (A reminder lists the newest jobs only, its total counts them all.)
+ * Failed expenses counted, e.g. '9 failed expenses'. An export that completed with errors whose items Pleo did not
+ * list counts none, so with such exports the total is 'at least' what is known, and with none known it is not
+ * known at all: '' then.
  */
-export function failedItemsPhrase(alert: Alert, noun: string, nounPlural = `${noun}s`): string {
-  const unknown = alert.jobs.filter((job) => job.failedItems === null).length;
-  if (unknown > 0 && alert.totals.failedItems === 0) return '';
-  const phrase = plural(alert.totals.failedItems, noun, nounPlural);
-  return unknown > 0 ? `at least ${phrase}` : phrase;
+export function failedItemsPhrase(
+  { failedItems, uncounted }: Pick<Alert['totals'], 'failedItems' | 'uncounted'>,
+  noun: string,
+  nounPlural = `${noun}s`,
+): string {
+  if (uncounted && failedItems === 0) return '';
+  const phrase = plural(failedItems, noun, nounPlural);
+  return uncounted ? `at least ${phrase}` : phrase;
 }
 
 /** Jobs the group had beyond those listed: totals count every job, the list may hold only the newest. */

@@ -59,6 +59,24 @@ describe('mergeAlert', () => {
     expect(merged.lastNotifiedAt).toBe(at(6).toISOString());
   });
 
+  it('counts the exports whose failed expenses Pleo did not count, across merges', () => {
+    const withErrors = (createdAt: string, count: number) => {
+      const failures = Array.from({ length: count }, () => ({
+        job: job({ status: 'completed_with_errors', failureReasonType: 'validation_failure', createdAt }),
+        failedItems: null,
+      }));
+      const [alert] = groupFailures(failures, { companyNames: new Map(), detectedAt: T0 });
+      if (!alert) throw new Error('no alert');
+      return alert;
+    };
+    const first = openGroup(withErrors(at(-2).toISOString(), 2));
+    expect(first.totals.uncounted).toBe(2);
+    expect(mergeAlert(first, withErrors(at(1).toISOString(), 1), at(2)).totals.uncounted).toBe(3);
+    expect(
+      openGroup(alertFor(ACME, 'missing_configuration', T0.toISOString(), 2)).totals.uncounted,
+    ).toBeUndefined();
+  });
+
   it('counts an alert merged twice (an interrupted delivery finished again) once', () => {
     const alert = alertFor(ACME, 'missing_configuration', T0.toISOString());
     const once = openGroup(alert);

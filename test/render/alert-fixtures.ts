@@ -37,6 +37,7 @@ export function makeAlert(overrides: Partial<Alert> = {}, jobCount = 3, job: Par
       jobs: jobs.length,
       items: jobs.reduce((sum, j) => sum + j.numberOfItems, 0),
       failedItems: jobs.reduce((sum, j) => sum + (j.failedItems ?? 0), 0),
+      uncounted: jobs.filter((j) => j.failedItems === null).length || undefined,
     },
     detectedAt: '2024-05-01T09:35:12Z',
     possibleRedelivery: false,
