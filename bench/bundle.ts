@@ -7,7 +7,7 @@ import { type BuildOptions, build, type Metafile } from 'esbuild';
 const ROOT = path.resolve(import.meta.dirname, '..');
 /** Git-ignored; inside the project so that the bundle resolves @aws-sdk/* from its node_modules. */
 export const BENCH_OUT_DIR = path.join(ROOT, '.bench');
-const POLLER_ENTRY = path.join(ROOT, 'functions', 'poller', 'index.ts');
+const POLLER_ENTRY = path.join(ROOT, 'functions', 'handlers', 'poller', 'index.ts');
 const CHILD_ENTRY = path.join(ROOT, 'bench', 'poll-child.ts');
 const SHELL_DIR = path.join(ROOT, 'bench', 'shell');
 

@@ -6,7 +6,7 @@ import { registerHooks } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import type { PollOutcome } from '../functions/poller/compose.js';
+import type { PollOutcome } from '../functions/handlers/poller/compose.js';
 
 /** What the child reports to the parent over IPC. */
 export type PollChildMessage =

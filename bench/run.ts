@@ -4,7 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseConfig } from '../functions/poller/config.js';
+import { parseConfig } from '../functions/handlers/poller/config.js';
 import { generateDataset } from '../local/demo-api/seed.js';
 import type { BenchResults, RateCheck, SizeResult } from './budgets.js';
 import {

@@ -50,7 +50,7 @@ export class AlerterStack extends Stack {
 
     const pollerServiceName = `${this.stackName}-poller`;
     const poller = new AlerterFunction(this, 'Poller', {
-      entry: path.join(FUNCTIONS_DIR, 'poller', 'index.ts'),
+      entry: path.join(FUNCTIONS_DIR, 'handlers', 'poller', 'index.ts'),
       description: 'Polls Pleo for failed export jobs and publishes new failures to the alert topic',
       serviceName: pollerServiceName,
       timeout: POLLER_TIMEOUT,
@@ -99,7 +99,7 @@ export class AlerterStack extends Stack {
 
     const slack = config.slack.enabled
       ? new SlackNotifier(this, 'Slack', {
-          entry: path.join(FUNCTIONS_DIR, 'slack-notifier', 'index.ts'),
+          entry: path.join(FUNCTIONS_DIR, 'handlers', 'slack-notifier', 'index.ts'),
           serviceName: `${this.stackName}-slack-notifier`,
           topic: alerts.topic,
           table,

@@ -80,7 +80,7 @@ const timeZone = z.string().refine((value) => {
   }
 }, 'expected an IANA time zone such as Europe/Copenhagen');
 
-/** The longest company name the poller accepts in PLEO_COMPANIES (functions/poller/config.ts). */
+/** The longest company name the poller accepts in PLEO_COMPANIES (functions/handlers/poller/config.ts). */
 const MAX_COMPANY_NAME_CHARS = 200;
 
 // Pleo answers with ids in lower case; SNS filter policies and the poller compare them as strings.

@@ -1,6 +1,6 @@
 // The environment `npm start` runs on, checked before any part starts: a mistake shows as one line naming its
 // variable, never its value, rather than as whatever an embedded part or the AWS SDK makes of it later.
-import { parseConfig } from '../functions/poller/config.js';
+import { parseConfig } from '../functions/handlers/poller/config.js';
 import { DEMO_API_KEY, LOCAL_TABLE_NAME, shownUrl } from './parts.js';
 
 /** A mistake in the environment; the message names the variable and never quotes its value. */

@@ -4,11 +4,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { postToSlack, SlackDeliveryError } from '../functions/delivery/slack-webhook.js';
-import { awsRuntime } from '../functions/poller/aws-runtime.js';
-import { createPoller } from '../functions/poller/compose.js';
-import { parseConfig } from '../functions/poller/config.js';
-import type { SlackMessage } from '../functions/render/slack-blocks.js';
+import { postToSlack, SlackPostError } from '../functions/adapters/slack/webhook.js';
+import type { SlackMessage } from '../functions/contracts/slack-message.js';
+import { awsRuntime } from '../functions/handlers/poller/aws-runtime.js';
+import { createPoller } from '../functions/handlers/poller/compose.js';
+import { parseConfig } from '../functions/handlers/poller/config.js';
 import { parseStructuredMessage } from '../functions/render/sns-message.js';
 import { checkLocalEnv } from './env-check.js';
 import { type LocalParts, startLocalParts } from './parts.js';
@@ -119,7 +119,7 @@ async function postShown(
     await postToSlack(webhookUrl, message);
     return 'posted';
   } catch (error) {
-    const unanswered = error instanceof SlackDeliveryError && error.status === undefined;
+    const unanswered = error instanceof SlackPostError && error.status === undefined;
     write(`Slack post failed: ${oneLine(error)}${unanswered ? '; no more Slack posts this poll' : ''}`);
     return unanswered ? 'unanswered' : 'refused';
   }

@@ -6,7 +6,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { awsRuntime } from '../../functions/poller/aws-runtime.js';
+import { awsRuntime } from '../../functions/handlers/poller/aws-runtime.js';
 
 const logger = new Logger();
 const runtime = awsRuntime(logger);

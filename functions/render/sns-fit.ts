@@ -1,9 +1,10 @@
 // Fits the structured copy of a message into one SNS publish: digest lines beyond the room are left out, job
 // texts are cut, late jobs are reduced to their ids. Pure arithmetic on the JSON that will be sent.
+
+import type { SlackMessage } from '../contracts/slack-message.js';
+import { STRUCTURED_PROTOCOLS, type StructuredMessage } from '../contracts/structured-message.js';
 import type { Alert, AlertJob, DigestLine } from '../domain/alert.js';
-import type { EmailMessage } from './email.js';
-import type { SlackMessage } from './slack-blocks.js';
-import { STRUCTURED_PROTOCOLS, type StructuredMessage } from './structured-message.js';
+import type { EmailMessage } from './email/email.js';
 import { cap } from './text.js';
 
 /** The renderings that travel beside the alert data. */

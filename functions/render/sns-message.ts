@@ -1,11 +1,11 @@
 // Builds the one SNS publish that carries a message to every subscriber: text for email, structured JSON for the rest.
 import type { Alert } from '../domain/alert.js';
-import { type EmailOptions, renderEmail } from './email.js';
-import { renderSlack } from './slack.js';
+import { type EmailOptions, renderEmail } from './email/email.js';
+import { renderSlack } from './slack/slack.js';
 import { bytes, fitDigest, fitJobs, publishMessage, sum } from './sns-fit.js';
 import { cap, oneLine } from './text.js';
 
-export { parseStructuredMessage, type StructuredMessage } from './structured-message.js';
+export { parseStructuredMessage, type StructuredMessage } from '../contracts/structured-message.js';
 
 /** SNS's limit for one publish (message, subject and attributes together, UTF-8 bytes). */
 export const SNS_MAX_BYTES = 262_144;

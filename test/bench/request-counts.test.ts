@@ -102,11 +102,13 @@ describe('poll request counts against the ideal', () => {
     for (const shell of [shells.framework, shells.withConfig]) {
       expect(shell.staticSdkImports).toEqual(bundle.staticSdkImports);
       expect(
-        ownCode(shell).filter((folder) => !['functions/poller', 'functions/shared'].includes(folder)),
+        ownCode(shell).filter(
+          (folder) => !['functions/handlers/poller', 'functions/shared'].includes(folder),
+        ),
       ).toEqual([]);
     }
     expect(ownCode(bundle)).toEqual(
-      expect.arrayContaining(['functions/domain', 'functions/pleo', 'functions/state']),
+      expect.arrayContaining(['functions/domain', 'functions/adapters/pleo', 'functions/adapters/dynamodb']),
     );
     expect(shells.framework.byPackage.map((part) => part.name)).not.toContain('zod');
     expect(shells.withConfig.byPackage.map((part) => part.name)).toContain('zod');

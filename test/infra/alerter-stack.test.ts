@@ -6,7 +6,7 @@ import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { buildPollerBundle } from '../../bench/bundle.js';
-import { parseConfig } from '../../functions/poller/config.js';
+import { parseConfig } from '../../functions/handlers/poller/config.js';
 import { ContextError } from '../../lib/config.js';
 import { logicalIdOf, type Synthesized, statementsOfRole, synthesize } from './synth.js';
 

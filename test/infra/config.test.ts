@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../functions/poller/config.js';
+import { parseConfig } from '../../functions/handlers/poller/config.js';
 import { ContextError, loadConfig, receivesAlarms, unknownContextKeys } from '../../lib/config.js';
 
 const ACME = '3f0c8f5e-4a7b-4c1d-9e2f-0a1b2c3d4e5f';

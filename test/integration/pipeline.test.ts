@@ -1,10 +1,10 @@
 // The whole poll through real parts: the demo Export API over HTTP, dynalite and fauxqs through the AWS SDK,
 // composed exactly as `npm start` and the Lambda compose it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsRuntime } from '../../functions/poller/aws-runtime.js';
-import { createPoller } from '../../functions/poller/compose.js';
-import { parseConfig } from '../../functions/poller/config.js';
-import type { Log } from '../../functions/poller/ports.js';
+import type { Log } from '../../functions/app/ports.js';
+import { awsRuntime } from '../../functions/handlers/poller/aws-runtime.js';
+import { createPoller } from '../../functions/handlers/poller/compose.js';
+import { parseConfig } from '../../functions/handlers/poller/config.js';
 import { parseStructuredMessage } from '../../functions/render/sns-message.js';
 import { generateDataset, randomNewFailure } from '../../local/demo-api/seed.js';
 import type { DemoStore } from '../../local/demo-api/store.js';

@@ -1,7 +1,7 @@
 // What `npm start` prints: the Slack message as a channel shows it, and the line after each poll.
 import { describe, expect, it } from 'vitest';
-import type { PollOutcome } from '../../functions/poller/compose.js';
-import { renderSlack } from '../../functions/render/slack.js';
+import type { PollOutcome } from '../../functions/handlers/poller/compose.js';
+import { renderSlack } from '../../functions/render/slack/slack.js';
 import { slackAsText, summary } from '../../local/print.js';
 import { makeAlert } from '../render/alert-fixtures.js';
 

@@ -5,12 +5,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { PleoContractError } from '../../functions/pleo/errors.js';
-import { awsRuntime } from '../../functions/poller/aws-runtime.js';
-import { createPoller, type PollOutcome } from '../../functions/poller/compose.js';
-import { ConfigError, parseConfig } from '../../functions/poller/config.js';
-import type { Log } from '../../functions/poller/ports.js';
-import { SLACK_LIMITS } from '../../functions/render/slack.js';
+import { PleoContractError } from '../../functions/adapters/pleo/errors.js';
+import type { Log } from '../../functions/app/ports.js';
+import { awsRuntime } from '../../functions/handlers/poller/aws-runtime.js';
+import { createPoller, type PollOutcome } from '../../functions/handlers/poller/compose.js';
+import { ConfigError, parseConfig } from '../../functions/handlers/poller/config.js';
+import { SLACK_LIMITS } from '../../functions/render/slack/slack.js';
 import {
   parseStructuredMessage,
   SNS_MAX_BYTES,

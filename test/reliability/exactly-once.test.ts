@@ -2,8 +2,8 @@
 // faults stop, one clean poll must deliver every failure exactly once (counted by alert id), and nothing after.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type PollSettings, pollOnce } from '../../functions/poller/poll.js';
-import type { Log } from '../../functions/poller/ports.js';
+import { type PollSettings, pollOnce } from '../../functions/app/poll.js';
+import type { Log } from '../../functions/app/ports.js';
 import { deliveryProblems } from '../support/delivery-oracle.js';
 import {
   FaultJournal,

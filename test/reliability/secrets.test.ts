@@ -11,13 +11,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PleoClient } from '../../functions/pleo/client.js';
-import { PleoContractError, PleoUnavailableError } from '../../functions/pleo/errors.js';
-import { awsRuntime } from '../../functions/poller/aws-runtime.js';
-import { createPoller } from '../../functions/poller/compose.js';
-import { parseConfig } from '../../functions/poller/config.js';
+import { PleoClient } from '../../functions/adapters/pleo/client.js';
+import { PleoContractError, PleoUnavailableError } from '../../functions/adapters/pleo/errors.js';
+import { awsRuntime } from '../../functions/handlers/poller/aws-runtime.js';
+import { createPoller } from '../../functions/handlers/poller/compose.js';
+import { parseConfig } from '../../functions/handlers/poller/config.js';
+import { createSlackNotifier } from '../../functions/handlers/slack-notifier/notifier.js';
 import { buildSnsMessage } from '../../functions/render/sns-message.js';
-import { createSlackNotifier } from '../../functions/slack-notifier/notifier.js';
 import { type DemoApi, startDemoApi } from '../../local/demo-api/server.js';
 import { DemoStore } from '../../local/demo-api/store.js';
 import { type EmbeddedDynamo, ensureTable, startDynalite } from '../../local/embedded/dynamodb.js';
@@ -250,7 +250,7 @@ describe('secrets never leak', () => {
     // Prepare: the handler reads its configuration when it is loaded, as in a cold start
     vi.stubEnv('PLEO_API_URL', pleo.url);
     vi.stubEnv('PLEO_API_KEY', API_KEY);
-    const { handler } = await import('../../functions/poller/index.js');
+    const { handler } = await import('../../functions/handlers/poller/index.js');
     pleoReplies.push(pleoEcho(401));
 
     // Act
@@ -323,7 +323,7 @@ describe('secrets never leak', () => {
       slackReplies.length = 0;
 
       // Assess
-      expect(error).toMatchObject({ name: 'SlackDeliveryError' });
+      expect(error).toMatchObject({ name: 'SlackPostError' });
       expect(output.text()).toContain('Could not post alert to Slack');
       expectNoSecret('the error', errorTexts(error));
       expectNoSecret('the output', [output.text()]);

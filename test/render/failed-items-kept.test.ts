@@ -2,8 +2,8 @@
 // failed expenses it can count are said as such, even when none of the jobs it lists has a count.
 import { describe, expect, it } from 'vitest';
 import { GROUP_JOBS_KEPT } from '../../functions/domain/lifecycle.js';
-import { renderEmail } from '../../functions/render/email.js';
-import { renderSlack } from '../../functions/render/slack.js';
+import { renderEmail } from '../../functions/render/email/email.js';
+import { renderSlack } from '../../functions/render/slack/slack.js';
 import {
   digestMessage,
   makeAlert,
@@ -12,7 +12,7 @@ import {
   reminderMessage,
   resolvedMessage,
 } from './alert-fixtures.js';
-import { texts } from './slack-assertions.js';
+import { texts } from './slack/assertions.js';
 
 // The newest jobs completed with errors Pleo did not list; 10 older ones failed with 3 expenses each.
 const jobs = Array.from({ length: GROUP_JOBS_KEPT + 10 }, (_, index) =>

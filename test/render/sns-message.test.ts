@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { groupFailures, MAX_JOBS_PER_ALERT } from '../../functions/domain/group.js';
 import { INCIDENTS } from '../../functions/domain/incidents.js';
-import { renderEmail } from '../../functions/render/email.js';
-import { renderSlack } from '../../functions/render/slack.js';
+import { renderEmail } from '../../functions/render/email/email.js';
+import { renderSlack } from '../../functions/render/slack/slack.js';
 import {
   buildSnsMessage,
   parseStructuredMessage,

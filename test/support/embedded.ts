@@ -1,8 +1,9 @@
 // Every part embedded, as `npm start` runs with no overrides: the demo Export API on `store`, dynalite, fauxqs.
-import { awsRuntime } from '../../functions/poller/aws-runtime.js';
-import { createPoller } from '../../functions/poller/compose.js';
-import { parseConfig } from '../../functions/poller/config.js';
-import type { Log } from '../../functions/poller/ports.js';
+
+import type { Log } from '../../functions/app/ports.js';
+import { awsRuntime } from '../../functions/handlers/poller/aws-runtime.js';
+import { createPoller } from '../../functions/handlers/poller/compose.js';
+import { parseConfig } from '../../functions/handlers/poller/config.js';
 import { parseStructuredMessage } from '../../functions/render/sns-message.js';
 import type { DemoStore } from '../../local/demo-api/store.js';
 import { type LocalParts, startLocalParts } from '../../local/parts.js';

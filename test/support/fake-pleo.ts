@@ -1,6 +1,7 @@
 // An in-memory PleoExports with the client's paging shape, for fast tests of the poll's logic.
+
+import type { PleoExports } from '../../functions/app/ports.js';
 import type { ExportJob, ExportJobItem } from '../../functions/domain/export-job.js';
-import type { PleoExports } from '../../functions/poller/ports.js';
 
 export class FakePleo implements PleoExports {
   requestCount = 0;

@@ -2,21 +2,21 @@
 // kills the whole simulated process, so that nothing after it runs, the way a killed Lambda leaves things.
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { InternalErrorException, ThrottledException } from '@aws-sdk/client-sns';
-import type { Alert } from '../../functions/domain/alert.js';
-import type { ExportJob, ExportJobItem } from '../../functions/domain/export-job.js';
-import type { FailureGroup } from '../../functions/domain/lifecycle.js';
 import {
   PleoContractError,
   PleoCredentialsError,
   PleoUnavailableError,
-} from '../../functions/pleo/errors.js';
+} from '../../functions/adapters/pleo/errors.js';
 import type {
   AlertPublisher,
   AlertState,
   GroupUpdate,
   OutboxEntry,
   PleoExports,
-} from '../../functions/poller/ports.js';
+} from '../../functions/app/ports.js';
+import type { Alert } from '../../functions/domain/alert.js';
+import type { ExportJob, ExportJobItem } from '../../functions/domain/export-job.js';
+import type { FailureGroup } from '../../functions/domain/lifecycle.js';
 
 /** The process died here: thrown by every port call from the crash on, so no later step (no finally) takes effect. */
 export class Crash extends Error {

@@ -1,7 +1,8 @@
 // An in-memory AlertState with the DynamoDB adapter's semantics, for fast tests of the poll's logic.
+
+import type { AlertState, GroupUpdate, OutboxEntry } from '../../functions/app/ports.js';
 import type { Alert } from '../../functions/domain/alert.js';
 import { type FailureGroup, groupKey } from '../../functions/domain/lifecycle.js';
-import type { AlertState, GroupUpdate, OutboxEntry } from '../../functions/poller/ports.js';
 
 export class MemoryAlertState implements AlertState {
   readonly jobs = new Map<string, string>();

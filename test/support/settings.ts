@@ -1,4 +1,4 @@
-import type { PollSettings } from '../../functions/poller/poll.js';
+import type { PollSettings } from '../../functions/app/poll.js';
 
 /** Poll settings for the in-memory tests: organisation-wide, generous budgets, reminders daily. */
 export function pollSettings(overrides: Partial<PollSettings> = {}): PollSettings {

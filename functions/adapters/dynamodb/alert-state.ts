@@ -1,0 +1,419 @@
+// adapts a DynamoDB table (pk/sk, TTL on expiresAt) to the AlertState port
+//
+// Items:  LEASE/poller            who is polling, until when
+//         OUTBOX/<alertId>        an alert written down before publishing (gzipped JSON)
+//         SEAL/<pollId>           every alert of that poll was written down: its staged alerts may go out
+//         JOB#<jobId>/JOB         a job already alerted, kept until expiresAt (longer than the lookback)
+//         GROUP/<company>#<reason>    a failure group, for reminders, resolved notices and the digest
+//         The lease item also keeps how many polls in a row could not reach Pleo, and when completed exports
+//         were last listed.
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
+import '../../shared/zod-english.js';
+import type { AlertState, GroupUpdate, OutboxEntry } from '../../app/ports.js';
+import type { Alert } from '../../domain/alert.js';
+import { type FailureGroup, groupKey } from '../../domain/lifecycle.js';
+import { forEachLimited } from '../../shared/concurrency.js';
+
+const BATCH_GET_LIMIT = 100;
+const BATCH_WRITE_LIMIT = 25;
+const MAX_UNPROCESSED_ROUNDS = 8;
+const DAY_SECONDS = 86_400;
+
+export interface DynamoAlertStateOptions {
+  tableName: string;
+  /** How long a job record is kept; must exceed the lookback so an old failure is never alerted twice. */
+  retentionDays: number;
+  /** Parallel BatchGetItem calls. */
+  concurrency?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const RESOLVED_KEPT_SECONDS = 3 * DAY_SECONDS;
+
+const groupItemSchema = z.object({ group: z.instanceof(Uint8Array) });
+
+const outboxItemSchema = z.object({
+  status: z.enum(['staged', 'pending', 'publishing', 'published']),
+  pollId: z.optional(z.string()),
+  attempts: z.number(),
+  alert: z.instanceof(Uint8Array),
+});
+
+export class DynamoAlertState implements AlertState {
+  /** DynamoDB calls made, by operation (for logs, metrics and the benchmark). */
+  readonly requestCounts: Record<string, number> = {};
+  private readonly table: string;
+  private readonly retentionSeconds: number;
+  private readonly concurrency: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private pleoFailureCount = 0;
+  private completedChecked: string | undefined;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    options: DynamoAlertStateOptions,
+  ) {
+    this.table = options.tableName;
+    this.retentionSeconds = options.retentionDays * DAY_SECONDS;
+    this.concurrency = options.concurrency ?? 4;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  async acquireLease(owner: string, now: Date, seconds: number): Promise<boolean> {
+    const nowSeconds = epochSeconds(now);
+    try {
+      const result = await this.counted('UpdateItem').send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: 'LEASE', sk: 'poller' },
+          UpdateExpression: 'SET #owner = :owner, leaseUntil = :until',
+          ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now OR #owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': owner, ':until': nowSeconds + seconds, ':now': nowSeconds },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      this.pleoFailureCount = Number(result.Attributes?.pleoFailures ?? 0);
+      const checked = result.Attributes?.completedCheckedAt;
+      this.completedChecked = typeof checked === 'string' ? checked : undefined;
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async releaseLease(owner: string): Promise<void> {
+    try {
+      await this.counted('UpdateItem').send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: 'LEASE', sk: 'poller' },
+          UpdateExpression: 'REMOVE #owner, leaseUntil',
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      );
+    } catch (error) {
+      // Someone took over an expired lease: it is theirs now, nothing to release.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async knownJobIds(jobIds: readonly string[]): Promise<Set<string>> {
+    const known = new Set<string>();
+    const unique = [...new Set(jobIds)];
+    const batches: string[][] = [];
+    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT)
+      batches.push(unique.slice(i, i + BATCH_GET_LIMIT));
+    await forEachLimited(batches, this.concurrency, async (batch) => {
+      for (const id of await this.batchGetJobs(batch)) known.add(id);
+    });
+    return known;
+  }
+
+  async outbox(): Promise<OutboxEntry[]> {
+    return (await this.queryPartition('OUTBOX')).map((item) => {
+      const parsed = outboxItemSchema.parse(item);
+      return {
+        status: parsed.status,
+        attempts: parsed.attempts,
+        pollId: parsed.pollId,
+        alert: unzip(parsed.alert) as Alert,
+      };
+    });
+  }
+
+  async pleoFailures(): Promise<number> {
+    return this.pleoFailureCount;
+  }
+
+  async setPleoFailures(count: number): Promise<void> {
+    if (count === this.pleoFailureCount) return;
+    await this.counted('UpdateItem').send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: 'LEASE', sk: 'poller' },
+        UpdateExpression: 'SET pleoFailures = :count',
+        ExpressionAttributeValues: { ':count': count },
+      }),
+    );
+    this.pleoFailureCount = count;
+  }
+
+  async completedCheckedAt(): Promise<string | undefined> {
+    return this.completedChecked;
+  }
+
+  async setCompletedCheckedAt(at: string): Promise<void> {
+    await this.counted('UpdateItem').send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: 'LEASE', sk: 'poller' },
+        UpdateExpression: 'SET completedCheckedAt = :at',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+    this.completedChecked = at;
+  }
+
+  async failureGroups(): Promise<FailureGroup[]> {
+    return (await this.queryPartition('GROUP')).map(
+      (item) => unzip(groupItemSchema.parse(item).group) as FailureGroup,
+    );
+  }
+
+  async stage(alert: Alert, pollId: string, now: Date): Promise<void> {
+    await this.counted('PutItem').send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          pk: 'OUTBOX',
+          sk: alert.alertId,
+          status: 'staged',
+          pollId,
+          attempts: 0,
+          alert: storable(alert).zipped,
+          createdAt: now.toISOString(),
+          expiresAt: epochSeconds(now) + this.retentionSeconds,
+        },
+      }),
+    );
+  }
+
+  async seal(pollId: string, now: Date): Promise<void> {
+    await this.counted('PutItem').send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: 'SEAL', sk: pollId, expiresAt: epochSeconds(now) + this.retentionSeconds },
+      }),
+    );
+  }
+
+  async sealedPolls(pollIds: readonly string[]): Promise<Set<string>> {
+    const sealed = new Set<string>();
+    const unique = [...new Set(pollIds)];
+    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
+      const keys = unique.slice(i, i + BATCH_GET_LIMIT).map((pollId) => ({ pk: 'SEAL', sk: pollId }));
+      for (const item of await this.batchGet(keys)) sealed.add(String(item.sk));
+    }
+    return sealed;
+  }
+
+  async discard(alertId: string): Promise<void> {
+    await this.counted('DeleteItem').send(
+      new DeleteCommand({ TableName: this.table, Key: { pk: 'OUTBOX', sk: alertId } }),
+    );
+  }
+
+  async claim(alert: Alert, now: Date): Promise<Alert> {
+    const stored = storable(alert);
+    await this.counted('UpdateItem').send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: 'OUTBOX', sk: alert.alertId },
+        UpdateExpression:
+          'SET #status = :publishing, alert = :alert, createdAt = if_not_exists(createdAt, :now), ' +
+          'expiresAt = :expiresAt ADD attempts :one',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':publishing': 'publishing',
+          ':alert': stored.zipped,
+          ':now': now.toISOString(),
+          ':expiresAt': epochSeconds(now) + this.retentionSeconds,
+          ':one': 1,
+        },
+      }),
+    );
+    return stored.alert;
+  }
+
+  async release(alertId: string, problem: string): Promise<void> {
+    await this.setOutboxStatus(alertId, 'pending', problem.slice(0, 500));
+  }
+
+  async markPublished(alertId: string): Promise<void> {
+    await this.setOutboxStatus(alertId, 'published');
+  }
+
+  async complete(alert: Alert, now: Date, update: GroupUpdate): Promise<FailureGroup | undefined> {
+    await this.recordJobs(alert, now);
+    const group = update(await this.getGroup(groupKey(alert.companyId, alert.reason)));
+    if (group !== undefined) await this.putGroup(group, now);
+    await this.counted('DeleteItem').send(
+      new DeleteCommand({ TableName: this.table, Key: { pk: 'OUTBOX', sk: alert.alertId } }),
+    );
+    return group;
+  }
+
+  async suppress(alert: Alert, now: Date): Promise<void> {
+    await this.recordJobs(alert, now);
+  }
+
+  private async getGroup(key: string): Promise<FailureGroup | undefined> {
+    const { Item } = await this.counted('GetItem').send(
+      new GetCommand({ TableName: this.table, Key: { pk: 'GROUP', sk: key }, ConsistentRead: true }),
+    );
+    return Item === undefined ? undefined : (unzip(groupItemSchema.parse(Item).group) as FailureGroup);
+  }
+
+  private async putGroup(group: FailureGroup, now: Date): Promise<void> {
+    // A resolved group stays a few days, for the digest's "resolved since yesterday".
+    const keepSeconds = group.state === 'resolved' ? RESOLVED_KEPT_SECONDS : this.retentionSeconds;
+    await this.counted('PutItem').send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          pk: 'GROUP',
+          sk: groupKey(group.companyId, group.reason),
+          state: group.state,
+          group: gzipSync(JSON.stringify(group)),
+          expiresAt: epochSeconds(now) + keepSeconds,
+        },
+      }),
+    );
+  }
+
+  /** Job records: these jobs were handled and are never alerted again while the record lives. */
+  private async recordJobs(alert: Alert, now: Date): Promise<void> {
+    const expiresAt = epochSeconds(now) + this.retentionSeconds;
+    const alertedAt = now.toISOString();
+    const requests = alert.jobs.map((job) => ({
+      PutRequest: {
+        Item: {
+          pk: `JOB#${job.jobId}`,
+          sk: 'JOB',
+          companyId: alert.companyId,
+          status: job.status,
+          alertId: alert.alertId,
+          alertedAt,
+          expiresAt,
+        },
+      },
+    }));
+    await this.batchWrite(requests);
+  }
+
+  private async setOutboxStatus(alertId: string, status: OutboxEntry['status'], problem?: string) {
+    await this.counted('UpdateItem').send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: 'OUTBOX', sk: alertId },
+        UpdateExpression:
+          problem === undefined ? 'SET #status = :status' : 'SET #status = :status, lastProblem = :p',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': status, ...(problem === undefined ? {} : { ':p': problem }) },
+      }),
+    );
+  }
+
+  private async batchGetJobs(jobIds: string[]): Promise<string[]> {
+    const items = await this.batchGet(jobIds.map((id) => ({ pk: `JOB#${id}`, sk: 'JOB' })));
+    return items.map((item) => String(item.pk).slice('JOB#'.length));
+  }
+
+  /** Up to 100 keys, with UnprocessedKeys retried; returns the key attributes of the items that exist. */
+  private async batchGet(keys: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
+    let pending = keys;
+    for (let round = 0; pending.length > 0; round++) {
+      if (round > 0) await this.backoff(round);
+      const result = await this.counted('BatchGetItem').send(
+        new BatchGetCommand({
+          RequestItems: { [this.table]: { Keys: pending, ProjectionExpression: 'pk, sk' } },
+        }),
+      );
+      found.push(...(result.Responses?.[this.table] ?? []));
+      pending = result.UnprocessedKeys?.[this.table]?.Keys ?? [];
+    }
+    return found;
+  }
+
+  /** Every item of one partition, page by page, read consistently. */
+  private async queryPartition(pk: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.counted('Query').send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return items;
+  }
+
+  private async batchWrite(requests: Record<string, unknown>[]): Promise<void> {
+    for (let i = 0; i < requests.length; i += BATCH_WRITE_LIMIT) {
+      let pending = requests.slice(i, i + BATCH_WRITE_LIMIT);
+      for (let round = 0; pending.length > 0; round++) {
+        if (round > 0) await this.backoff(round);
+        const result = await this.counted('BatchWriteItem').send(
+          new BatchWriteCommand({
+            RequestItems: { [this.table]: pending },
+          }),
+        );
+        pending = (result.UnprocessedItems?.[this.table] as Record<string, unknown>[] | undefined) ?? [];
+      }
+    }
+  }
+
+  /** Unprocessed keys and items come back under throttling: wait a little more each round, then give up. */
+  private async backoff(round: number): Promise<void> {
+    if (round > MAX_UNPROCESSED_ROUNDS) {
+      throw new Error(`DynamoDB left requests unprocessed after ${MAX_UNPROCESSED_ROUNDS} retries`);
+    }
+    await this.sleep(Math.min(2_000, 50 * 2 ** round) * Math.random());
+  }
+
+  private counted(operation: string): DynamoDBDocumentClient {
+    this.requestCounts[operation] = (this.requestCounts[operation] ?? 0) + 1;
+    return this.client;
+  }
+}
+
+/** An item holds 400 KB; the stored alert stays well under it, its failure texts cut shorter if need be. */
+const MAX_STORED_ALERT_BYTES = 300_000;
+const STORED_REASON_CAPS = [500, 100, 0];
+
+function storable(alert: Alert): { alert: Alert; zipped: Uint8Array } {
+  let candidate = alert;
+  let zipped = gzipSync(JSON.stringify(candidate));
+  for (const cap of STORED_REASON_CAPS) {
+    if (zipped.byteLength <= MAX_STORED_ALERT_BYTES) break;
+    candidate = {
+      ...alert,
+      jobs: alert.jobs.map((job) => ({ ...job, failureReason: job.failureReason?.slice(0, cap) || null })),
+    };
+    zipped = gzipSync(JSON.stringify(candidate));
+  }
+  return { alert: candidate, zipped };
+}
+
+function unzip(data: Uint8Array): unknown {
+  return JSON.parse(gunzipSync(data).toString('utf8'));
+}
+
+function epochSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000);
+}

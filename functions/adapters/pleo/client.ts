@@ -1,0 +1,205 @@
+// adapts the Pleo Export API v2 (HTTP) to the PleoExports port
+import type * as z from 'zod/mini';
+import type { ExportJob, ExportJobItem } from '../../domain/export-job.js';
+import { PleoContractError, PleoRequestError } from './errors.js';
+import { DEFAULT_RETRY, getJson, type HttpDeps, type RetryPolicy, sleep } from './http.js';
+import { RateLimiter } from './rate-limit.js';
+import { cursorPageSchema, describeIssues, exportJobItemSchema, exportJobSchema } from './schemas.js';
+
+export type PleoCredential = { kind: 'apiKey'; apiKey: string } | { kind: 'bearer'; token: string };
+
+export interface ListJobsQuery {
+  statuses: readonly string[];
+  /** Omit to list organisation-wide. */
+  companyId?: string | undefined;
+  /** Jobs created before this are not wanted; paging stops early once the server's newest-first order passes it. */
+  since: Date;
+  signal?: AbortSignal | undefined;
+}
+
+/** A record Pleo sent that does not fit the schema: skipped, reported, never fatal to the poll. */
+export interface InvalidRecord {
+  path: string;
+  problem: string;
+}
+
+export interface PleoClientOptions {
+  baseUrl: string;
+  credential: PleoCredential;
+  pageSize?: number;
+  /** Pages one listing may take before it is treated as a runaway. */
+  maxPages?: number;
+  retry?: RetryPolicy;
+  requestTimeoutMs?: number;
+  /** Requests per second at most, retries included; 0 for no limit. */
+  maxRequestsPerSecond?: number;
+  onInvalidRecord?: (record: InvalidRecord) => void;
+  deps?: Partial<HttpDeps>;
+}
+
+const JOB_PATH = '/v2/export-jobs';
+const JOB_ORDER = 'sorting_keys=createdAt&sorting_order=DESC';
+
+export class PleoClient {
+  /** HTTP requests sent so far, retries included. */
+  requestCount = 0;
+  private orderRefused = false;
+  private readonly baseUrl: URL;
+  private readonly authorization: string;
+  private readonly pageSize: number;
+  private readonly maxPages: number;
+  private readonly retry: RetryPolicy;
+  private readonly requestTimeoutMs: number;
+  private readonly onInvalidRecord: (record: InvalidRecord) => void;
+  private readonly deps: HttpDeps;
+  private readonly rateLimiter: RateLimiter;
+
+  constructor(options: PleoClientOptions) {
+    this.baseUrl = new URL(options.baseUrl);
+    // A base with a path (a gateway's /pleo) keeps it: paths are resolved below it, not from the host's root. The
+    // paths carry the API version, so a base pasted with it (…/v2) does not become …/v2/v2.
+    this.baseUrl.pathname = `${this.baseUrl.pathname.replace(/\/+$/, '').replace(/\/v2$/, '')}/`;
+    this.authorization = authorizationHeader(options.credential);
+    this.pageSize = options.pageSize ?? 100;
+    this.maxPages = options.maxPages ?? 5_000;
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.onInvalidRecord = options.onInvalidRecord ?? (() => {});
+    this.deps = { fetch: globalThis.fetch, sleep, random: Math.random, ...options.deps };
+    this.rateLimiter = new RateLimiter(options.maxRequestsPerSecond ?? 0, this.deps.sleep);
+  }
+
+  /** Yields the jobs with the given statuses, a page at a time, newest first when the server obliges. */
+  async *listJobs(query: ListJobsQuery): AsyncGenerator<ExportJob[]> {
+    const params = new URLSearchParams();
+    for (const status of query.statuses) params.append('statuses', status);
+    if (query.companyId !== undefined) params.set('company_id', query.companyId);
+    const since = query.since.getTime();
+    let previousCreatedAt = Number.POSITIVE_INFINITY;
+    let newestFirst = true;
+    for await (const page of this.jobPages(params, query.signal)) {
+      const jobs = this.parseRecords(page, exportJobSchema, 'job');
+      let reachedHorizon = false;
+      const wanted: ExportJob[] = [];
+      for (const job of jobs) {
+        const createdAt = Date.parse(job.createdAt);
+        newestFirst &&= createdAt <= previousCreatedAt;
+        previousCreatedAt = createdAt;
+        // A job listed twice (pages shifting while paged) is yielded twice: the poll counts each job once.
+        if (createdAt < since) reachedHorizon = true;
+        else wanted.push(job);
+      }
+      if (wanted.length > 0) yield wanted;
+      // Only an order we have seen hold on every job so far lets us skip the rest.
+      if (reachedHorizon && newestFirst) return;
+    }
+  }
+
+  /**
+   * The job listing, newest first where Pleo takes the order. Which sort keys Pleo accepts is not documented: if
+   * it refuses the order (400 on the first page), this client (one per poll) lists without it from then on,
+   * walking every page.
+   */
+  private async *jobPages(params: URLSearchParams, signal?: AbortSignal): AsyncGenerator<unknown[]> {
+    if (!this.orderRefused) {
+      let started = false;
+      try {
+        for await (const page of this.paginate(JOB_PATH, `${params}&${JOB_ORDER}`, signal)) {
+          started = true;
+          yield page;
+        }
+        return;
+      } catch (error) {
+        if (started || !(error instanceof PleoRequestError) || error.status !== 400) throw error;
+        this.orderRefused = true;
+      }
+    }
+    yield* this.paginate(JOB_PATH, `${params}`, signal);
+  }
+
+  /** Every failed item of one job, all pages. */
+  async listFailedItems(jobId: string, signal?: AbortSignal): Promise<ExportJobItem[]> {
+    const items: ExportJobItem[] = [];
+    const path = `/v2/export-jobs/${encodeURIComponent(jobId)}/items`;
+    for await (const page of this.paginate(path, 'status=failed', signal)) {
+      items.push(...this.parseRecords(page, exportJobItemSchema, 'item'));
+    }
+    return items;
+  }
+
+  private async *paginate(path: string, query: string, signal?: AbortSignal): AsyncGenerator<unknown[]> {
+    const seenCursors = new Set<string>();
+    let after: string | undefined;
+    let previousPage: string | undefined;
+    for (let pageNumber = 1; ; pageNumber++) {
+      if (pageNumber > this.maxPages) {
+        throw new PleoContractError(`GET ${path} did not end after ${this.maxPages} pages`);
+      }
+      const url = new URL(`.${path}`, this.baseUrl);
+      url.search = `${query}&limit=${this.pageSize}`;
+      if (after !== undefined) url.searchParams.set('after', after);
+      const body = await getJson(
+        url,
+        {
+          authorization: this.authorization,
+          retry: this.retry,
+          requestTimeoutMs: this.requestTimeoutMs,
+          signal,
+          beforeRequest: async () => {
+            await this.rateLimiter.take(signal);
+            this.requestCount++;
+          },
+        },
+        this.deps,
+      );
+      const parsed = cursorPageSchema.safeParse(body);
+      if (!parsed.success) {
+        throw new PleoContractError(
+          `GET ${path} returned an unexpected page: ${describeIssues(parsed.error)}`,
+        );
+      }
+      // A server that ignores `after` sends the first page again under new cursors: caught on the second page,
+      // not after thousands of requests. The first and last records tell pages apart; a real next page differs.
+      const records = parsed.data.data;
+      const page = records.length > 0 ? JSON.stringify([records[0], records.at(-1)]) : undefined;
+      if (page !== undefined && page === previousPage) {
+        throw new PleoContractError(
+          `GET ${path} returned the same page again for after=${after}: paging would never end`,
+        );
+      }
+      previousPage = page;
+      yield records;
+      const { hasNextPage, endCursor } = parsed.data.pagination;
+      if (!hasNextPage) return;
+      if (!endCursor) {
+        throw new PleoContractError(`GET ${path} said hasNextPage but gave no endCursor`);
+      }
+      if (seenCursors.has(endCursor)) {
+        throw new PleoContractError(`GET ${path} repeated the cursor ${endCursor}: paging would never end`);
+      }
+      seenCursors.add(endCursor);
+      after = endCursor;
+    }
+  }
+
+  private parseRecords<T>(records: unknown[], schema: z.ZodMiniType<T>, kind: string): T[] {
+    const valid: T[] = [];
+    records.forEach((record, index) => {
+      const result = schema.safeParse(record);
+      if (result.success) valid.push(result.data);
+      else this.onInvalidRecord({ path: `${kind}[${index}]`, problem: describeRecord(record, result.error) });
+    });
+    return valid;
+  }
+}
+
+function describeRecord(record: unknown, error: z.core.$ZodError): string {
+  const id = typeof record === 'object' && record !== null && 'id' in record ? String(record.id) : 'no id';
+  return `${id.slice(0, 64)}: ${describeIssues(error)}`;
+}
+
+function authorizationHeader(credential: PleoCredential): string {
+  return credential.kind === 'apiKey'
+    ? `Basic ${Buffer.from(`${credential.apiKey}:`).toString('base64')}`
+    : `Bearer ${credential.token}`;
+}

@@ -1,0 +1,269 @@
+// One poll: deliver what earlier polls left in the outbox, find the failures never handled, alert them grouped by
+// (company, reason), and carry the open groups forward: resolved notices, reminders, flap damping, and alerts
+// about the alerter itself (API key refused, Pleo unreachable).
+
+import { PleoCredentialsError, PleoUnavailableError } from '../adapters/pleo/errors.js';
+import { groupFailures } from '../domain/group.js';
+import {
+  ALERTER_COMPANY_ID,
+  INCIDENTS,
+  type Incident,
+  incidentAlert,
+  isIncident,
+} from '../domain/incidents.js';
+import {
+  type CompletedExport,
+  damp,
+  digestAlert,
+  dueReminders,
+  type FailureGroup,
+  type ReminderPolicy,
+  resolvedNotice,
+  resolvedNotices,
+} from '../domain/lifecycle.js';
+import { Courier } from './courier.js';
+import { latestCompletedExports, listNewJobs, type Scope, withFailedItems } from './new-failures.js';
+import type { AlertPublisher, AlertState, Log, PleoExports } from './ports.js';
+
+export interface Company {
+  id: string;
+  name?: string | undefined;
+}
+
+export interface PollSettings {
+  /** Companies to poll one by one; empty: poll organisation-wide. */
+  companies: readonly Company[];
+  lookbackDays: number;
+  /** Item listings fetched at once. */
+  itemConcurrency: number;
+  /** DynamoDB batch reads in flight at once, overlapping with Pleo paging. */
+  dynamoConcurrency: number;
+  leaseSeconds: number;
+  /**
+   * Time after which no new item listing is started: the failures found so far are delivered and the rest wait
+   * for the next poll, so a large backlog makes progress even when one invocation cannot finish it.
+   */
+  budgetMs: number;
+  reminders: ReminderPolicy;
+  /** How long a transient failure waits for the company's next export to succeed; 0 alerts at once. */
+  flapGraceMs: number;
+  /**
+   * How often Pleo is asked whether open groups were resolved by a later export; 0: every poll. Resolved notices
+   * can wait a few minutes, and polling company by company the check costs a request per company with open groups.
+   */
+  resolutionCheckMs: number;
+  /** Polls in a row that must fail to reach Pleo before the alerter says so. */
+  unreachableAfterPolls: number;
+  /** The digest's day is the local day in this time zone. */
+  digestTimeZone: string;
+}
+
+export interface PollDeps extends LeaseDeps {
+  pleo: PleoExports;
+}
+
+/** What a run needs besides Pleo: the digest works from the state alone. */
+export interface LeaseDeps {
+  state: AlertState;
+  /** Built on first use: a poll with nothing to send never loads the SNS client. */
+  publisher: () => Promise<AlertPublisher>;
+  log: Log;
+  now: () => Date;
+  /** Identifies this poll in the lease. */
+  owner: string;
+}
+
+export interface PollReport {
+  skipped: boolean;
+  jobsSeen: number;
+  newFailures: number;
+  /** New failures left for the next poll: the time budget ran out, or Pleo could not list their items for now. */
+  deferredFailures: number;
+  /** Transient failures waiting for the grace window, and the ones dropped after a completed export. */
+  heldFailures: number;
+  suppressedFailures: number;
+  alertsPublished: number;
+  alertsFailed: number;
+  pleoRequests: number;
+  durationMs: number;
+}
+
+/** Thrown after a poll in which some alerts could not be published; they stay in the outbox for the next poll. */
+export class UndeliveredAlertsError extends Error {
+  override readonly name = 'UndeliveredAlertsError';
+}
+
+export async function pollOnce(
+  deps: PollDeps,
+  settings: PollSettings,
+  signal?: AbortSignal,
+): Promise<PollReport> {
+  return withLease(deps, settings, async (courier, report, inFlight) => {
+    const scope: Scope = { ...deps, companyIds: settings.companies.map((c) => c.id), signal };
+    // The failures and their items go out of scope once grouped: only the alerts stay in memory.
+    const alerts = await newAlerts(deps, scope, settings, { courier, report, inFlight });
+    const completed = await completedExportsThatMatter(deps, scope, courier, alerts, settings);
+    const damped = damp(alerts, completed, deps.now(), settings.flapGraceMs);
+    report.heldFailures = damped.hold.reduce((sum, alert) => sum + alert.jobs.length, 0);
+    report.suppressedFailures = damped.suppress.reduce((sum, alert) => sum + alert.jobs.length, 0);
+    await courier.deliverNew(damped.send, deps.owner);
+    // Only now, with every alert of the poll staged: a suppressed job may have another reason that is sent.
+    for (const alert of damped.suppress) await deps.state.suppress(alert, deps.now());
+    for (const notice of resolvedNotices(openGroups(courier), completed, deps.now())) {
+      await courier.deliver(notice);
+    }
+    for (const reminder of dueReminders(openGroups(courier), deps.now(), settings.reminders)) {
+      await courier.deliver(reminder);
+    }
+  });
+}
+
+/** Lists the failures never handled, fetches their items within the time budget, and groups them into alerts. */
+async function newAlerts(
+  deps: PollDeps,
+  scope: Scope,
+  settings: PollSettings,
+  { courier, report, inFlight }: { courier: Courier; report: PollReport; inFlight: ReadonlySet<string> },
+) {
+  const { now, state } = deps;
+  // The budget counts real time, whatever clock the alerter's dates come from.
+  const deadline = performance.now() + settings.budgetMs;
+  let found: Awaited<ReturnType<typeof withFailedItems>>;
+  try {
+    const since = new Date(now().getTime() - settings.lookbackDays * 86_400_000);
+    const listed = await listNewJobs(scope, since, inFlight, settings.dynamoConcurrency);
+    report.jobsSeen = listed.jobsSeen;
+    report.newFailures = listed.newJobs.length;
+    found = await withFailedItems(scope, listed.newJobs, {
+      concurrency: settings.itemConcurrency,
+      deadline,
+      now: now(),
+    });
+  } catch (error) {
+    await reportIncident(error, deps, settings, courier);
+    throw error;
+  }
+  await state.setPleoFailures(0);
+  for (const group of openGroups(courier).filter(isIncident)) {
+    await courier.deliver(resolvedNotice(group, now()));
+  }
+  report.deferredFailures = found.deferred;
+  return groupFailures(found.failures, {
+    companyNames: new Map(settings.companies.flatMap((c) => (c.name ? [[c.id, c.name]] : []))),
+    detectedAt: now(),
+  });
+}
+
+/** The daily digest: open failures by company and reason, and what was resolved since yesterday; once a day. */
+export async function digestOnce(deps: LeaseDeps, settings: PollSettings): Promise<PollReport> {
+  return withLease(deps, settings, async (courier) => {
+    const digest = digestAlert([...courier.groups.values()], deps.now(), settings.digestTimeZone);
+    // The digest's one synthetic job is recorded like any other: a second digest on the same day is a no-op.
+    const markers = digest.jobs.map((job) => job.jobId);
+    if ((await deps.state.knownJobIds(markers)).size === markers.length) return;
+    await courier.deliver(digest);
+  });
+}
+
+/** Takes the lease, delivers what earlier polls left in the outbox, runs `work`, and always gives the lease back. */
+async function withLease(
+  deps: LeaseDeps & { pleo?: PleoExports },
+  settings: PollSettings,
+  work: (courier: Courier, report: PollReport, inFlight: ReadonlySet<string>) => Promise<void>,
+): Promise<PollReport> {
+  const started = deps.now();
+  const startedMs = performance.now();
+  const report: PollReport = {
+    skipped: false,
+    jobsSeen: 0,
+    newFailures: 0,
+    deferredFailures: 0,
+    heldFailures: 0,
+    suppressedFailures: 0,
+    alertsPublished: 0,
+    alertsFailed: 0,
+    pleoRequests: 0,
+    durationMs: 0,
+  };
+  if (!(await deps.state.acquireLease(deps.owner, started, settings.leaseSeconds))) {
+    deps.log.info('Another poll holds the lease; skipping this one');
+    return { ...report, skipped: true };
+  }
+  try {
+    const courier = new Courier(deps, await deps.state.failureGroups(), report);
+    // What earlier polls wrote down goes out first, even when Pleo is down today.
+    const inFlight = await courier.recover(await deps.state.outbox());
+    await work(courier, report, inFlight);
+    if (report.alertsFailed > 0) {
+      throw new UndeliveredAlertsError(
+        `${report.alertsFailed} alert(s) could not be published; the next poll retries them`,
+      );
+    }
+    return report;
+  } finally {
+    report.pleoRequests = deps.pleo?.requestCount ?? 0;
+    report.durationMs = Math.round(performance.now() - startedMs);
+    await deps.state.releaseLease(deps.owner);
+  }
+}
+
+/** A refused key alerts at once; Pleo being unreachable alerts after several polls in a row. Once per incident. */
+async function reportIncident(error: unknown, deps: PollDeps, settings: PollSettings, courier: Courier) {
+  let incident: Incident | undefined;
+  let detail = '';
+  if (error instanceof PleoCredentialsError) {
+    incident = INCIDENTS.credentials;
+    detail = `Pleo answered HTTP ${error.status} to the alerter's API key.`;
+  } else if (error instanceof PleoUnavailableError) {
+    const failures = (await deps.state.pleoFailures()) + 1;
+    await deps.state.setPleoFailures(failures);
+    if (failures >= settings.unreachableAfterPolls) incident = INCIDENTS.unreachable;
+    detail = `${failures} polls in a row could not reach Pleo. Last problem: ${error.message}`;
+  }
+  if (incident && !courier.openGroup(ALERTER_COMPANY_ID, incident)) {
+    await courier.deliver(incidentAlert(incident, detail, deps.now()));
+  }
+}
+
+/** A job that completes is listed by when it was created: one finishing this long after it started is still seen. */
+const LATE_COMPLETION_MS = 24 * 3_600_000;
+
+/**
+ * Completed exports are listed only when something depends on them: transient failures to damp, or open groups
+ * not checked for `resolutionCheckMs`. Only back to the last such listing, less a margin for exports that were
+ * still running then.
+ */
+async function completedExportsThatMatter(
+  deps: PollDeps,
+  scope: Scope,
+  courier: Courier,
+  alerts: ReturnType<typeof groupFailures>,
+  settings: PollSettings,
+): Promise<Map<string, CompletedExport>> {
+  const open = openGroups(courier).filter((group) => !isIncident(group));
+  const transient = settings.flapGraceMs > 0 ? alerts.filter((alert) => alert.category === 'transient') : [];
+  const checkedAt = await deps.state.completedCheckedAt();
+  const floor = checkedAt === undefined ? 0 : Date.parse(checkedAt) - LATE_COMPLETION_MS;
+  // Only a group open at the last listing was in it; one opened since (its failure maybe days old) and new
+  // transient failures are listed back to their own failures.
+  const times = [
+    ...open.map((group) =>
+      Math.max(Date.parse(group.lastFailureAt), checkedAt && group.openedAt < checkedAt ? floor : 0),
+    ),
+    ...transient.flatMap((alert) => alert.jobs.map((job) => Date.parse(job.createdAt))),
+  ];
+  if (times.length === 0) return new Map();
+  const checkedRecently =
+    checkedAt !== undefined && deps.now().getTime() - Date.parse(checkedAt) < settings.resolutionCheckMs;
+  if (transient.length === 0 && checkedRecently) return new Map();
+  const since = new Date(times.reduce((a, b) => Math.min(a, b)));
+  const companies = [...open.map((group) => group.companyId), ...transient.map((alert) => alert.companyId)];
+  const checkedNow = deps.now().toISOString();
+  const completed = await latestCompletedExports(scope, companies, since);
+  await deps.state.setCompletedCheckedAt(checkedNow);
+  return completed;
+}
+
+function openGroups(courier: Courier): FailureGroup[] {
+  return [...courier.groups.values()].filter((group) => group.state === 'open');
+}

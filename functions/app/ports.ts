@@ -1,0 +1,84 @@
+// The ports the poll talks to; adapters in functions/adapters (pleo, dynamodb, sns) implement them.
+import type { Alert } from '../domain/alert.js';
+import type { ExportJob, ExportJobItem } from '../domain/export-job.js';
+import type { FailureGroup } from '../domain/lifecycle.js';
+
+export interface PleoExports {
+  listJobs(query: {
+    statuses: readonly string[];
+    companyId?: string | undefined;
+    since: Date;
+    signal?: AbortSignal | undefined;
+  }): AsyncIterable<ExportJob[]>;
+  listFailedItems(jobId: string, signal?: AbortSignal): Promise<ExportJobItem[]>;
+  readonly requestCount: number;
+}
+
+/** An alert written down before it is published, so that no failure between the steps loses it. */
+export interface OutboxEntry {
+  alert: Alert;
+  /**
+   * staged: written down with the other alerts of its poll, not tried yet (it may go out once its poll is sealed);
+   * pending: not published (the publish was refused); publishing: a poll started publishing and did not finish, so
+   * it may have been delivered; published: delivered, bookkeeping not yet finished.
+   */
+  status: 'staged' | 'pending' | 'publishing' | 'published';
+  attempts: number;
+  /** The poll that staged it. */
+  pollId?: string | undefined;
+}
+
+/** What a delivered message does to its failure group; undefined leaves the group as it is. */
+export type GroupUpdate = (group: FailureGroup | undefined) => FailureGroup | undefined;
+
+export interface AlertState {
+  /** Takes the poll lease; false while another poll holds an unexpired one. */
+  acquireLease(owner: string, now: Date, seconds: number): Promise<boolean>;
+  releaseLease(owner: string): Promise<void>;
+  /** Which of these jobs were alerted already. */
+  knownJobIds(jobIds: readonly string[]): Promise<Set<string>>;
+  /** Alerts written down by earlier polls and not finished. */
+  outbox(): Promise<OutboxEntry[]>;
+  /**
+   * Writes a poll's new alert down as `staged`. All of a poll's alerts are staged, then the poll is sealed, before
+   * any is published: a job whose items have several reasons is in several alerts, and none may be lost.
+   */
+  stage(alert: Alert, pollId: string, now: Date): Promise<void>;
+  seal(pollId: string, now: Date): Promise<void>;
+  /** Which of these polls finished staging. */
+  sealedPolls(pollIds: readonly string[]): Promise<Set<string>>;
+  /** Drops an entry that must not go out: staged by a poll that died before sealing, or an outdated notice. */
+  discard(alertId: string): Promise<void>;
+  /** Writes the alert down as `publishing`, just before it is published; returns it as stored (and to publish). */
+  claim(alert: Alert, now: Date): Promise<Alert>;
+  /** SNS refused the publish: it was not delivered and can be retried as it is. */
+  release(alertId: string, problem: string): Promise<void>;
+  markPublished(alertId: string): Promise<void>;
+  /**
+   * Records the alert's jobs as alerted, updates its failure group as stored (not as a poll remembers it: an
+   * earlier write may have happened without an answer), and empties the outbox entry. Returns the group.
+   */
+  complete(alert: Alert, now: Date, update: GroupUpdate): Promise<FailureGroup | undefined>;
+  /** Records the jobs of a damped alert as handled, without any message. */
+  suppress(alert: Alert, now: Date): Promise<void>;
+  /** Open failure groups and the ones resolved in the last few days. */
+  failureGroups(): Promise<FailureGroup[]>;
+  /** Polls in a row that could not reach Pleo, as of the lease just taken. */
+  pleoFailures(): Promise<number>;
+  setPleoFailures(count: number): Promise<void>;
+  /** When completed exports were last listed (ISO 8601), as of the lease just taken. */
+  completedCheckedAt(): Promise<string | undefined>;
+  setCompletedCheckedAt(at: string): Promise<void>;
+}
+
+export interface AlertPublisher {
+  /** Publishes one alert; resolves with the message id. */
+  publish(alert: Alert): Promise<string>;
+}
+
+/** The narrow logger the core needs (Powertools Logger and console both fit). */
+export interface Log {
+  info(message: string, ...extra: Record<string, unknown>[]): void;
+  warn(message: string, ...extra: Record<string, unknown>[]): void;
+  error(message: string, ...extra: Record<string, unknown>[]): void;
+}

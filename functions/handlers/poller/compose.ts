@@ -1,0 +1,84 @@
+// Builds a poll from configuration and runtime clients. The Lambda handler and `npm start` both use it,
+// so the local run is the very code that runs in AWS.
+import { randomUUID } from 'node:crypto';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoAlertState } from '../../adapters/dynamodb/alert-state.js';
+import { PleoClient } from '../../adapters/pleo/client.js';
+import { DEFAULT_RETRY } from '../../adapters/pleo/http.js';
+import { resolveCredential, type SecretReader } from '../../adapters/secrets/pleo-credential.js';
+import { SnsAlertPublisher } from '../../adapters/sns/publisher.js';
+import { digestOnce, type PollReport, pollOnce } from '../../app/poll.js';
+import type { Log } from '../../app/ports.js';
+import type { PollerConfig } from './config.js';
+
+export interface PollerRuntime {
+  dynamo: DynamoDBDocumentClient;
+  readSecret: SecretReader;
+  log: Log;
+  /** The time; tests and the local demo move it forward to show reminders. */
+  clock?: () => Date;
+}
+
+export interface PollOutcome extends PollReport {
+  dynamoRequests: Record<string, number>;
+  invalidRecords: number;
+}
+
+export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
+  // One publisher per runtime: the SNS client is loaded on first use and then reused across polls.
+  const publisher = new SnsAlertPublisher(config.topicArn);
+  const settings = {
+    companies: config.companies,
+    lookbackDays: config.lookbackDays,
+    itemConcurrency: config.itemConcurrency,
+    dynamoConcurrency: config.dynamoConcurrency,
+    leaseSeconds: config.leaseSeconds,
+    budgetMs: config.budgetMs,
+    reminders: config.reminders,
+    flapGraceMs: config.flapGraceMs,
+    resolutionCheckMs: config.resolutionCheckMs,
+    unreachableAfterPolls: config.unreachableAfterPolls,
+    digestTimeZone: config.digestTimeZone,
+  };
+
+  const deps = () => ({
+    state: new DynamoAlertState(runtime.dynamo, {
+      tableName: config.tableName,
+      retentionDays: config.retentionDays,
+      concurrency: config.dynamoConcurrency,
+    }),
+    publisher: async () => publisher,
+    log: runtime.log,
+    now: runtime.clock ?? (() => new Date()),
+    owner: randomUUID(),
+  });
+
+  return {
+    /** One poll of Pleo: new failures, resolved notices, reminders. */
+    async poll(signal?: AbortSignal): Promise<PollOutcome> {
+      const credential = await resolveCredential(config.credential, runtime.readSecret);
+      let invalidRecords = 0;
+      const pleo = new PleoClient({
+        baseUrl: config.pleoApiUrl,
+        credential,
+        requestTimeoutMs: config.requestTimeoutMs,
+        maxRequestsPerSecond: config.maxRequestsPerSecond,
+        retry: { ...DEFAULT_RETRY, budgetMs: config.retryBudgetMs },
+        onInvalidRecord: (record) => {
+          invalidRecords++;
+          runtime.log.warn('Skipped a record Pleo sent that does not fit the API contract', { ...record });
+        },
+      });
+      const pollDeps = { ...deps(), pleo };
+      const report = await pollOnce(pollDeps, settings, signal);
+      return { ...report, dynamoRequests: pollDeps.state.requestCounts, invalidRecords };
+    },
+
+    /** The daily digest, from the state alone: it needs no Pleo credential. */
+    async digest(): Promise<PollOutcome> {
+      const digestDeps = deps();
+      const report = await digestOnce(digestDeps, settings);
+      return { ...report, dynamoRequests: digestDeps.state.requestCounts, invalidRecords: 0 };
+    },
+  };
+}

@@ -1,0 +1,57 @@
+// The scheduled poller Lambda: thin wiring around createPoller. Errors are rethrown so Lambda's retries and
+// the failure destination see them.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
+import { mapStackTracesOnDemand } from '../../shared/stack-traces.js';
+import { awsRuntime } from './aws-runtime.js';
+import { createPoller, type PollOutcome } from './compose.js';
+import { parseConfig } from './config.js';
+
+mapStackTracesOnDemand(import.meta.url);
+const logger = new Logger();
+const metrics = new Metrics();
+const config = parseConfig(process.env);
+const poller = createPoller(config, awsRuntime(logger));
+
+export const handler = middy({ timeoutEarlyInMillis: 5_000 })
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
+  .use(reportFailure())
+  .handler(async (event: unknown, _context, { signal }) => {
+    const outcome = isDigest(event) ? await poller.digest() : await poller.poll(signal);
+    record(outcome);
+    logger.info('Poll finished', { ...outcome });
+    return outcome;
+  });
+
+/**
+ * Logs and counts a failed poll, timeouts included, before the metrics are flushed; the error still propagates
+ * so that Lambda's retries and the failure destination see it.
+ */
+function reportFailure(): MiddlewareObj {
+  return {
+    onError: async ({ error }) => {
+      metrics.addMetric('FailedPolls', MetricUnit.Count, 1);
+      logger.error('Poll failed', error ?? 'unknown error');
+    },
+  };
+}
+
+/** The digest schedule invokes the poller with `{"task": "digest"}`; anything else is a poll. */
+function isDigest(event: unknown): boolean {
+  return typeof event === 'object' && event !== null && Reflect.get(event, 'task') === 'digest';
+}
+
+function record(outcome: PollOutcome): void {
+  if (outcome.skipped) return;
+  metrics.addMetric('SuccessfulPolls', MetricUnit.Count, 1);
+  metrics.addMetric('JobsSeen', MetricUnit.Count, outcome.jobsSeen);
+  metrics.addMetric('NewFailures', MetricUnit.Count, outcome.newFailures);
+  metrics.addMetric('AlertsPublished', MetricUnit.Count, outcome.alertsPublished);
+  metrics.addMetric('PleoRequests', MetricUnit.Count, outcome.pleoRequests);
+  metrics.addMetric('InvalidRecordsSkipped', MetricUnit.Count, outcome.invalidRecords);
+  metrics.addMetric('PollDurationMs', MetricUnit.Milliseconds, outcome.durationMs);
+}

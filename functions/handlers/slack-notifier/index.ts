@@ -1,0 +1,42 @@
+// Slack notifier Lambda: subscribed to the alert topic, posts each alert to a Slack incoming webhook.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import middy from '@middy/core';
+import type { Context, SNSEvent } from 'aws-lambda';
+import { DynamoPostLedger } from '../../adapters/dynamodb/post-ledger.js';
+import { webhookUrlFromSecret } from '../../adapters/slack/webhook-url.js';
+import { mapStackTracesOnDemand } from '../../shared/stack-traces.js';
+import { loadSlackNotifierConfig } from './config.js';
+import { createSlackNotifier, type SlackNotifierDeps } from './notifier.js';
+
+mapStackTracesOnDemand(import.meta.url);
+
+// Cached for five minutes: a webhook URL put in the secret after deploy is picked up without a redeploy.
+const SECRET_MAX_AGE_SECONDS = 300;
+
+const logger = new Logger();
+
+/** The middy-wrapped handler around injected dependencies (tests pass stubs; Lambda uses `handler`). */
+export function createHandler(deps: Omit<SlackNotifierDeps, 'logger'> & { logger?: Logger }) {
+  const log = deps.logger ?? logger;
+  const notify = createSlackNotifier({ ...deps, logger: log });
+  return middy(async (event: SNSEvent, _context: Context, { signal }: { signal: AbortSignal }) =>
+    notify(event, signal),
+  ).use(injectLambdaContext(log));
+}
+
+const config = loadSlackNotifierConfig(process.env);
+
+export const handler = createHandler({
+  ledger: new DynamoPostLedger(
+    DynamoDBDocumentClient.from(new DynamoDBClient({})),
+    config.TABLE_NAME,
+    'slack',
+  ),
+  getWebhookUrl: webhookUrlFromSecret(config.SLACK_WEBHOOK_SECRET_ARN, (arn) =>
+    getSecret(arn, { maxAge: SECRET_MAX_AGE_SECONDS }),
+  ),
+});

@@ -1,0 +1,58 @@
+// Posts each alert that SNS hands the Slack notifier to the Slack channel's incoming webhook.
+import type { SNSEvent } from 'aws-lambda';
+import type { PostLedger } from '../../adapters/dynamodb/post-ledger.js';
+import { type PostToSlackOptions, postToSlack } from '../../adapters/slack/webhook.js';
+import { parseStructuredMessage } from '../../render/sns-message.js';
+
+/** The little of Powertools' Logger the notifier needs. */
+export interface NotifierLogger {
+  info(message: string, attributes: Record<string, unknown>): void;
+  error(message: string, attributes: Record<string, unknown>): void;
+}
+
+export interface SlackNotifierDeps {
+  logger: NotifierLogger;
+  /** Resolves the webhook URL; the URL is a secret and is never logged. */
+  getWebhookUrl: () => Promise<string>;
+  /** Alerts already posted: a message SNS (or the poller, after a crash) delivers twice is posted once. */
+  ledger: PostLedger;
+  now?: () => Date;
+  fetch?: PostToSlackOptions['fetch'];
+  sleep?: PostToSlackOptions['sleep'];
+}
+
+/**
+ * Returns the per-invocation logic: for each SNS record, read the structured alert and post its Slack message.
+ * @throws the first error met (bad message, secret, Slack refusal), after logging it, so that Lambda's retries
+ *   and failure destination see it.
+ */
+export function createSlackNotifier(
+  deps: SlackNotifierDeps,
+): (event: SNSEvent, signal?: AbortSignal) => Promise<void> {
+  return async (event, signal) => {
+    for (const record of event.Records) {
+      let context: Record<string, unknown> = { snsMessageId: record.Sns.MessageId };
+      try {
+        const { alert, slack } = parseStructuredMessage(record.Sns.Message);
+        context = {
+          ...context,
+          alertId: alert.alertId,
+          kind: alert.kind,
+          companyId: alert.companyId,
+          reason: alert.reason,
+        };
+        if (await deps.ledger.delivered(alert.alertId)) {
+          deps.logger.info('Alert was posted to Slack already; skipping the repeat', context);
+          continue;
+        }
+        const webhookUrl = await deps.getWebhookUrl();
+        await postToSlack(webhookUrl, slack, { fetch: deps.fetch, sleep: deps.sleep, signal });
+        await deps.ledger.record(alert.alertId, (deps.now ?? (() => new Date()))());
+        deps.logger.info('Posted alert to Slack', context);
+      } catch (error) {
+        deps.logger.error('Could not post alert to Slack', { ...context, error });
+        throw error;
+      }
+    }
+  };
+}

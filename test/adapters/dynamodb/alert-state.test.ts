@@ -1,0 +1,199 @@
+import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoAlertState } from '../../../functions/adapters/dynamodb/alert-state.js';
+import type { Alert } from '../../../functions/domain/alert.js';
+import { startTestTable } from '../../support/dynamo.js';
+
+const NOW = new Date('2026-11-28T12:00:00Z');
+
+function alert(alertId: string, jobIds: string[]): Alert {
+  return {
+    schemaVersion: 1,
+    alertId,
+    kind: 'alert',
+    companyId: 'c1',
+    companyName: null,
+    reason: 'missing_configuration',
+    category: 'accountant',
+    jobs: jobIds.map((jobId) => ({
+      jobId,
+      status: 'failed',
+      createdAt: NOW.toISOString(),
+      numberOfItems: 1,
+      failedItems: 1,
+      failureReason: 'x'.repeat(300),
+    })),
+    totals: { jobs: jobIds.length, items: jobIds.length, failedItems: jobIds.length },
+    detectedAt: NOW.toISOString(),
+    possibleRedelivery: false,
+  };
+}
+
+describe('DynamoAlertState on dynalite', () => {
+  let table: Awaited<ReturnType<typeof startTestTable>>;
+  let state: DynamoAlertState;
+
+  beforeAll(async () => {
+    table = await startTestTable();
+  });
+  afterAll(() => table.close());
+  beforeEach(() => {
+    state = new DynamoAlertState(table.doc, { tableName: table.tableName, retentionDays: 21 });
+  });
+
+  it('lets one poll hold the lease until it releases it or it expires', async () => {
+    expect(await state.acquireLease('a', NOW, 60)).toBe(true);
+    expect(await state.acquireLease('b', NOW, 60)).toBe(false);
+    expect(await state.acquireLease('b', new Date(NOW.getTime() + 61_000), 60)).toBe(true);
+    await state.releaseLease('a'); // no longer a's: a no-op
+    expect(await state.acquireLease('c', new Date(NOW.getTime() + 62_000), 60)).toBe(false);
+    await state.releaseLease('b');
+    expect(await state.acquireLease('c', NOW, 60)).toBe(true);
+    await state.releaseLease('c');
+  });
+
+  it('walks an alert through the outbox and then knows its jobs, with a TTL past the lookback', async () => {
+    // Prepare
+    const jobIds = Array.from({ length: 230 }, (_, i) => `job-${i}`);
+    const big = alert('alert-1', jobIds);
+
+    // Act
+    await state.claim(big, NOW);
+    const claimed = await state.outbox();
+    await state.release('alert-1', 'SNS said no');
+    const released = await state.outbox();
+    await state.claim(big, NOW);
+    await state.markPublished('alert-1');
+    const published = await state.outbox();
+    await state.complete(big, NOW, () => undefined);
+
+    // Assess
+    expect(claimed.map((e) => [e.alert.alertId, e.status, e.attempts])).toEqual([
+      ['alert-1', 'publishing', 1],
+    ]);
+    expect(claimed[0]?.alert).toEqual(big);
+    expect(released[0]?.status).toBe('pending');
+    expect(published.map((e) => [e.status, e.attempts])).toEqual([['published', 2]]);
+    expect(await state.outbox()).toEqual([]);
+    const known = await state.knownJobIds([...jobIds, 'never-seen']);
+    expect(known.size).toBe(230);
+    expect(known.has('never-seen')).toBe(false);
+    const record = await table.doc.send(
+      new GetCommand({ TableName: table.tableName, Key: { pk: 'JOB#job-7', sk: 'JOB' } }),
+    );
+    expect(record.Item?.expiresAt).toBe(Math.floor(NOW.getTime() / 1000) + 21 * 86_400);
+    expect(state.requestCounts.BatchGetItem).toBe(3);
+    expect(state.requestCounts.BatchWriteItem).toBe(Math.ceil(230 / 25));
+  });
+});
+
+describe('DynamoAlertState on dynalite, with large alerts and staged polls', () => {
+  let table: Awaited<ReturnType<typeof startTestTable>>;
+  let state: DynamoAlertState;
+
+  beforeAll(async () => {
+    table = await startTestTable();
+    state = new DynamoAlertState(table.doc, { tableName: table.tableName, retentionDays: 21 });
+  });
+  afterAll(() => table.close());
+
+  it('stores an alert too large for one item with its failure texts cut, and publishes what it stored', async () => {
+    // Prepare: 1,000 jobs with 2,000 characters of incompressible text each.
+    const big = alert(
+      'big',
+      Array.from({ length: 1_000 }, (_, i) => `job-${i}`),
+    );
+    for (const job of big.jobs) job.failureReason = randomBytes(1_000).toString('hex');
+
+    // Act
+    const stored = await state.claim(big, NOW);
+
+    // Assess
+    expect(stored.jobs.map((j) => j.jobId)).toEqual(big.jobs.map((j) => j.jobId));
+    expect(stored.jobs[0]?.failureReason?.length).toBeLessThan(2_000);
+    const [entry] = await state.outbox();
+    expect(entry?.alert).toEqual(stored);
+    await state.discard('big');
+  });
+
+  it('knows which polls sealed their staging', async () => {
+    await state.stage(alert('s1', ['a']), 'poll-1', NOW);
+    await state.seal('poll-1', NOW);
+    await state.stage(alert('s2', ['b']), 'poll-2', NOW);
+    expect(await state.sealedPolls(['poll-1', 'poll-2', 'poll-1'])).toEqual(new Set(['poll-1']));
+    expect((await state.outbox()).map((e) => [e.alert.alertId, e.status, e.pollId])).toEqual([
+      ['s1', 'staged', 'poll-1'],
+      ['s2', 'staged', 'poll-2'],
+    ]);
+  });
+});
+
+describe('DynamoAlertState with a mocked DynamoDB', () => {
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));
+  const dynamo = mockClient(doc);
+  const noWait = async () => {};
+
+  beforeEach(() => dynamo.reset());
+
+  it('retries UnprocessedKeys until every key is answered', async () => {
+    // Prepare
+    dynamo
+      .on(BatchGetCommand)
+      .resolvesOnce({
+        Responses: { t: [{ pk: 'JOB#a' }] },
+        UnprocessedKeys: { t: { Keys: [{ pk: 'JOB#b', sk: 'JOB' }] } },
+      })
+      .resolvesOnce({ Responses: { t: [{ pk: 'JOB#b' }] } });
+    const state = new DynamoAlertState(doc, { tableName: 't', retentionDays: 21, sleep: noWait });
+
+    // Act
+    const known = await state.knownJobIds(['a', 'b', 'c']);
+
+    // Assess
+    expect([...known].sort()).toEqual(['a', 'b']);
+    expect(dynamo).toHaveReceivedCommandTimes(BatchGetCommand, 2);
+    expect(dynamo).toHaveReceivedNthCommandWith(BatchGetCommand, 2, {
+      RequestItems: { t: { Keys: [{ pk: 'JOB#b', sk: 'JOB' }], ProjectionExpression: 'pk, sk' } },
+    });
+  });
+
+  it('retries UnprocessedItems of a batch write', async () => {
+    dynamo
+      .on(BatchWriteCommand)
+      .resolvesOnce({ UnprocessedItems: { t: [{ PutRequest: { Item: { pk: 'JOB#a', sk: 'JOB' } } }] } })
+      .resolves({});
+    dynamo.on(GetCommand).resolves({});
+    const state = new DynamoAlertState(doc, { tableName: 't', retentionDays: 21, sleep: noWait });
+    await state.complete(alert('x', ['a', 'b']), NOW, () => undefined);
+    expect(dynamo).toHaveReceivedCommandTimes(BatchWriteCommand, 2);
+  });
+
+  it('gives up with an error when DynamoDB keeps leaving keys unprocessed', async () => {
+    dynamo.on(BatchGetCommand).resolves({ UnprocessedKeys: { t: { Keys: [{ pk: 'JOB#a', sk: 'JOB' }] } } });
+    const state = new DynamoAlertState(doc, { tableName: 't', retentionDays: 21, sleep: noWait });
+    await expect(state.knownJobIds(['a'])).rejects.toThrow(/unprocessed/);
+  });
+
+  it('propagates a DynamoDB error from the middle of a batched read', async () => {
+    dynamo
+      .on(BatchGetCommand)
+      .resolvesOnce({ Responses: { t: [] } })
+      .rejectsOnce(new Error('ProvisionedThroughputExceeded'));
+    const state = new DynamoAlertState(doc, {
+      tableName: 't',
+      retentionDays: 21,
+      concurrency: 1,
+      sleep: noWait,
+    });
+    const ids = Array.from({ length: 150 }, (_, i) => `j${i}`);
+    await expect(state.knownJobIds(ids)).rejects.toThrow('ProvisionedThroughputExceeded');
+  });
+});

@@ -1,0 +1,52 @@
+import { InternalErrorException, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { SnsAlertPublisher } from '../../../functions/adapters/sns/publisher.js';
+import { renderEmail } from '../../../functions/render/email/email.js';
+import { parseStructuredMessage } from '../../../functions/render/sns-message.js';
+import { makeAlert } from '../../render/alert-fixtures.js';
+
+const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:pleo-export-alerts';
+
+describe('Class: SnsAlertPublisher', () => {
+  const sns = mockClient(SNSClient);
+
+  beforeEach(() => sns.reset());
+
+  it('publishes one JSON-structured message: text for email and default, the alert for lambda, sqs and https', async () => {
+    // Prepare
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const alert = makeAlert();
+
+    // Act
+    const messageId = await new SnsAlertPublisher(TOPIC).publish(alert);
+
+    // Assess
+    expect(messageId).toBe('m-1');
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      TopicArn: TOPIC,
+      MessageStructure: 'json',
+      Subject: renderEmail(alert).subject,
+      MessageAttributes: expect.objectContaining({
+        company: { DataType: 'String', StringValue: alert.companyId },
+        reason: { DataType: 'String', StringValue: alert.reason },
+        category: { DataType: 'String', StringValue: alert.category },
+        kind: { DataType: 'String', StringValue: 'alert' },
+      }),
+    });
+    const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    const byProtocol = JSON.parse(input?.Message ?? '{}');
+    expect(Object.keys(byProtocol).sort()).toEqual(['default', 'email', 'https', 'lambda', 'sqs']);
+    expect(byProtocol.default).toBe(renderEmail(alert).body);
+    expect(parseStructuredMessage(byProtocol.sqs).alert).toEqual(alert);
+  });
+
+  it('lets SNS errors through with their metadata, so the poll can tell a refusal from a lost answer', async () => {
+    sns
+      .on(PublishCommand)
+      .rejects(new InternalErrorException({ message: 'boom', $metadata: { httpStatusCode: 500 } }));
+    const error = await new SnsAlertPublisher(TOPIC).publish(makeAlert()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InternalErrorException);
+    expect(error).toHaveProperty('$metadata.httpStatusCode', 500);
+  });
+});
