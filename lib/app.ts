@@ -1,4 +1,4 @@
-// `cdk synth` / `cdk deploy` entry point (cdk.json: npx tsx lib/app.ts).
+// `cdk synth` / `cdk deploy` entry point (cdk.json: node --import tsx lib/app.ts, the installed tsx on the Node.js npm installed).
 import { createAlerterApp } from './alerter-app.js';
 import { ContextError } from './config.js';
 
