@@ -62,7 +62,7 @@ export async function buildShellBundles(outDir = BENCH_OUT_DIR): Promise<ShellBu
 }
 
 /**
- * The option not taken (README, "Performance"): the poller with the AWS SDK bundled in, and the SDK clients it
+ * The option not taken (bench/README.md): the poller with the AWS SDK bundled in, and the SDK clients it
  * builds at load bundled alone. SNS, loaded on the first publish, stays the runtime's in both.
  */
 export interface SdkBundled {

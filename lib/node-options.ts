@@ -5,7 +5,7 @@
 // Setting the heap here replaces the bootstrap's flags (it adds none when NODE_OPTIONS has them), so both sizes
 // are given: an old generation of half the memory, and a semi-space (the young generation holds two) of 1/64 of
 // it, where the bootstrap gives 5%. Objects here mostly die young either way; at 4 MB instead of 12 MB a poll of
-// 100,000 jobs peaked about 30 MB lower for a few percent more time in the scavenger (README, "Performance"). Kept
+// 100,000 jobs peaked about 30 MB lower for a few percent more time in the scavenger (bench/README.md). Kept
 // free of CDK imports: the benchmark runs the bundle with the same options.
 export function nodeOptions(memoryMb: number): string {
   const semiSpace = Math.max(1, Math.floor(memoryMb / 64));

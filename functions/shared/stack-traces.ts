@@ -1,6 +1,6 @@
 // Stack traces that point into the TypeScript sources, paid for only when one is printed. Node's
 // --enable-source-maps reads and parses a bundle's whole source map while the bundle loads: 3–4 ms of every cold
-// start (README, "Performance"). This reads it the first time a stack trace is formatted, which a run without
+// start (bench/README.md). This reads it the first time a stack trace is formatted, which a run without
 // errors never does, and otherwise formats frames as Node does with the flag: minified names, original places.
 import { existsSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
