@@ -2,6 +2,7 @@
 // complete — and keeps the failure groups up to date as messages go out. One message failing never stops the others.
 import type { Alert } from '../domain/alert.js';
 import { afterDelivery, type FailureGroup, failedSinceNotice, groupKey } from '../domain/lifecycle.js';
+import { PublishRefusedError } from './errors.js';
 import type { AlertPublisher, AlertState, Log, OutboxEntry } from './ports.js';
 
 export interface CourierCounts {
@@ -116,8 +117,8 @@ export class Courier {
         const messageId = await publisher.publish(claimed);
         log.info('Alert published', alertFields(claimed, { messageId }));
       } catch (error) {
-        // Only an answer from SNS proves it was not taken; after a timeout the entry stays `publishing`.
-        if (refusedBySns(error)) await state.release(alert.alertId, String(error));
+        // Only a refusal proves it was not taken; after a timeout the entry stays `publishing`.
+        if (error instanceof PublishRefusedError) await state.release(alert.alertId, String(error));
         throw error;
       }
       await state.markPublished(alert.alertId);
@@ -126,15 +127,6 @@ export class Courier {
     const group = await state.complete(alert, now(), (stored) => afterDelivery(stored, alert, now()));
     if (group) this.groups.set(groupKey(group.companyId, group.reason), group);
   }
-}
-
-function refusedBySns(error: unknown): boolean {
-  const metadata = typeof error === 'object' && error !== null ? Reflect.get(error, '$metadata') : undefined;
-  return (
-    typeof metadata === 'object' &&
-    metadata !== null &&
-    typeof Reflect.get(metadata, 'httpStatusCode') === 'number'
-  );
 }
 
 function alertFields(alert: Alert, extra: Record<string, unknown> = {}): Record<string, unknown> {

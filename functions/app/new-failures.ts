@@ -1,11 +1,16 @@
 // Finds the failures no earlier poll handled: pages through Pleo, asks DynamoDB about each page while the next
 // one loads, and fetches the failed items of the jobs whose reasons live on their items.
 
-import { PleoCredentialsError, PleoRequestError, PleoUnavailableError } from '../adapters/pleo/errors.js';
 import { ALERTING_STATUSES, type ExportJob } from '../domain/export-job.js';
 import { itemReasons, type NewFailure, needsItems } from '../domain/group.js';
 import type { CompletedExport } from '../domain/lifecycle.js';
 import { createLimiter, forEachLimited } from '../shared/concurrency.js';
+import {
+  OrganisationListingRefusedError,
+  PleoCredentialsError,
+  PleoRequestError,
+  PleoUnavailableError,
+} from './errors.js';
 import type { AlertState, Log, PleoExports } from './ports.js';
 
 export interface Scope {
@@ -74,12 +79,7 @@ async function* failedJobs(scope: Scope, companyId: string | undefined, since: D
     yield* scope.pleo.listJobs({ statuses: ALERTING_STATUSES, companyId, since, signal: scope.signal });
   } catch (error) {
     if (companyId !== undefined || !(error instanceof PleoRequestError)) throw error;
-    throw new PleoRequestError(
-      `${error.message} (the whole organisation was listed at once: a multi-entity organisation must name its ` +
-        'companies in PLEO_COMPANIES, stack context "companies")',
-      error.status,
-      { cause: error },
-    );
+    throw new OrganisationListingRefusedError(error);
   }
 }
 

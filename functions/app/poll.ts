@@ -2,7 +2,6 @@
 // (company, reason), and carry the open groups forward: resolved notices, reminders, flap damping, and alerts
 // about the alerter itself (API key refused, Pleo unreachable).
 
-import { PleoCredentialsError, PleoUnavailableError } from '../adapters/pleo/errors.js';
 import { groupFailures } from '../domain/group.js';
 import {
   ALERTER_COMPANY_ID,
@@ -22,6 +21,7 @@ import {
   resolvedNotices,
 } from '../domain/lifecycle.js';
 import { Courier } from './courier.js';
+import { PleoCredentialsError, PleoUnavailableError } from './errors.js';
 import { latestCompletedExports, listNewJobs, type Scope, withFailedItems } from './new-failures.js';
 import type { AlertPublisher, AlertState, Log, PleoExports } from './ports.js';
 

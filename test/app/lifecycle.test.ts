@@ -1,7 +1,10 @@
 // The lifecycle through pollOnce with in-memory adapters and a clock the test moves.
-import { InternalErrorException } from '@aws-sdk/client-sns';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { PleoCredentialsError, PleoUnavailableError } from '../../functions/adapters/pleo/errors.js';
+import {
+  PleoCredentialsError,
+  PleoUnavailableError,
+  PublishRefusedError,
+} from '../../functions/app/errors.js';
 import { digestOnce, type PollSettings, pollOnce } from '../../functions/app/poll.js';
 import type { Log } from '../../functions/app/ports.js';
 import type { Alert } from '../../functions/domain/alert.js';
@@ -31,7 +34,7 @@ describe('the alert lifecycle', () => {
       publish: async (alert: Alert) => {
         if (refusals > 0) {
           refusals--;
-          throw new InternalErrorException({ message: 'Internal error', $metadata: { httpStatusCode: 500 } });
+          throw new PublishRefusedError('SNS answered 500: InternalErrorException: Internal error');
         }
         sent.push(alert);
         return 'm';

@@ -1,10 +1,11 @@
-import { InternalErrorException } from '@aws-sdk/client-sns';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
+  OrganisationListingRefusedError,
   PleoCredentialsError,
   PleoRequestError,
   PleoUnavailableError,
-} from '../../functions/adapters/pleo/errors.js';
+  PublishRefusedError,
+} from '../../functions/app/errors.js';
 import { type PollSettings, pollOnce, UndeliveredAlertsError } from '../../functions/app/poll.js';
 import type { AlertPublisher, Log } from '../../functions/app/ports.js';
 import type { Alert } from '../../functions/domain/alert.js';
@@ -19,9 +20,9 @@ const settings = pollSettings();
 class RecordingPublisher implements AlertPublisher {
   sent: Alert[] = [];
   failures = 0;
-  /** Errors thrown instead of publishing, in turn; SNS's own refusal by default. */
+  /** Errors thrown instead of publishing, in turn; a refusal by default. */
   error: () => Error = () =>
-    new InternalErrorException({ message: 'Internal error', $metadata: { httpStatusCode: 500 } });
+    new PublishRefusedError('SNS answered 500: InternalErrorException: Internal error');
   async publish(alert: Alert): Promise<string> {
     if (this.failures > 0) {
       this.failures--;
@@ -170,8 +171,11 @@ describe('pollOnce', () => {
     const refusal =
       'GET /v2/export-jobs answered 400: {"type":"bad_request","message":"company_id is required"}';
     pleo.failNext = new PleoRequestError(refusal);
-    await expect(poll()).rejects.toThrow(
-      `${refusal} (the whole organisation was listed at once: a multi-entity organisation must name its companies in PLEO_COMPANIES, stack context "companies")`,
+    const organisationWide = await poll().catch((e: Error) => e);
+    expect(organisationWide).toBeInstanceOf(OrganisationListingRefusedError);
+    expect(organisationWide).toHaveProperty(
+      'message',
+      `${refusal} (the whole organisation was listed at once: a multi-entity organisation must name its companies)`,
     );
 
     pleo.failNext = new PleoRequestError(refusal);

@@ -2,11 +2,9 @@
 // kills the whole simulated process, so that nothing after it runs, the way a killed Lambda leaves things.
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { InternalErrorException, ThrottledException } from '@aws-sdk/client-sns';
-import {
-  PleoContractError,
-  PleoCredentialsError,
-  PleoUnavailableError,
-} from '../../functions/adapters/pleo/errors.js';
+import { PleoContractError } from '../../functions/adapters/pleo/errors.js';
+import { asRefusal } from '../../functions/adapters/sns/publisher.js';
+import { PleoCredentialsError, PleoUnavailableError } from '../../functions/app/errors.js';
 import type {
   AlertPublisher,
   AlertState,
@@ -256,9 +254,14 @@ export class FaultyPublisher implements AlertPublisher {
       case undefined:
         return this.inner.publish(alert);
       case 'throttle':
-        throw new ThrottledException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } });
+        // What the SNS adapter makes of SNS's answers.
+        throw asRefusal(
+          new ThrottledException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } }),
+        );
       case 'internal':
-        throw new InternalErrorException({ message: 'Internal error', $metadata: { httpStatusCode: 500 } });
+        throw asRefusal(
+          new InternalErrorException({ message: 'Internal error', $metadata: { httpStatusCode: 500 } }),
+        );
       case 'crashBefore':
         return this.process.crash('publish (before)');
       case 'crashAfter': {

@@ -1,7 +1,8 @@
 // adapts the Pleo Export API v2 (HTTP) to the PleoExports port
 import type * as z from 'zod/mini';
+import { PleoRequestError } from '../../app/errors.js';
 import type { ExportJob, ExportJobItem } from '../../domain/export-job.js';
-import { PleoContractError, PleoRequestError } from './errors.js';
+import { PleoContractError } from './errors.js';
 import { DEFAULT_RETRY, getJson, type HttpDeps, type RetryPolicy, sleep } from './http.js';
 import { RateLimiter } from './rate-limit.js';
 import { cursorPageSchema, describeIssues, exportJobItemSchema, exportJobSchema } from './schemas.js';

@@ -1,7 +1,9 @@
 // GET with Pleo's retry rules: 429, 5xx, timeouts and network errors are retried with exponential backoff
 // and full jitter, honouring Retry-After, within a time budget; other 4xx never are.
+
+import { PleoCredentialsError, PleoRequestError, PleoUnavailableError } from '../../app/errors.js';
 import { type RequestTimeout, requestTimeout } from '../../shared/request-timeout.js';
-import { PleoContractError, PleoCredentialsError, PleoRequestError, PleoUnavailableError } from './errors.js';
+import { PleoContractError } from './errors.js';
 import { exceptionInfoSchema } from './schemas.js';
 
 export interface RetryPolicy {

@@ -7,6 +7,7 @@ import { PleoClient } from '../../adapters/pleo/client.js';
 import { DEFAULT_RETRY } from '../../adapters/pleo/http.js';
 import { resolveCredential, type SecretReader } from '../../adapters/secrets/pleo-credential.js';
 import { SnsAlertPublisher } from '../../adapters/sns/publisher.js';
+import { OrganisationListingRefusedError } from '../../app/errors.js';
 import { digestOnce, type PollReport, pollOnce } from '../../app/poll.js';
 import type { Log } from '../../app/ports.js';
 import type { PollerConfig } from './config.js';
@@ -70,7 +71,12 @@ export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
         },
       });
       const pollDeps = { ...deps(), pleo };
-      const report = await pollOnce(pollDeps, settings, signal);
+      const report = await pollOnce(pollDeps, settings, signal).catch((error: unknown) => {
+        if (error instanceof OrganisationListingRefusedError) {
+          throw error.naming('in PLEO_COMPANIES, stack context "companies"');
+        }
+        throw error;
+      });
       return { ...report, dynamoRequests: pollDeps.state.requestCounts, invalidRecords };
     },
 

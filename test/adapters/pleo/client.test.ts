@@ -1,11 +1,8 @@
 // The Pleo client through real HTTP against the demo Export API server.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PleoClient, type PleoClientOptions } from '../../../functions/adapters/pleo/client.js';
-import {
-  PleoContractError,
-  PleoCredentialsError,
-  PleoUnavailableError,
-} from '../../../functions/adapters/pleo/errors.js';
+import { PleoContractError } from '../../../functions/adapters/pleo/errors.js';
+import { PleoCredentialsError, PleoUnavailableError } from '../../../functions/app/errors.js';
 import { type DemoApi, startDemoApi } from '../../../local/demo-api/server.js';
 import { DemoStore } from '../../../local/demo-api/store.js';
 

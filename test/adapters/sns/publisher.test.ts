@@ -2,6 +2,7 @@ import { InternalErrorException, PublishCommand, SNSClient } from '@aws-sdk/clie
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SnsAlertPublisher } from '../../../functions/adapters/sns/publisher.js';
+import { PublishRefusedError } from '../../../functions/app/errors.js';
 import { renderEmail } from '../../../functions/render/email/email.js';
 import { parseStructuredMessage } from '../../../functions/render/sns-message.js';
 import { makeAlert } from '../../render/alert-fixtures.js';
@@ -41,12 +42,31 @@ describe('Class: SnsAlertPublisher', () => {
     expect(parseStructuredMessage(byProtocol.sqs).alert).toEqual(alert);
   });
 
-  it('lets SNS errors through with their metadata, so the poll can tell a refusal from a lost answer', async () => {
-    sns
-      .on(PublishCommand)
-      .rejects(new InternalErrorException({ message: 'boom', $metadata: { httpStatusCode: 500 } }));
+  it('turns an answer from SNS into a refusal, so the poll can tell it from a lost answer', async () => {
+    // Prepare
+    const refusal = new InternalErrorException({ message: 'boom', $metadata: { httpStatusCode: 500 } });
+    sns.on(PublishCommand).rejects(refusal);
+
+    // Act
     const error = await new SnsAlertPublisher(TOPIC).publish(makeAlert()).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InternalErrorException);
-    expect(error).toHaveProperty('$metadata.httpStatusCode', 500);
+
+    // Assess
+    expect(error).toBeInstanceOf(PublishRefusedError);
+    expect(error).toMatchObject({
+      message: 'SNS answered 500: InternalErrorException: boom',
+      cause: refusal,
+    });
+  });
+
+  it('lets an error without an answer from SNS through as it is: the message may have gone out', async () => {
+    // Prepare
+    const lost = Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+    sns.on(PublishCommand).rejects(lost);
+
+    // Act
+    const error = await new SnsAlertPublisher(TOPIC).publish(makeAlert()).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBe(lost);
   });
 });

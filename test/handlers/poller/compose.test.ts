@@ -1,0 +1,57 @@
+// The composition root's edge wording: what the core reports, said in terms of the settings that fix it.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OrganisationListingRefusedError } from '../../../functions/app/errors.js';
+import type { Log } from '../../../functions/app/ports.js';
+import { createPoller } from '../../../functions/handlers/poller/compose.js';
+import { parseConfig } from '../../../functions/handlers/poller/config.js';
+import { startTestTable } from '../../support/dynamo.js';
+
+const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };
+const REFUSAL = { type: 'bad_request', message: 'company_id is required' };
+
+describe('Function: createPoller', () => {
+  let table: Awaited<ReturnType<typeof startTestTable>>;
+  let pleo: Server;
+  let pleoUrl: string;
+
+  beforeAll(async () => {
+    table = await startTestTable();
+    // A multi-entity organisation's Pleo: every organisation-wide listing is refused.
+    pleo = createServer((_req, res) => {
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify(REFUSAL));
+    });
+    await new Promise<void>((resolve) => pleo.listen(0, '127.0.0.1', resolve));
+    pleoUrl = `http://127.0.0.1:${(pleo.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => pleo.close(resolve));
+    await table.close();
+  });
+
+  it('names the setting that lists companies when Pleo refuses the organisation-wide listing', async () => {
+    // Prepare
+    const poller = createPoller(
+      parseConfig({
+        PLEO_API_URL: pleoUrl,
+        PLEO_API_KEY: 'the-key',
+        PLEO_MAX_REQUESTS_PER_SECOND: '0',
+        TABLE_NAME: table.tableName,
+        ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:alerts',
+      }),
+      { dynamo: table.doc, readSecret: async () => undefined, log: silent },
+    );
+
+    // Act
+    const error = await poller.poll().catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(OrganisationListingRefusedError);
+    expect(error).toHaveProperty(
+      'message',
+      'GET /v2/export-jobs answered 400: bad_request: company_id is required (the whole organisation was listed ' +
+        'at once: a multi-entity organisation must name its companies in PLEO_COMPANIES, stack context "companies")',
+    );
+  });
+});
