@@ -35,25 +35,19 @@ export class PleoRequestError extends Error {
 
 /**
  * Pleo refused to list the whole organisation at once: a multi-entity organisation must name its companies. Where
- * they are named is the edge's to say (handlers/poller/compose.ts), with {@link naming}.
+ * they are named is the edge's to say (`where`, given by handlers/poller/compose.ts).
  */
 export class OrganisationListingRefusedError extends PleoRequestError {
   override readonly name = 'OrganisationListingRefusedError';
   constructor(
     readonly refusal: PleoRequestError,
-    where?: string,
+    where = '',
   ) {
     super(
-      `${refusal.message} (the whole organisation was listed at once: a multi-entity organisation must name its ` +
-        `companies${where === undefined ? '' : ` ${where}`})`,
+      `${refusal.message} (the whole organisation was listed at once: a multi-entity organisation must name its companies${where})`,
       refusal.status,
       { cause: refusal },
     );
-  }
-
-  /** The same refusal, saying where the companies are named (e.g. 'in PLEO_COMPANIES'). */
-  naming(where: string): OrganisationListingRefusedError {
-    return new OrganisationListingRefusedError(this.refusal, where);
   }
 }
 

@@ -1,10 +1,12 @@
 // Fault injection around the poll's ports. A plan names which call of which operation fails and how; a crash
 // kills the whole simulated process, so that nothing after it runs, the way a killed Lambda leaves things.
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { InternalErrorException, ThrottledException } from '@aws-sdk/client-sns';
 import { PleoContractError } from '../../functions/adapters/pleo/errors.js';
-import { asRefusal } from '../../functions/adapters/sns/publisher.js';
-import { PleoCredentialsError, PleoUnavailableError } from '../../functions/app/errors.js';
+import {
+  PleoCredentialsError,
+  PleoUnavailableError,
+  PublishRefusedError,
+} from '../../functions/app/errors.js';
 import type {
   AlertPublisher,
   AlertState,
@@ -254,14 +256,9 @@ export class FaultyPublisher implements AlertPublisher {
       case undefined:
         return this.inner.publish(alert);
       case 'throttle':
-        // What the SNS adapter makes of SNS's answers.
-        throw asRefusal(
-          new ThrottledException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } }),
-        );
+        throw new PublishRefusedError('SNS answered 400: ThrottledException: Rate exceeded');
       case 'internal':
-        throw asRefusal(
-          new InternalErrorException({ message: 'Internal error', $metadata: { httpStatusCode: 500 } }),
-        );
+        throw new PublishRefusedError('SNS answered 500: InternalErrorException: Internal error');
       case 'crashBefore':
         return this.process.crash('publish (before)');
       case 'crashAfter': {

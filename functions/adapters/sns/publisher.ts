@@ -33,20 +33,13 @@ export class SnsAlertPublisher implements AlertPublisher {
       );
       return result.MessageId ?? '';
     } catch (error) {
-      throw asRefusal(error);
+      // An answer from SNS (an HTTP status in the SDK's metadata) says the message was not taken; without one (a
+      // timeout, a connection lost after sending) it may have gone out.
+      const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata
+        ?.httpStatusCode;
+      throw status === undefined
+        ? error
+        : new PublishRefusedError(`SNS answered ${status}: ${error}`, { cause: error });
     }
   }
-}
-
-/**
- * An error that carries SNS's answer (an HTTP status in the SDK's `$metadata`) as a refusal: the message was not
- * taken. An error without one (a timeout, a connection lost after sending) is returned as it is: the message may
- * have gone out.
- */
-export function asRefusal(error: unknown): unknown {
-  const metadata = typeof error === 'object' && error !== null ? Reflect.get(error, '$metadata') : undefined;
-  const status =
-    typeof metadata === 'object' && metadata !== null ? Reflect.get(metadata, 'httpStatusCode') : undefined;
-  if (typeof status !== 'number') return error;
-  return new PublishRefusedError(`SNS answered ${status}: ${String(error)}`, { cause: error });
 }

@@ -72,10 +72,12 @@ export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
       });
       const pollDeps = { ...deps(), pleo };
       const report = await pollOnce(pollDeps, settings, signal).catch((error: unknown) => {
-        if (error instanceof OrganisationListingRefusedError) {
-          throw error.naming('in PLEO_COMPANIES, stack context "companies"');
-        }
-        throw error;
+        throw error instanceof OrganisationListingRefusedError
+          ? new OrganisationListingRefusedError(
+              error.refusal,
+              ' in PLEO_COMPANIES, stack context "companies"',
+            )
+          : error;
       });
       return { ...report, dynamoRequests: pollDeps.state.requestCounts, invalidRecords };
     },
