@@ -47,6 +47,56 @@ export interface Alert {
   digest?: Digest | undefined;
 }
 
+/** The kinds a combined message can have: the digest is one message already. */
+export type CombinableKind = Exclude<AlertKind, 'digest'>;
+
+/**
+ * Several messages of one kind about one company, sent as one so that a storm does not bury the reader: each
+ * section is exactly the alert, reminder or resolved notice it replaces, and delivering it is delivering each.
+ */
+export interface CombinedAlert {
+  /** Stable id of this message, made from its sections' ids: a retried delivery keeps it. */
+  alertId: string;
+  kind: CombinableKind;
+  /**
+   * `rollup`: one poll had too many messages of this kind for the company to send them one by one.
+   * `current-state`: the problems open when watching began (a first poll), told as a state, not as news.
+   */
+  combined: 'rollup' | 'current-state';
+  companyId: string;
+  companyName: string | null;
+  /** One per (reason) group, all of `kind` and `companyId`, ordered by reason. */
+  sections: Alert[];
+  /** Over all sections, each export counted once (an export that failed for two reasons is in two sections). */
+  totals: Alert['totals'];
+  /** When the newest section was detected (ISO 8601). */
+  detectedAt: string;
+  /** True when an earlier attempt may already have delivered this message (crash after publish). */
+  possibleRedelivery: boolean;
+}
+
+/** What is delivered: one alert, reminder, notice or digest, or several combined into one message. */
+export type Message = Alert | CombinedAlert;
+
+export function isCombined(message: Message): message is CombinedAlert {
+  return 'sections' in message;
+}
+
+/** The alerts a message carries: a combined message's sections, or the message itself. */
+export function alertsOf(message: Message): readonly Alert[] {
+  return isCombined(message) ? message.sections : [message];
+}
+
+/** Every failure reason in the message, each once, in order: what subscribers filter on. */
+export function reasonsOf(message: Message): string[] {
+  return [...new Set(alertsOf(message).map((alert) => alert.reason))];
+}
+
+/** Every category in the message, each once, in order: what subscribers filter on. */
+export function categoriesOf(message: Message): Category[] {
+  return [...new Set(alertsOf(message).map((alert) => alert.category))];
+}
+
 export interface GroupLifecycle {
   /** When the group was first alerted. */
   openedAt: string;
