@@ -1,4 +1,6 @@
 // Builds the CDK app: configuration from context, the stack, and cdk-nag as policy-validation plugins.
+
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { Annotations, App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { AlerterStack } from './alerter-stack.js';
@@ -34,7 +36,11 @@ export function createAlerterApp(props?: AppProps): { app: App; stack: AlerterSt
       'Nobody receives the alarms (alerter down, poller errors, dead letters): Slack and filtered emailSubscriptions never get them; add an address to alertEmails, or subscribe to the topic yourself',
     );
   }
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app),
+    new ServerlessChecks(app),
+    new CfnGuardValidator(),
+  );
   return { app, stack };
 }
 

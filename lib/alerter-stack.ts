@@ -1,7 +1,7 @@
 // The whole alerter: schedule → poller → DynamoDB state → SNS topic → email and Slack, plus alarms on itself.
 import path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import type { AlerterConfig } from './config.js';
 import { AlertTopic } from './constructs/alert-topic.js';
@@ -11,6 +11,7 @@ import { EmptySecret } from './constructs/empty-secret.js';
 import { HealthAlarms } from './constructs/health-alarms.js';
 import { PollSchedules } from './constructs/poll-schedules.js';
 import { SlackNotifier } from './constructs/slack-notifier.js';
+import { StackKey } from './constructs/stack-key.js';
 
 export interface AlerterStackProps extends StackProps {
   config: AlerterConfig;
@@ -24,6 +25,7 @@ export class AlerterStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const logRetention = config.logRetentionDays;
+    const { key } = new StackKey(this, 'Encryption');
 
     const table = new Table(this, 'State', {
       partitionKey: { name: 'pk', type: AttributeType.STRING },
@@ -31,6 +33,8 @@ export class AlerterStack extends Stack {
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: 'expiresAt',
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: key,
       // The only state (what was alerted, open incidents): kept when the stack is destroyed or the table would be
       // replaced, so it can be inspected or restored. A new deployment starts with a new, empty table.
       removalPolicy: RemovalPolicy.RETAIN,
@@ -39,7 +43,7 @@ export class AlerterStack extends Stack {
     const pollDeadLetters = createDeadLetterQueue(this, 'PollDeadLetterQueue');
     const deliveryDeadLetters = createDeadLetterQueue(this, 'DeliveryDeadLetterQueue');
 
-    const alerts = new AlertTopic(this, 'Alerts', { deliveryDeadLetterQueue: deliveryDeadLetters });
+    const alerts = new AlertTopic(this, 'Alerts', { key, deliveryDeadLetterQueue: deliveryDeadLetters });
     for (const email of config.alertEmails) alerts.addEmail({ email });
     for (const subscription of config.emailSubscriptions) alerts.addEmail(subscription);
 
@@ -62,6 +66,7 @@ export class AlerterStack extends Stack {
       maxEventAge: Duration.minutes(Math.min(Math.max(config.scheduleMinutes, 5), 360)),
       deadLetterQueue: pollDeadLetters,
       logRetention,
+      logKey: key,
       logLevel: config.logLevel,
       environment: {
         PLEO_API_URL: config.pleoApiUrl,
@@ -106,6 +111,7 @@ export class AlerterStack extends Stack {
           webhookSecretArn: config.slack.webhookSecretArn,
           deadLetterQueue: deliveryDeadLetters,
           logRetention,
+          logKey: key,
           logLevel: config.logLevel,
         })
       : undefined;
@@ -126,6 +132,10 @@ export class AlerterStack extends Stack {
     new CfnOutput(this, 'StateTableName', {
       value: table.tableName,
       description: 'DynamoDB table of what was alerted (retained on destroy)',
+    });
+    new CfnOutput(this, 'EncryptionKeyArn', {
+      value: key.keyArn,
+      description: 'KMS key of the topic, log groups and table: kept with the table on destroy',
     });
     new CfnOutput(this, 'PollerFunctionName', { value: poller.function.functionName });
     new CfnOutput(this, 'PollerLogGroupName', { value: poller.logGroup.logGroupName });

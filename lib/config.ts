@@ -14,10 +14,8 @@ const CATEGORIES = [
 ] as const satisfies readonly Category[];
 const KINDS = ['alert', 'resolved', 'reminder', 'digest'] as const satisfies readonly AlertKind[];
 
-/** The retention periods CloudWatch Logs accepts, in days. */
-const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+/** The retention periods CloudWatch Logs accepts of at least a year (Control Tower's CT.CLOUDWATCH.PR.2), in days. */
+const LOG_RETENTION_DAYS = [365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 /** SNS refuses a filter policy whose value lists multiply to more than this (its "filter policy complexity"). */
 const MAX_FILTER_COMBINATIONS = 150;
@@ -146,10 +144,10 @@ const contextSchema = z
       .preprocess(
         parseNumberString,
         z.number().refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
-          message: `expected one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(', ')}`,
+          message: `expected one of the retention periods CloudWatch Logs accepts of at least a year (Control Tower's CT.CLOUDWATCH.PR.2): ${LOG_RETENTION_DAYS.join(', ')}`,
         }),
       )
-      .default(90),
+      .default(365),
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   })
   .superRefine((context, issues) => {

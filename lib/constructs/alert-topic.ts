@@ -1,7 +1,6 @@
-// The SNS topic alerts and alarms go to, encrypted with its own KMS key, and its email subscriptions.
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+// The SNS topic alerts and alarms go to, encrypted with the stack's KMS key, and its email subscriptions.
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -19,13 +18,15 @@ export interface EmailRecipient {
 }
 
 export interface AlertTopicProps {
+  /** Encrypts the topic; CloudWatch alarms are let use it. */
+  key: IKey;
   /** Receives messages SNS could not deliver to an email subscriber. */
   deliveryDeadLetterQueue: IQueue;
 }
 
 export class AlertTopic extends Construct {
   readonly topic: Topic;
-  readonly key: Key;
+  readonly key: IKey;
 
   private readonly deliveryDeadLetterQueue: IQueue;
 
@@ -33,13 +34,7 @@ export class AlertTopic extends Construct {
     super(scope, id);
     this.deliveryDeadLetterQueue = props.deliveryDeadLetterQueue;
 
-    this.key = new Key(this, 'Key', {
-      description: 'Encrypts the Pleo export alert topic',
-      enableKeyRotation: true,
-      // Nothing is stored under this key beyond SNS's short delivery window, so it can go with the stack.
-      removalPolicy: RemovalPolicy.DESTROY,
-      pendingWindow: Duration.days(7),
-    });
+    this.key = props.key;
     // CloudWatch alarm actions publish to the encrypted topic as the CloudWatch service.
     this.key.addToResourcePolicy(
       new PolicyStatement({

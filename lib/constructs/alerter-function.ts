@@ -1,5 +1,5 @@
 // A Lambda function with this project's defaults, and bindX() methods that grant access and set the env var together.
-import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -33,8 +33,15 @@ export interface AlerterFunctionProps {
   /** Receives asynchronous invocations that failed after all retries (Lambda on-failure destination). */
   deadLetterQueue: IQueue;
   logRetention: RetentionDays;
+  /** Encrypts the function's log group (Control Tower's CT.CLOUDWATCH.PR.3). */
+  logKey: IKey;
   logLevel: LogLevel;
   environment?: Record<string, string>;
+}
+
+/** The `kms:ViaService` value of an AWS service calling KMS for the function in this stack's region. */
+function viaService(scope: Construct, service: string): string {
+  return `${service}.${Stack.of(scope).region}.amazonaws.com`;
 }
 
 /** ESM needs `require` for the few CommonJS dependencies esbuild bundles. */
@@ -61,6 +68,7 @@ export class AlerterFunction extends Construct {
 
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention,
+      encryptionKey: props.logKey,
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
@@ -126,6 +134,11 @@ export class AlerterFunction extends Construct {
         reason:
           'One function per flow with no downstream calls to trace; structured logs and EMF metrics cover it, and X-Ray would need xray:* on Resource::*.',
       },
+      {
+        id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
+        reason:
+          "Control Tower's CT.LAMBDA.PR.3 (a function in a VPC): the function calls a public HTTPS API (Pleo's Export API, Slack's webhooks) and AWS APIs, so in a VPC it would need a NAT gateway (about $33 a month per availability zone, more than the whole stack) and holds no network resource a VPC would protect.",
+      },
     );
   }
 
@@ -135,11 +148,36 @@ export class AlerterFunction extends Construct {
     return this;
   }
 
-  /** Lets the function use `actions` on the table and tells it the table's name in TABLE_NAME. */
+  /**
+   * Lets the function use `actions` on the table (and its key, through DynamoDB only), and tells it the table's
+   * name in TABLE_NAME.
+   */
   bindTable(table: ITable, actions: readonly TableAction[]): this {
     this.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: [...actions], resources: [table.tableArn] }),
     );
+    if (table.encryptionKey) {
+      // What DynamoDB asks of the caller's key permissions for item reads and writes (as CDK's table grants).
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: [
+            'kms:Decrypt',
+            'kms:DescribeKey',
+            'kms:Encrypt',
+            'kms:ReEncrypt*',
+            'kms:GenerateDataKey*',
+          ],
+          resources: [table.encryptionKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': viaService(this, 'dynamodb') } },
+        }),
+      );
+      const reason =
+        'The key actions DynamoDB needs of a caller, on the table key, when DynamoDB calls for it only.';
+      Validations.of(this.role).acknowledge(
+        { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason },
+        { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason },
+      );
+    }
     return this.addEnvironment('TABLE_NAME', table.tableName);
   }
 

@@ -1,6 +1,6 @@
 // The queues failures land in; alarms watch them.
 import { Duration, Validations } from 'aws-cdk-lib';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
 /** An SQS queue that only collects failures: SSE-SQS encrypted, TLS only, kept 14 days for inspection. */
@@ -9,6 +9,9 @@ export function createDeadLetterQueue(scope: Construct, id: string): Queue {
     encryption: QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
+    // Says that it is a dead-letter queue (Control Tower's CT.SQS.PR.1). Lambda, SNS and Scheduler send to it
+    // directly; no queue redrives into it, so this only states SQS's default.
+    redriveAllowPolicy: { redrivePermission: RedrivePermission.ALLOW_ALL },
   });
   const reason =
     'This queue is itself a dead-letter queue (a failure destination): nothing consumes it, so it needs none of its own; an alarm watches it.';

@@ -1,6 +1,7 @@
 // The Slack notifier: a Lambda subscribed to the alert topic that posts each alert to an incoming webhook.
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type ITopic, SubscriptionFilter } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -19,6 +20,7 @@ export interface SlackNotifierProps {
   /** Receives alerts that could not be handed to, or processed by, the notifier. */
   deadLetterQueue: IQueue;
   logRetention: RetentionDays;
+  logKey: IKey;
   logLevel: LogLevel;
 }
 
@@ -47,6 +49,7 @@ export class SlackNotifier extends Construct {
       maxEventAge: Duration.hours(6),
       deadLetterQueue: props.deadLetterQueue,
       logRetention: props.logRetention,
+      logKey: props.logKey,
       logLevel: props.logLevel,
     })
       .bindSecret('SLACK_WEBHOOK_SECRET_ARN', this.webhookSecretArn)

@@ -42,6 +42,20 @@ function core(template: Template) {
   };
 }
 
+/** The key use DynamoDB asks of a function reading and writing the table: through DynamoDB only. */
+function tableKeyStatement(key: string) {
+  return {
+    Effect: 'Allow',
+    Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+    Resource: arnOf(key),
+    Condition: {
+      StringEquals: {
+        'kms:ViaService': { 'Fn::Join': ['', ['dynamodb.', ref('AWS::Region'), '.amazonaws.com']] },
+      },
+    },
+  };
+}
+
 function envOf(template: Template, description: Record<string, unknown>): Record<string, unknown> {
   const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: description }));
   return fn?.Properties.Environment.Variables;
@@ -67,13 +81,25 @@ describe('Class: AlerterStack', () => {
       ids = core(template);
     });
 
-    it('leaves no cdk-nag finding unacknowledged, and warns only that nobody receives the alerts yet', () => {
+    it('leaves no cdk-nag or Control Tower finding unacknowledged, and warns only that nobody receives the alerts yet', () => {
+      expect(synthesized.plugins).toContain('cdk-validator-cfnguard');
       expect(synthesized.findings).toEqual([
         {
           plugin: 'Construct Annotations',
           rule: 'Annotation::pleo-export-alerts:noRecipients',
           severity: 'warning',
           paths: ['PleoExportAlerts'],
+        },
+      ]);
+    });
+
+    it("acknowledges only Control Tower's CT.LAMBDA.PR.3 (functions in a VPC), saying why", () => {
+      expect(synthesized.acknowledged.filter(({ plugin }) => plugin === 'cdk-validator-cfnguard')).toEqual([
+        {
+          plugin: 'cdk-validator-cfnguard',
+          id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
+          reason: expect.stringMatching(/NAT gateway .* more than the whole stack/),
+          paths: ['PleoExportAlerts/Poller/Function/Resource'],
         },
       ]);
     });
@@ -117,7 +143,7 @@ describe('Class: AlerterStack', () => {
       );
     });
 
-    it('runs the poller on Node.js 24, arm64, 256 MB, 120 s, one at a time, with JSON logs in its own log group', () => {
+    it('runs the poller on Node.js 24, arm64, 256 MB, 120 s, one at a time, logging to its own encrypted log group kept a year', () => {
       // Prepare
       const logGroup = new Capture();
 
@@ -138,7 +164,7 @@ describe('Class: AlerterStack', () => {
       });
       expect(template.toJSON().Resources[logGroup.asString()]).toMatchObject({
         Type: 'AWS::Logs::LogGroup',
-        Properties: { RetentionInDays: 90 },
+        Properties: { RetentionInDays: 365, KmsKeyId: arnOf(ids.key) },
         DeletionPolicy: 'Delete',
       });
     });
@@ -174,7 +200,7 @@ describe('Class: AlerterStack', () => {
       });
     });
 
-    it('grants the poller exactly its log group, dead-letter queue, secret, table items, topic and key', () => {
+    it('grants the poller exactly its log group, dead-letter queue, secret, table items, topic and key (through SNS and DynamoDB)', () => {
       // Prepare
       const logGroup = logicalIdOf(template, 'AWS::Logs::LogGroup');
       const secret = logicalIdOf(template, 'AWS::SecretsManager::Secret');
@@ -183,7 +209,7 @@ describe('Class: AlerterStack', () => {
       const statements = statementsOfRole(template, ids.pollerRole);
 
       // Assess
-      expect(statements).toHaveLength(6);
+      expect(statements).toHaveLength(7);
       expect(statements).toEqual(
         expect.arrayContaining([
           {
@@ -212,6 +238,7 @@ describe('Class: AlerterStack', () => {
           },
           { Effect: 'Allow', Action: 'sns:Publish', Resource: ref(ids.topic) },
           { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: arnOf(ids.key) },
+          tableKeyStatement(ids.key),
         ]),
       );
       template.hasResourceProperties('AWS::IAM::Role', {
@@ -230,7 +257,7 @@ describe('Class: AlerterStack', () => {
       });
     });
 
-    it('keeps state in an on-demand table with PITR and TTL that survives `cdk destroy`', () => {
+    it('keeps state in an on-demand table with PITR and TTL, encrypted with the stack key, that survives `cdk destroy`', () => {
       template.hasResource('AWS::DynamoDB::Table', {
         DeletionPolicy: 'Retain',
         UpdateReplacePolicy: 'Retain',
@@ -246,6 +273,7 @@ describe('Class: AlerterStack', () => {
           BillingMode: 'PAY_PER_REQUEST',
           PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
           TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+          SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: arnOf(ids.key) },
         },
       });
     });
@@ -262,17 +290,80 @@ describe('Class: AlerterStack', () => {
       template.allResourcesProperties(type, { [nameProperty]: Match.absent() });
     });
 
-    it('encrypts the topic with a rotating customer-managed key that CloudWatch alarms may use', () => {
+    it('encrypts the topic with a rotating customer-managed key, kept with the table, that CloudWatch alarms may use', () => {
+      template.resourceCountIs('AWS::KMS::Key', 1);
       template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: arnOf(ids.key) });
+      template.hasResource('AWS::KMS::Key', {
+        DeletionPolicy: 'Retain',
+        Properties: {
+          EnableKeyRotation: true,
+          KeyPolicy: {
+            Statement: Match.arrayWith([
+              Match.objectLike({
+                Effect: 'Allow',
+                Principal: { Service: 'cloudwatch.amazonaws.com' },
+                Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+              }),
+            ]),
+          },
+        },
+      });
+    });
+
+    it('lets CloudWatch Logs use the key for the log groups of this account and region only', () => {
       template.hasResourceProperties('AWS::KMS::Key', {
-        EnableKeyRotation: true,
         KeyPolicy: {
           Statement: Match.arrayWith([
-            Match.objectLike({
+            {
+              Sid: 'AllowCloudWatchLogsOfThisAccount',
               Effect: 'Allow',
-              Principal: { Service: 'cloudwatch.amazonaws.com' },
-              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-            }),
+              Principal: { Service: { 'Fn::Join': ['', ['logs.', ref('AWS::Region'), '.amazonaws.com']] } },
+              Action: [
+                'kms:Decrypt*',
+                'kms:Describe*',
+                'kms:Encrypt*',
+                'kms:GenerateDataKey*',
+                'kms:ReEncrypt*',
+              ],
+              Resource: '*',
+              Condition: {
+                ArnLike: {
+                  'kms:EncryptionContext:aws:logs:arn': {
+                    'Fn::Join': [
+                      '',
+                      [
+                        'arn:',
+                        ref('AWS::Partition'),
+                        ':logs:',
+                        ref('AWS::Region'),
+                        ':',
+                        ref('AWS::AccountId'),
+                        ':log-group:*',
+                      ],
+                    ],
+                  },
+                },
+              },
+            },
+          ]),
+        },
+      });
+    });
+
+    it('refuses a grant on the key unless it is for an AWS resource (Control Tower CT.KMS.PR.3)', () => {
+      template.hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            {
+              Sid: 'DenyGrantsOtherThanForAwsResources',
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: 'kms:CreateGrant',
+              Resource: '*',
+              Condition: {
+                BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+              },
+            },
           ]),
         },
       });
@@ -300,11 +391,12 @@ describe('Class: AlerterStack', () => {
       });
     });
 
-    it('encrypts both dead-letter queues, keeps messages 14 days and refuses requests without TLS', () => {
+    it('encrypts both dead-letter queues, declares them dead-letter queues, keeps messages 14 days and refuses requests without TLS', () => {
       template.resourceCountIs('AWS::SQS::Queue', 2);
       template.allResourcesProperties('AWS::SQS::Queue', {
         SqsManagedSseEnabled: true,
         MessageRetentionPeriod: 14 * 24 * 3600,
+        RedriveAllowPolicy: { redrivePermission: 'allowAll' },
       });
       for (const queue of [ids.pollDlq, ids.deliveryDlq]) {
         template.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -378,6 +470,7 @@ describe('Class: AlerterStack', () => {
         [
           'AlertTopicArn',
           'DeliveryDeadLetterQueueUrl',
+          'EncryptionKeyArn',
           'PleoApiKeySecretArn',
           'PollDeadLetterQueueUrl',
           'PollerFunctionName',
@@ -398,7 +491,7 @@ describe('Class: AlerterStack', () => {
         scheduleMinutes: '10',
         missedPollsBeforeAlarm: 4,
         lookbackDays: 14,
-        logRetentionDays: 30,
+        logRetentionDays: 731,
         companies: [{ id: ACME, name: 'Acme ApS' }],
         alertEmails: 'ops@example.com',
         emailSubscriptions: [
@@ -429,8 +522,14 @@ describe('Class: AlerterStack', () => {
       }
     });
 
-    it('leaves no validation finding unacknowledged', () => {
+    it('leaves no validation finding unacknowledged, and acknowledges CT.LAMBDA.PR.3 for the notifier too', () => {
       expect(synthesized.findings).toEqual([]);
+      expect(synthesized.acknowledged).toContainEqual(
+        expect.objectContaining({
+          id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
+          paths: ['PleoExportAlerts/Slack/Notifier/Function/Resource'],
+        }),
+      );
     });
 
     it('polls at the configured rate', () => {
@@ -466,7 +565,10 @@ describe('Class: AlerterStack', () => {
         PLEO_COMPANIES: JSON.stringify([{ id: ACME, name: 'Acme ApS' }]),
         LOOKBACK_DAYS: '14',
       });
-      template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+      template.allResourcesProperties('AWS::Logs::LogGroup', {
+        RetentionInDays: 731,
+        KmsKeyId: arnOf(ids.key),
+      });
     });
 
     it('gives the poller an environment its own configuration parser accepts', () => {
@@ -553,7 +655,7 @@ describe('Class: AlerterStack', () => {
       });
     });
 
-    it('creates an empty Slack webhook secret and gives the notifier only it and item reads/writes', () => {
+    it('creates an empty Slack webhook secret and gives the notifier only it and item reads/writes (and the key through DynamoDB)', () => {
       // Prepare
       const secret = logicalIdOf(template, 'AWS::SecretsManager::Secret', {
         Description: Match.stringLikeRegexp('Slack'),
@@ -574,11 +676,12 @@ describe('Class: AlerterStack', () => {
         TABLE_NAME: ref(ids.table),
         POWERTOOLS_SERVICE_NAME: 'PleoExportAlerts-slack-notifier',
       });
-      expect(statements).toHaveLength(4);
+      expect(statements).toHaveLength(5);
       expect(statements).toEqual(
         expect.arrayContaining([
           { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: ref(secret) },
           { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: arnOf(ids.table) },
+          tableKeyStatement(ids.key),
         ]),
       );
       expect(template.toJSON().Outputs.SlackWebhookSecretArn.Value).toEqual(ref(secret));

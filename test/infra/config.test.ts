@@ -40,7 +40,7 @@ describe('Function: loadConfig', () => {
       missedPollsBeforeAlarm: 3,
       reservePollerConcurrency: true,
       digest: { enabled: false, localTime: '08:00', timeZone: 'Europe/Copenhagen' },
-      logRetentionDays: 90,
+      logRetentionDays: 365,
       logLevel: 'INFO',
     });
   });
@@ -50,7 +50,7 @@ describe('Function: loadConfig', () => {
     const config = load({
       scheduleMinutes: '10',
       lookbackDays: '14',
-      logRetentionDays: '30',
+      logRetentionDays: '731',
       alertEmails: 'ops@example.com, finance@example.com',
       companies: JSON.stringify([{ id: ACME, name: 'Acme ApS' }]),
       emailSubscriptions: JSON.stringify([{ email: 'acme@example.com', companies: [ACME] }]),
@@ -62,7 +62,7 @@ describe('Function: loadConfig', () => {
     expect(config).toMatchObject({
       scheduleMinutes: 10,
       lookbackDays: 14,
-      logRetentionDays: 30,
+      logRetentionDays: 731,
       alertEmails: ['ops@example.com', 'finance@example.com'],
       companies: [{ id: ACME, name: 'Acme ApS' }],
       emailSubscriptions: [{ email: 'acme@example.com', companies: [ACME] }],
@@ -128,6 +128,11 @@ describe('Function: loadConfig', () => {
       says: 'Invalid context "digest" at timeZone: expected an IANA',
     },
     { key: 'logRetentionDays', value: 42, says: 'Invalid context "logRetentionDays": expected one of' },
+    {
+      key: 'logRetentionDays',
+      value: 180,
+      says: 'Invalid context "logRetentionDays": expected one of the retention periods CloudWatch Logs accepts of at least a year (Control Tower\'s CT.CLOUDWATCH.PR.2): 365, 400,',
+    },
     { key: 'logLevel', value: 'TRACE', says: 'Invalid context "logLevel":' },
     { key: 'slackEnabled', value: 'yes', says: 'Invalid context "slackEnabled":' },
   ])('throws a ContextError naming $key when it is $value', ({ key, value, says }) => {

@@ -9,17 +9,20 @@ const ROOT = path.join(import.meta.dirname, '..', '..');
 
 const cdkJsonSchema = z.object({ context: z.record(z.string(), z.unknown()) });
 
+const violationSchema = z.object({
+  ruleName: z.string(),
+  severity: z.string(),
+  violatingConstructs: z.array(z.object({ constructPath: z.string() })),
+});
+
 const reportSchema = z.object({
   pluginReports: z.array(
     z.object({
       pluginName: z.string(),
-      violations: z.array(
-        z.object({
-          ruleName: z.string(),
-          severity: z.string(),
-          violatingConstructs: z.array(z.object({ constructPath: z.string() })),
-        }),
-      ),
+      violations: z.array(violationSchema),
+      suppressedViolations: z
+        .array(violationSchema.extend({ acknowledgedId: z.string(), reason: z.string() }))
+        .default([]),
     }),
   ),
 });
@@ -32,9 +35,20 @@ export interface Finding {
   paths: string[];
 }
 
+/** A finding acknowledged in code, with the reason given there. */
+export interface Acknowledged {
+  plugin: string;
+  id: string;
+  reason: string;
+  paths: string[];
+}
+
 export interface Synthesized {
   template: Template;
   findings: Finding[];
+  /** The plugins that ran and reported (the cdk-nag packs report only findings). */
+  plugins: string[];
+  acknowledged: Acknowledged[];
   /** Where the cloud assembly was written, bundled Lambda assets included. */
   assemblyDir: string;
 }
@@ -54,6 +68,15 @@ export function synthesize(context: Record<string, unknown> = {}): Synthesized {
         plugin: plugin.pluginName,
         rule: violation.ruleName,
         severity: violation.severity,
+        paths: violation.violatingConstructs.map((construct) => construct.constructPath),
+      })),
+    ),
+    plugins: report.pluginReports.map((plugin) => plugin.pluginName),
+    acknowledged: report.pluginReports.flatMap((plugin) =>
+      plugin.suppressedViolations.map((violation) => ({
+        plugin: plugin.pluginName,
+        id: violation.acknowledgedId,
+        reason: violation.reason,
         paths: violation.violatingConstructs.map((construct) => construct.constructPath),
       })),
     ),
