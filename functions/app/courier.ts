@@ -3,7 +3,7 @@
 import type { Alert } from '../domain/alert.js';
 import { afterDelivery, type FailureGroup, failedSinceNotice, groupKey } from '../domain/lifecycle.js';
 import { PublishRefusedError } from './errors.js';
-import type { AlertPublisher, AlertState, Log, OutboxEntry } from './ports.js';
+import type { AlertPublisher, Log, OutboxEntry, OutboxStore } from './ports.js';
 
 export interface CourierCounts {
   alertsPublished: number;
@@ -20,7 +20,7 @@ export class Courier {
 
   constructor(
     private readonly deps: {
-      state: AlertState;
+      state: OutboxStore;
       publisher: () => Promise<AlertPublisher>;
       log: Log;
       now: () => Date;

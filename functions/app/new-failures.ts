@@ -11,11 +11,11 @@ import {
   PleoRequestError,
   PleoUnavailableError,
 } from './errors.js';
-import type { AlertState, Log, PleoExports } from './ports.js';
+import type { AlertHistory, Log, PleoExports } from './ports.js';
 
 export interface Scope {
   pleo: PleoExports;
-  state: AlertState;
+  state: AlertHistory;
   log: Log;
   /** Company ids to list one by one; empty: organisation-wide. */
   companyIds: readonly string[];

@@ -31,12 +31,21 @@ export interface OutboxEntry {
 /** What a delivered message does to its failure group; undefined leaves the group as it is. */
 export type GroupUpdate = (group: FailureGroup | undefined) => FailureGroup | undefined;
 
-export interface AlertState {
+/** One poll at a time, and what the alerter keeps of its own health between polls, read as of the lease taken. */
+export interface PollLease {
   /** Takes the poll lease; false while another poll holds an unexpired one. */
   acquireLease(owner: string, now: Date, seconds: number): Promise<boolean>;
   releaseLease(owner: string): Promise<void>;
-  /** Which of these jobs were alerted already. */
-  knownJobIds(jobIds: readonly string[]): Promise<Set<string>>;
+  /** Polls in a row that could not reach Pleo, as of the lease just taken. */
+  pleoFailures(): Promise<number>;
+  setPleoFailures(count: number): Promise<void>;
+  /** When completed exports were last listed (ISO 8601), as of the lease just taken. */
+  completedCheckedAt(): Promise<string | undefined>;
+  setCompletedCheckedAt(at: string): Promise<void>;
+}
+
+/** The outbox: each step of a message's way out, written down (see app/courier.ts). */
+export interface OutboxStore {
   /** Alerts written down by earlier polls and not finished. */
   outbox(): Promise<OutboxEntry[]>;
   /**
@@ -51,7 +60,7 @@ export interface AlertState {
   discard(alertId: string): Promise<void>;
   /** Writes the alert down as `publishing`, just before it is published; returns it as stored (and to publish). */
   claim(alert: Alert, now: Date): Promise<Alert>;
-  /** SNS refused the publish: it was not delivered and can be retried as it is. */
+  /** The publish was refused: it was not delivered and can be retried as it is. */
   release(alertId: string, problem: string): Promise<void>;
   markPublished(alertId: string): Promise<void>;
   /**
@@ -59,17 +68,20 @@ export interface AlertState {
    * earlier write may have happened without an answer), and empties the outbox entry. Returns the group.
    */
   complete(alert: Alert, now: Date, update: GroupUpdate): Promise<FailureGroup | undefined>;
+}
+
+/** What was handled: the jobs alerted (or damped), and the failure groups they formed. */
+export interface AlertHistory {
+  /** Which of these jobs were alerted already. */
+  knownJobIds(jobIds: readonly string[]): Promise<Set<string>>;
   /** Records the jobs of a damped alert as handled, without any message. */
   suppress(alert: Alert, now: Date): Promise<void>;
   /** Open failure groups and the ones resolved in the last few days. */
   failureGroups(): Promise<FailureGroup[]>;
-  /** Polls in a row that could not reach Pleo, as of the lease just taken. */
-  pleoFailures(): Promise<number>;
-  setPleoFailures(count: number): Promise<void>;
-  /** When completed exports were last listed (ISO 8601), as of the lease just taken. */
-  completedCheckedAt(): Promise<string | undefined>;
-  setCompletedCheckedAt(at: string): Promise<void>;
 }
+
+/** The whole state a poll works with: one store (one DynamoDB table) plays every role. */
+export type AlertState = PollLease & OutboxStore & AlertHistory;
 
 export interface AlertPublisher {
   /** Publishes one alert; resolves with the message id. */
