@@ -1,4 +1,5 @@
-// An in-memory AlertState with the DynamoDB adapter's semantics, for fast tests of the poll's logic.
+// An in-memory AlertState for fast tests of the poll's logic; it passes the same contract as the DynamoDB adapter
+// (test/support/alert-state-contract.ts).
 
 import type { AlertState, GroupUpdate, OutboxEntry } from '../../functions/app/ports.js';
 import type { Alert } from '../../functions/domain/alert.js';

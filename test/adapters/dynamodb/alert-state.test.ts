@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -10,6 +10,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoAlertState } from '../../../functions/adapters/dynamodb/alert-state.js';
 import type { Alert } from '../../../functions/domain/alert.js';
+import { ensureTable } from '../../../local/embedded/dynamodb.js';
+import { alertStateContract } from '../../support/alert-state-contract.js';
 import { startTestTable } from '../../support/dynamo.js';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
@@ -37,6 +39,22 @@ function alert(alertId: string, jobIds: string[]): Alert {
   };
 }
 
+describe('DynamoAlertState on dynalite, the contract', () => {
+  let table: Awaited<ReturnType<typeof startTestTable>>;
+
+  beforeAll(async () => {
+    table = await startTestTable();
+  });
+  afterAll(() => table.close());
+
+  alertStateContract('DynamoAlertState', async () => {
+    const tableName = `alerts-${randomUUID().slice(0, 8)}`;
+    await ensureTable(table.client, tableName);
+    return () => new DynamoAlertState(table.doc, { tableName, retentionDays: 21 });
+  });
+});
+
+// What only the DynamoDB adapter has to say: how long records live, how it batches, how it fits big alerts.
 describe('DynamoAlertState on dynalite', () => {
   let table: Awaited<ReturnType<typeof startTestTable>>;
   let state: DynamoAlertState;
@@ -47,17 +65,6 @@ describe('DynamoAlertState on dynalite', () => {
   afterAll(() => table.close());
   beforeEach(() => {
     state = new DynamoAlertState(table.doc, { tableName: table.tableName, retentionDays: 21 });
-  });
-
-  it('lets one poll hold the lease until it releases it or it expires', async () => {
-    expect(await state.acquireLease('a', NOW, 60)).toBe(true);
-    expect(await state.acquireLease('b', NOW, 60)).toBe(false);
-    expect(await state.acquireLease('b', new Date(NOW.getTime() + 61_000), 60)).toBe(true);
-    await state.releaseLease('a'); // no longer a's: a no-op
-    expect(await state.acquireLease('c', new Date(NOW.getTime() + 62_000), 60)).toBe(false);
-    await state.releaseLease('b');
-    expect(await state.acquireLease('c', NOW, 60)).toBe(true);
-    await state.releaseLease('c');
   });
 
   it('walks an alert through the outbox and then knows its jobs, with a TTL past the lookback', async () => {
@@ -122,17 +129,6 @@ describe('DynamoAlertState on dynalite, with large alerts and staged polls', () 
     const [entry] = await state.outbox();
     expect(entry?.alert).toEqual(stored);
     await state.discard('big');
-  });
-
-  it('knows which polls sealed their staging', async () => {
-    await state.stage(alert('s1', ['a']), 'poll-1', NOW);
-    await state.seal('poll-1', NOW);
-    await state.stage(alert('s2', ['b']), 'poll-2', NOW);
-    expect(await state.sealedPolls(['poll-1', 'poll-2', 'poll-1'])).toEqual(new Set(['poll-1']));
-    expect((await state.outbox()).map((e) => [e.alert.alertId, e.status, e.pollId])).toEqual([
-      ['s1', 'staged', 'poll-1'],
-      ['s2', 'staged', 'poll-2'],
-    ]);
   });
 });
 

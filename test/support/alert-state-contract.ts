@@ -1,0 +1,218 @@
+// What every AlertState must do, as one suite: the in-memory state the poll's fast tests run on and the DynamoDB
+// adapter the Lambda runs on both pass it, so the fast tests judge the poll against the semantics it really gets.
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { AlertState } from '../../functions/app/ports.js';
+import type { Alert } from '../../functions/domain/alert.js';
+import { mergeAlert } from '../../functions/domain/lifecycle.js';
+import { digestMessage, makeAlert, makeJob, manyGroups, reminderMessage } from '../render/alert-fixtures.js';
+
+const NOW = new Date('2026-11-28T12:00:00Z');
+const at = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
+
+/**
+ * `emptyStore` gives a new, empty store for each test, as a function that opens a view of it: each call is the
+ * state a new poll (a new process) would build over the same store.
+ */
+export function alertStateContract(name: string, emptyStore: () => Promise<() => AlertState>): void {
+  describe(`AlertState contract: ${name}`, () => {
+    let open: () => AlertState;
+    let state: AlertState;
+
+    beforeEach(async () => {
+      open = await emptyStore();
+      state = open();
+    });
+
+    const alert = (alertId: string, jobIds: string[] = [`${alertId}-job`]): Alert =>
+      makeAlert({ alertId, jobs: jobIds.map((jobId, i) => makeJob(i, { jobId })) });
+
+    describe('the lease and the health kept between polls', () => {
+      it('lets one poll hold the lease until it releases it or it expires', async () => {
+        // Act
+        const first = await state.acquireLease('a', NOW, 60);
+        const whileHeld = await state.acquireLease('b', at(30), 60);
+        const againByHolder = await state.acquireLease('a', at(30), 60);
+        const afterExpiry = await state.acquireLease('b', at(91), 60);
+        await state.releaseLease('a'); // a's lease was taken over: releasing it changes nothing
+        const whileBHolds = await state.acquireLease('c', at(92), 60);
+        await state.releaseLease('b');
+        const afterRelease = await state.acquireLease('c', at(92), 60);
+
+        // Assess
+        expect([first, whileHeld, againByHolder, afterExpiry, whileBHolds, afterRelease]).toEqual([
+          true,
+          false,
+          true,
+          true,
+          false,
+          true,
+        ]);
+      });
+
+      it("keeps Pleo's failure count and the completed-exports check for the next poll", async () => {
+        // Prepare
+        await state.acquireLease('poll-1', NOW, 60);
+        const fresh = [await state.pleoFailures(), await state.completedCheckedAt()];
+
+        // Act
+        await state.setPleoFailures(2);
+        await state.setCompletedCheckedAt(NOW.toISOString());
+        await state.releaseLease('poll-1');
+        const next = open();
+        await next.acquireLease('poll-2', at(300), 60);
+
+        // Assess
+        expect(fresh).toEqual([0, undefined]);
+        expect([await next.pleoFailures(), await next.completedCheckedAt()]).toEqual([2, NOW.toISOString()]);
+      });
+    });
+
+    describe('the outbox', () => {
+      it('walks a staged alert through claim, refusal, publish and completion', async () => {
+        // Prepare
+        const sent = alert('alert-1', ['j1', 'j2']);
+        const steps: unknown[] = [];
+        const look = async () =>
+          steps.push((await open().outbox()).map((e) => [e.alert.alertId, e.status, e.attempts, e.pollId]));
+
+        // Act
+        await state.stage(sent, 'poll-1', NOW);
+        await look();
+        await state.claim(sent, NOW);
+        await look();
+        await state.release('alert-1', 'SNS answered 500');
+        await look();
+        await state.claim(sent, at(60));
+        await state.markPublished('alert-1');
+        await look();
+        await state.complete(sent, at(60), () => undefined);
+        await look();
+
+        // Assess
+        expect(steps).toEqual([
+          [['alert-1', 'staged', 0, 'poll-1']],
+          [['alert-1', 'publishing', 1, 'poll-1']],
+          [['alert-1', 'pending', 1, 'poll-1']],
+          [['alert-1', 'published', 2, 'poll-1']],
+          [],
+        ]);
+        expect(await open().knownJobIds(['j1', 'j2', 'j3'])).toEqual(new Set(['j1', 'j2']));
+      });
+
+      it('writes down a message claimed without staging, as the poll makes notices and reminders', async () => {
+        // Prepare
+        const reminder = reminderMessage(makeAlert({ alertId: 'a-1' }));
+
+        // Act
+        const claimed = await state.claim(reminder, NOW);
+
+        // Assess
+        expect(claimed).toEqual(reminder);
+        const [entry, ...others] = await open().outbox();
+        expect(others).toEqual([]);
+        expect(entry).toMatchObject({ status: 'publishing', attempts: 1 });
+        expect(entry?.pollId).toBeUndefined();
+      });
+
+      it('gives every kind of message back as it was written down', async () => {
+        // Prepare
+        const messages = [
+          makeAlert({ alertId: 'plain' }, 3, { alsoFailedFor: ['receipt_file_size_limit_exceeded'] }),
+          makeAlert({ alertId: 'uncounted' }, 2, { failedItems: null, failureReason: null }),
+          reminderMessage(makeAlert({ alertId: 'reminded' })),
+          digestMessage(manyGroups(6, 2)),
+        ];
+
+        // Act
+        for (const message of messages) await state.stage(message, 'poll-1', NOW);
+        const entries = await open().outbox();
+
+        // Assess
+        const byId = (a: Alert, b: Alert) => a.alertId.localeCompare(b.alertId);
+        expect(entries.map((entry) => entry.alert).sort(byId)).toEqual([...messages].sort(byId));
+      });
+
+      it('knows which polls sealed their staging', async () => {
+        // Act
+        await state.stage(alert('s1'), 'poll-1', NOW);
+        await state.seal('poll-1', NOW);
+        await state.stage(alert('s2'), 'poll-2', NOW);
+
+        // Assess
+        expect(await open().sealedPolls(['poll-1', 'poll-2', 'poll-1', 'poll-3'])).toEqual(
+          new Set(['poll-1']),
+        );
+      });
+
+      it('discards an entry, and a missing one without complaint', async () => {
+        // Prepare
+        await state.stage(alert('s1'), 'poll-1', NOW);
+
+        // Act
+        await state.discard('s1');
+        await state.discard('never-staged');
+
+        // Assess
+        expect(await open().outbox()).toEqual([]);
+      });
+
+      it('refuses to release or mark published an entry it does not have', async () => {
+        // Act and assess
+        await expect(state.release('missing', 'SNS answered 500')).rejects.toThrow();
+        await expect(state.markPublished('missing')).rejects.toThrow();
+        expect(await open().outbox()).toEqual([]);
+      });
+    });
+
+    describe('the jobs and groups', () => {
+      it('updates the failure group as stored when a message completes, and keeps it for the next poll', async () => {
+        // Prepare
+        const first = alert('first', ['j1']);
+        const second = alert('second', ['j2']);
+        const seen: unknown[] = [];
+
+        // Act
+        const opened = await state.complete(first, NOW, (stored) => {
+          seen.push(stored);
+          return mergeAlert(stored, first, NOW);
+        });
+        const grown = await open().complete(second, at(60), (stored) => {
+          seen.push(stored?.totals.jobs);
+          return mergeAlert(stored, second, at(60));
+        });
+        const untouched = await open().complete(alert('third', ['j3']), at(120), () => undefined);
+
+        // Assess
+        expect(seen).toEqual([undefined, 1]);
+        expect(opened?.totals.jobs).toBe(1);
+        expect(untouched).toBeUndefined();
+        expect(await open().failureGroups()).toEqual([grown]);
+        expect(grown?.mergedAlertIds).toEqual(['second', 'first']);
+        expect(await open().knownJobIds(['j1', 'j2', 'j3'])).toEqual(new Set(['j1', 'j2', 'j3']));
+      });
+
+      it('records the jobs of a damped alert as handled, without a group or an outbox entry', async () => {
+        // Act
+        await state.suppress(alert('damped', ['j1', 'j2']), NOW);
+
+        // Assess
+        const next = open();
+        expect(await next.knownJobIds(['j1', 'j2', 'j3'])).toEqual(new Set(['j1', 'j2']));
+        expect(await next.failureGroups()).toEqual([]);
+        expect(await next.outbox()).toEqual([]);
+      });
+
+      it('answers which jobs it knows for any number of ids, repeats included', async () => {
+        // Prepare
+        const ids = Array.from({ length: 230 }, (_, i) => `job-${i}`);
+        await state.complete(alert('big', ids.slice(0, 120)), NOW, () => undefined);
+
+        // Act
+        const known = await open().knownJobIds([...ids, 'job-3', 'job-3']);
+
+        // Assess
+        expect(known).toEqual(new Set(ids.slice(0, 120)));
+      });
+    });
+  });
+}
