@@ -3,6 +3,7 @@ import path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
+import { STATE_PARTITION_PATTERNS } from '../functions/adapters/dynamodb/partitions.js';
 import type { AlerterConfig } from './config.js';
 import { AlertTopic } from './constructs/alert-topic.js';
 import { AlerterFunction } from './constructs/alerter-function.js';
@@ -43,7 +44,13 @@ export class AlerterStack extends Stack {
     const pollDeadLetters = createDeadLetterQueue(this, 'PollDeadLetterQueue');
     const deliveryDeadLetters = createDeadLetterQueue(this, 'DeliveryDeadLetterQueue');
 
-    const alerts = new AlertTopic(this, 'Alerts', { key, deliveryDeadLetterQueue: deliveryDeadLetters });
+    // The alarms' names start with it, and the topic lets only alarms so named publish.
+    const alarmNamePrefix = `${this.stackName}-`;
+    const alerts = new AlertTopic(this, 'Alerts', {
+      key,
+      deliveryDeadLetterQueue: deliveryDeadLetters,
+      alarmNamePrefix,
+    });
     for (const email of config.alertEmails) alerts.addEmail({ email });
     for (const subscription of config.emailSubscriptions) alerts.addEmail(subscription);
 
@@ -84,16 +91,21 @@ export class AlerterStack extends Stack {
       },
     })
       .bindSecret('PLEO_CREDENTIAL_SECRET_ARN', pleoSecretArn)
-      .bindTable(table, [
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:BatchGetItem',
-        'dynamodb:BatchWriteItem',
-        'dynamodb:Query',
-      ])
+      .bindTable(
+        table,
+        [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:Query',
+        ],
+        STATE_PARTITION_PATTERNS,
+      )
       .bindAlertTopic(alerts.topic, alerts.key);
+    alerts.publishedOnlyBy(poller.role);
 
     new PollSchedules(this, 'Schedules', {
       poller: poller.function,
@@ -123,6 +135,7 @@ export class AlerterStack extends Stack {
       scheduleMinutes: config.scheduleMinutes,
       missedPollsBeforeAlarm: config.missedPollsBeforeAlarm,
       deadLetterQueues: { Poll: pollDeadLetters, Delivery: deliveryDeadLetters },
+      alarmNamePrefix,
     });
 
     new CfnOutput(this, 'AlertTopicArn', {

@@ -1,5 +1,6 @@
 // The SNS topic alerts and alarms go to, encrypted with the stack's KMS key, and its email subscriptions.
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Stack } from 'aws-cdk-lib';
+import { AnyPrincipal, Effect, type IRole, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -22,6 +23,8 @@ export interface AlertTopicProps {
   key: IKey;
   /** Receives messages SNS could not deliver to an email subscriber. */
   deliveryDeadLetterQueue: IQueue;
+  /** What the names of the alarms that notify the topic start with: only those may use it. */
+  alarmNamePrefix: string;
 }
 
 export class AlertTopic extends Construct {
@@ -35,6 +38,14 @@ export class AlertTopic extends Construct {
     this.deliveryDeadLetterQueue = props.deliveryDeadLetterQueue;
 
     this.key = props.key;
+    const { account, region, partition } = Stack.of(this);
+    // The alarms of this stack, as the CloudWatch service names them when it acts for them.
+    const ourAlarms = {
+      StringEquals: { 'aws:SourceAccount': account },
+      ArnLike: {
+        'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:${props.alarmNamePrefix}*`,
+      },
+    };
     // CloudWatch alarm actions publish to the encrypted topic as the CloudWatch service.
     this.key.addToResourcePolicy(
       new PolicyStatement({
@@ -42,6 +53,7 @@ export class AlertTopic extends Construct {
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        conditions: ourAlarms,
       }),
     );
 
@@ -53,11 +65,32 @@ export class AlertTopic extends Construct {
     // The topic policy replaces SNS's default one, so CloudWatch alarms need saying explicitly.
     this.topic.addToResourcePolicy(
       new PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsOfThisAccount',
+        sid: 'AllowCloudWatchAlarmsOfThisStack',
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['sns:Publish'],
         resources: [this.topic.topicArn],
-        conditions: { StringEquals: { 'aws:SourceAccount': this.topic.env.account } },
+        conditions: ourAlarms,
+      }),
+    );
+  }
+
+  /**
+   * Refuses publishing to anyone but `publisher` and AWS services (of which the policy lets CloudWatch alarms
+   * only): otherwise anyone in the account allowed sns:Publish could send any email or Block Kit to the readers.
+   */
+  publishedOnlyBy(publisher: IRole): void {
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'OnlyThePollerAndAlarmsPublish',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          ArnNotEquals: { 'aws:PrincipalArn': publisher.roleArn },
+          // A service principal has no PrincipalArn; the Allow statements above decide for those.
+          BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+        },
       }),
     );
   }

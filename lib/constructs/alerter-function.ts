@@ -1,10 +1,9 @@
 // A Lambda function with this project's defaults, and bindX() methods that grant access and set the env var together.
 import { type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { Architecture, type IDestination, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel as EsbuildLogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
@@ -42,6 +41,21 @@ export interface AlerterFunctionProps {
 /** The `kms:ViaService` value of an AWS service calling KMS for the function in this stack's region. */
 function viaService(scope: Construct, service: string): string {
   return `${service}.${Stack.of(scope).region}.amazonaws.com`;
+}
+
+/**
+ * Lambda's on-failure destination, with the one action Lambda needs of it: CDK's SqsDestination would also grant
+ * sqs:GetQueueAttributes and sqs:GetQueueUrl.
+ */
+function sendOnlyDestination(queue: IQueue, role: IRole): IDestination {
+  return {
+    bind: () => {
+      role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
+      );
+      return { destination: queue.queueArn };
+    },
+  };
 }
 
 /** ESM needs `require` for the few CommonJS dependencies esbuild bundles. */
@@ -96,7 +110,7 @@ export class AlerterFunction extends Construct {
       loggingFormat: LoggingFormat.TEXT,
       retryAttempts: props.retryAttempts,
       maxEventAge: props.maxEventAge,
-      onFailure: new SqsDestination(props.deadLetterQueue),
+      onFailure: sendOnlyDestination(props.deadLetterQueue, this.role),
       environment: {
         NODE_OPTIONS: nodeOptions(props.memorySize ?? 256),
         POWERTOOLS_SERVICE_NAME: props.serviceName,
@@ -149,12 +163,17 @@ export class AlerterFunction extends Construct {
   }
 
   /**
-   * Lets the function use `actions` on the table (and its key, through DynamoDB only), and tells it the table's
-   * name in TABLE_NAME.
+   * Lets the function use `actions` on the table's items whose partition key matches one of `partitions` (IAM
+   * StringLike patterns: functions/adapters/dynamodb/partitions.ts), and its key through DynamoDB only; tells it
+   * the table's name in TABLE_NAME.
    */
-  bindTable(table: ITable, actions: readonly TableAction[]): this {
+  bindTable(table: ITable, actions: readonly TableAction[], partitions: readonly string[]): this {
     this.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: [...actions], resources: [table.tableArn] }),
+      new PolicyStatement({
+        actions: [...actions],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...partitions] } },
+      }),
     );
     if (table.encryptionKey) {
       // What DynamoDB asks of the caller's key permissions for item reads and writes (as CDK's table grants).
@@ -181,13 +200,17 @@ export class AlerterFunction extends Construct {
     return this.addEnvironment('TABLE_NAME', table.tableName);
   }
 
-  /** Lets the function publish to the topic (and use its key), and tells it the ARN in ALERT_TOPIC_ARN. */
+  /** Lets the function publish to the topic (and use its key, through SNS only), and tells it the ARN in ALERT_TOPIC_ARN. */
   bindAlertTopic(topic: ITopic, key: IKey): this {
     this.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }),
     );
     this.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['kms:GenerateDataKey*', 'kms:Decrypt'], resources: [key.keyArn] }),
+      new PolicyStatement({
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': viaService(this, 'sns') } },
+      }),
     );
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',

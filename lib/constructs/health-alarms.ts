@@ -23,6 +23,8 @@ export interface HealthAlarmsProps {
   missedPollsBeforeAlarm: number;
   /** Dead-letter queues to watch, by a short name used in the alarm's id and description. */
   deadLetterQueues: Record<string, IQueue>;
+  /** Every alarm's name starts with it: the topic and its key let only these alarms publish. */
+  alarmNamePrefix: string;
 }
 
 export class HealthAlarms extends Construct {
@@ -31,8 +33,11 @@ export class HealthAlarms extends Construct {
     const action = new SnsAction(props.topic);
     const schedulePeriod = Duration.minutes(props.scheduleMinutes);
 
+    const name = (id: string) => `${props.alarmNamePrefix}${id}`;
+
     notify(
       new Alarm(this, 'PollerErrors', {
+        alarmName: name('PollerErrors'),
         alarmDescription:
           'The Pleo export poller failed (it threw). Look at its log group; failed invocations are kept in the poll dead-letter queue.',
         metric: props.poller.metricErrors({ period: schedulePeriod, statistic: 'Sum' }),
@@ -47,6 +52,7 @@ export class HealthAlarms extends Construct {
     // No successful poll for N schedule periods: a broken schedule, a crashing poller, a poll that cannot finish.
     notify(
       new Alarm(this, 'AlerterDown', {
+        alarmName: name('AlerterDown'),
         alarmDescription: `No successful Pleo poll for ${props.missedPollsBeforeAlarm} schedule period(s) of ${props.scheduleMinutes} minute(s): failed exports are not being watched. Check the poller's logs (expired Pleo API key? empty secret?).`,
         metric: new Metric({
           namespace: METRICS_NAMESPACE,
@@ -64,10 +70,11 @@ export class HealthAlarms extends Construct {
       action,
     );
 
-    for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
+    for (const [queueName, queue] of Object.entries(props.deadLetterQueues)) {
       notify(
-        new Alarm(this, `${name}DeadLetters`, {
-          alarmDescription: `Messages are waiting in the ${name} dead-letter queue: something was not processed or delivered. Inspect them, then purge the queue.`,
+        new Alarm(this, `${queueName}DeadLetters`, {
+          alarmName: name(`${queueName}DeadLetters`),
+          alarmDescription: `Messages are waiting in the ${queueName} dead-letter queue: something was not processed or delivered. Inspect them, then purge the queue.`,
           metric: queue.metricApproximateNumberOfMessagesVisible({
             period: Duration.minutes(5),
             statistic: 'Maximum',

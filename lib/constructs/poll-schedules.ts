@@ -2,7 +2,7 @@
 import { Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { Schedule, ScheduleExpression, ScheduleGroup, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -23,10 +23,19 @@ export class PollSchedules extends Construct {
   constructor(scope: Construct, id: string, props: PollSchedulesProps) {
     super(scope, id);
 
+    // The schedules' own group: Scheduler names it (aws:SourceArn) when it takes the role on, so the role serves
+    // these schedules only, not any other schedule of the account.
+    const scheduleGroup = new ScheduleGroup(this, 'Group');
+
     // Our own role (instead of the shared one CDK would make) so its one finding is acknowledged right here.
     const role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': Stack.of(this).account,
+            'aws:SourceArn': scheduleGroup.scheduleGroupArn,
+          },
+        },
       }),
       description: 'Lets EventBridge Scheduler invoke the Pleo export poller',
     });
@@ -39,6 +48,7 @@ export class PollSchedules extends Construct {
     });
 
     new Schedule(this, 'Poll', {
+      scheduleGroup,
       description: `Polls Pleo for failed exports every ${props.scheduleMinutes} minute(s)`,
       schedule: ScheduleExpression.rate(Duration.minutes(props.scheduleMinutes)),
       target: new LambdaInvoke(props.poller, {
@@ -53,6 +63,7 @@ export class PollSchedules extends Construct {
     if (props.digest.enabled) {
       const [hour, minute] = props.digest.localTime.split(':');
       new Schedule(this, 'Digest', {
+        scheduleGroup,
         description: `Sends the daily digest at ${props.digest.localTime} ${props.digest.timeZone}`,
         schedule: ScheduleExpression.cron({
           hour: String(Number(hour)),

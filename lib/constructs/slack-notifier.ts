@@ -7,6 +7,7 @@ import { type ITopic, SubscriptionFilter } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deliveredPartitionPattern, SLACK_CHANNEL } from '../../functions/adapters/dynamodb/partitions.js';
 import { AlerterFunction, type LogLevel } from './alerter-function.js';
 import { EmptySecret } from './empty-secret.js';
 
@@ -53,8 +54,12 @@ export class SlackNotifier extends Construct {
       logLevel: props.logLevel,
     })
       .bindSecret('SLACK_WEBHOOK_SECRET_ARN', this.webhookSecretArn)
-      // Records delivered alert ids to drop SNS redeliveries.
-      .bindTable(props.table, ['dynamodb:GetItem', 'dynamodb:PutItem']);
+      // Records delivered alert ids to drop SNS redeliveries: its own records only.
+      .bindTable(
+        props.table,
+        ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        [deliveredPartitionPattern(SLACK_CHANNEL)],
+      );
 
     this.functionName = notifier.function.functionName;
 

@@ -42,19 +42,51 @@ function core(template: Template) {
   };
 }
 
-/** The key use DynamoDB asks of a function reading and writing the table: through DynamoDB only. */
-function tableKeyStatement(key: string) {
+/** Use of the stack key through one AWS service only. */
+function keyStatement(key: string, service: string, actions: string[]) {
   return {
     Effect: 'Allow',
-    Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+    Action: actions,
     Resource: arnOf(key),
     Condition: {
       StringEquals: {
-        'kms:ViaService': { 'Fn::Join': ['', ['dynamodb.', ref('AWS::Region'), '.amazonaws.com']] },
+        'kms:ViaService': { 'Fn::Join': ['', [`${service}.`, ref('AWS::Region'), '.amazonaws.com']] },
       },
     },
   };
 }
+
+/** The key use DynamoDB asks of a function reading and writing the table: through DynamoDB only. */
+function tableKeyStatement(key: string) {
+  return keyStatement(key, 'dynamodb', [
+    'kms:Decrypt',
+    'kms:DescribeKey',
+    'kms:Encrypt',
+    'kms:GenerateDataKey*',
+    'kms:ReEncrypt*',
+  ]);
+}
+
+/** This stack's alarms, as CloudWatch names them to the topic and the key. */
+const OUR_ALARMS = {
+  StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') },
+  ArnLike: {
+    'aws:SourceArn': {
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          ref('AWS::Partition'),
+          ':cloudwatch:',
+          ref('AWS::Region'),
+          ':',
+          ref('AWS::AccountId'),
+          ':alarm:PleoExportAlerts-*',
+        ],
+      ],
+    },
+  },
+};
 
 function envOf(template: Template, description: Record<string, unknown>): Record<string, unknown> {
   const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: description }));
@@ -118,12 +150,30 @@ describe('Class: AlerterStack', () => {
       });
     });
 
-    it('lets the scheduler role invoke only the poller and send only to the poll dead-letter queue', () => {
+    it("lets the scheduler role be taken on by this stack's schedules only, invoke only the poller and send only to the poll dead-letter queue", () => {
       // Prepare
       const role = logicalIdOf(template, 'AWS::IAM::Role', {
         AssumeRolePolicyDocument: {
           Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })],
         },
+      });
+      const group = logicalIdOf(template, 'AWS::Scheduler::ScheduleGroup');
+      template.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: {
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'scheduler.amazonaws.com' },
+              Action: 'sts:AssumeRole',
+              Condition: {
+                StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId'), 'aws:SourceArn': arnOf(group) },
+              },
+            },
+          ],
+        },
+      });
+      template.allResourcesProperties('AWS::Scheduler::Schedule', {
+        GroupName: template.toJSON().Resources[group].Properties.Name,
       });
 
       // Act
@@ -200,7 +250,7 @@ describe('Class: AlerterStack', () => {
       });
     });
 
-    it('grants the poller exactly its log group, dead-letter queue, secret, table items, topic and key (through SNS and DynamoDB)', () => {
+    it('grants the poller exactly its log group, sending to its dead-letter queue, its secret, its table items, the topic and the key (through SNS and DynamoDB)', () => {
       // Prepare
       const logGroup = logicalIdOf(template, 'AWS::Logs::LogGroup');
       const secret = logicalIdOf(template, 'AWS::SecretsManager::Secret');
@@ -217,11 +267,7 @@ describe('Class: AlerterStack', () => {
             Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
             Resource: arnOf(logGroup),
           },
-          {
-            Effect: 'Allow',
-            Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
-            Resource: arnOf(ids.pollDlq),
-          },
+          { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: arnOf(ids.pollDlq) },
           { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: ref(secret) },
           {
             Effect: 'Allow',
@@ -235,9 +281,14 @@ describe('Class: AlerterStack', () => {
               'dynamodb:UpdateItem',
             ],
             Resource: arnOf(ids.table),
+            Condition: {
+              'ForAllValues:StringLike': {
+                'dynamodb:LeadingKeys': ['LEASE', 'OUTBOX', 'SEAL', 'GROUP', 'JOB#*'],
+              },
+            },
           },
           { Effect: 'Allow', Action: 'sns:Publish', Resource: ref(ids.topic) },
-          { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: arnOf(ids.key) },
+          keyStatement(ids.key, 'sns', ['kms:Decrypt', 'kms:GenerateDataKey*']),
           tableKeyStatement(ids.key),
         ]),
       );
@@ -299,11 +350,14 @@ describe('Class: AlerterStack', () => {
           EnableKeyRotation: true,
           KeyPolicy: {
             Statement: Match.arrayWith([
-              Match.objectLike({
+              {
+                Sid: 'AllowCloudWatchAlarmsToUseTheKey',
                 Effect: 'Allow',
                 Principal: { Service: 'cloudwatch.amazonaws.com' },
                 Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-              }),
+                Resource: '*',
+                Condition: OUR_ALARMS,
+              },
             ]),
           },
         },
@@ -369,7 +423,7 @@ describe('Class: AlerterStack', () => {
       });
     });
 
-    it('refuses publishes without TLS and lets this account’s CloudWatch alarms publish', () => {
+    it('refuses publishes without TLS, lets this stack’s CloudWatch alarms publish and refuses everyone but the poller', () => {
       template.hasResourceProperties('AWS::SNS::TopicPolicy', {
         Topics: [ref(ids.topic)],
         PolicyDocument: {
@@ -384,8 +438,19 @@ describe('Class: AlerterStack', () => {
               Effect: 'Allow',
               Action: 'sns:Publish',
               Principal: { Service: 'cloudwatch.amazonaws.com' },
-              Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } },
+              Condition: OUR_ALARMS,
             }),
+            {
+              Sid: 'OnlyThePollerAndAlarmsPublish',
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: 'sns:Publish',
+              Resource: ref(ids.topic),
+              Condition: {
+                ArnNotEquals: { 'aws:PrincipalArn': arnOf(ids.pollerRole) },
+                BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+              },
+            },
           ]),
         },
       });
@@ -408,6 +473,19 @@ describe('Class: AlerterStack', () => {
           },
         });
       }
+    });
+
+    it('names every alarm after the stack, as the topic and key policies expect', () => {
+      expect(
+        Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+          (alarm) => alarm.Properties.AlarmName,
+        ),
+      ).toEqual([
+        'PleoExportAlerts-PollerErrors',
+        'PleoExportAlerts-AlerterDown',
+        'PleoExportAlerts-PollDeadLetters',
+        'PleoExportAlerts-DeliveryDeadLetters',
+      ]);
     });
 
     it('alarms on any poller error, notifying the topic on ALARM and on OK', () => {
@@ -655,7 +733,7 @@ describe('Class: AlerterStack', () => {
       });
     });
 
-    it('creates an empty Slack webhook secret and gives the notifier only it and item reads/writes (and the key through DynamoDB)', () => {
+    it('creates an empty Slack webhook secret and gives the notifier only it, its own delivery records, the key through DynamoDB and sending to its dead-letter queue', () => {
       // Prepare
       const secret = logicalIdOf(template, 'AWS::SecretsManager::Secret', {
         Description: Match.stringLikeRegexp('Slack'),
@@ -680,8 +758,14 @@ describe('Class: AlerterStack', () => {
       expect(statements).toEqual(
         expect.arrayContaining([
           { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: ref(secret) },
-          { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: arnOf(ids.table) },
+          {
+            Effect: 'Allow',
+            Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+            Resource: arnOf(ids.table),
+            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DELIVERED#slack#*'] } },
+          },
           tableKeyStatement(ids.key),
+          { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: arnOf(ids.deliveryDlq) },
         ]),
       );
       expect(template.toJSON().Outputs.SlackWebhookSecretArn.Value).toEqual(ref(secret));

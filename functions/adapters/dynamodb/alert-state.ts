@@ -25,6 +25,13 @@ import type { AlertState, GroupUpdate, OutboxEntry } from '../../app/ports.js';
 import type { Alert } from '../../domain/alert.js';
 import { type FailureGroup, groupKey } from '../../domain/lifecycle.js';
 import { forEachLimited } from '../../shared/concurrency.js';
+import {
+  GROUP_PARTITION,
+  JOB_PARTITION_PREFIX,
+  LEASE_PARTITION,
+  OUTBOX_PARTITION,
+  SEAL_PARTITION,
+} from './partitions.js';
 
 const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
@@ -77,7 +84,7 @@ export class DynamoAlertState implements AlertState {
       const result = await this.counted('UpdateItem').send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { pk: 'LEASE', sk: 'poller' },
+          Key: { pk: LEASE_PARTITION, sk: 'poller' },
           UpdateExpression: 'SET #owner = :owner, leaseUntil = :until',
           ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now OR #owner = :owner',
           ExpressionAttributeNames: { '#owner': 'owner' },
@@ -100,7 +107,7 @@ export class DynamoAlertState implements AlertState {
       await this.counted('UpdateItem').send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { pk: 'LEASE', sk: 'poller' },
+          Key: { pk: LEASE_PARTITION, sk: 'poller' },
           UpdateExpression: 'REMOVE #owner, leaseUntil',
           ConditionExpression: '#owner = :owner',
           ExpressionAttributeNames: { '#owner': 'owner' },
@@ -126,7 +133,7 @@ export class DynamoAlertState implements AlertState {
   }
 
   async outbox(): Promise<OutboxEntry[]> {
-    return (await this.queryPartition('OUTBOX')).map((item) => {
+    return (await this.queryPartition(OUTBOX_PARTITION)).map((item) => {
       const parsed = outboxItemSchema.parse(item);
       return {
         status: parsed.status,
@@ -146,7 +153,7 @@ export class DynamoAlertState implements AlertState {
     await this.counted('UpdateItem').send(
       new UpdateCommand({
         TableName: this.table,
-        Key: { pk: 'LEASE', sk: 'poller' },
+        Key: { pk: LEASE_PARTITION, sk: 'poller' },
         UpdateExpression: 'SET pleoFailures = :count',
         ExpressionAttributeValues: { ':count': count },
       }),
@@ -162,7 +169,7 @@ export class DynamoAlertState implements AlertState {
     await this.counted('UpdateItem').send(
       new UpdateCommand({
         TableName: this.table,
-        Key: { pk: 'LEASE', sk: 'poller' },
+        Key: { pk: LEASE_PARTITION, sk: 'poller' },
         UpdateExpression: 'SET completedCheckedAt = :at',
         ExpressionAttributeValues: { ':at': at },
       }),
@@ -171,7 +178,7 @@ export class DynamoAlertState implements AlertState {
   }
 
   async failureGroups(): Promise<FailureGroup[]> {
-    return (await this.queryPartition('GROUP')).map(
+    return (await this.queryPartition(GROUP_PARTITION)).map(
       (item) => unzip(groupItemSchema.parse(item).group) as FailureGroup,
     );
   }
@@ -181,7 +188,7 @@ export class DynamoAlertState implements AlertState {
       new PutCommand({
         TableName: this.table,
         Item: {
-          pk: 'OUTBOX',
+          pk: OUTBOX_PARTITION,
           sk: alert.alertId,
           status: 'staged',
           pollId,
@@ -198,7 +205,7 @@ export class DynamoAlertState implements AlertState {
     await this.counted('PutItem').send(
       new PutCommand({
         TableName: this.table,
-        Item: { pk: 'SEAL', sk: pollId, expiresAt: epochSeconds(now) + this.retentionSeconds },
+        Item: { pk: SEAL_PARTITION, sk: pollId, expiresAt: epochSeconds(now) + this.retentionSeconds },
       }),
     );
   }
@@ -207,7 +214,7 @@ export class DynamoAlertState implements AlertState {
     const sealed = new Set<string>();
     const unique = [...new Set(pollIds)];
     for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
-      const keys = unique.slice(i, i + BATCH_GET_LIMIT).map((pollId) => ({ pk: 'SEAL', sk: pollId }));
+      const keys = unique.slice(i, i + BATCH_GET_LIMIT).map((pollId) => ({ pk: SEAL_PARTITION, sk: pollId }));
       for (const item of await this.batchGet(keys)) sealed.add(String(item.sk));
     }
     return sealed;
@@ -215,7 +222,7 @@ export class DynamoAlertState implements AlertState {
 
   async discard(alertId: string): Promise<void> {
     await this.counted('DeleteItem').send(
-      new DeleteCommand({ TableName: this.table, Key: { pk: 'OUTBOX', sk: alertId } }),
+      new DeleteCommand({ TableName: this.table, Key: { pk: OUTBOX_PARTITION, sk: alertId } }),
     );
   }
 
@@ -224,7 +231,7 @@ export class DynamoAlertState implements AlertState {
     await this.counted('UpdateItem').send(
       new UpdateCommand({
         TableName: this.table,
-        Key: { pk: 'OUTBOX', sk: alert.alertId },
+        Key: { pk: OUTBOX_PARTITION, sk: alert.alertId },
         UpdateExpression:
           'SET #status = :publishing, alert = :alert, createdAt = if_not_exists(createdAt, :now), ' +
           'expiresAt = :expiresAt ADD attempts :one',
@@ -254,7 +261,7 @@ export class DynamoAlertState implements AlertState {
     const group = update(await this.getGroup(groupKey(alert.companyId, alert.reason)));
     if (group !== undefined) await this.putGroup(group, now);
     await this.counted('DeleteItem').send(
-      new DeleteCommand({ TableName: this.table, Key: { pk: 'OUTBOX', sk: alert.alertId } }),
+      new DeleteCommand({ TableName: this.table, Key: { pk: OUTBOX_PARTITION, sk: alert.alertId } }),
     );
     return group;
   }
@@ -265,7 +272,11 @@ export class DynamoAlertState implements AlertState {
 
   private async getGroup(key: string): Promise<FailureGroup | undefined> {
     const { Item } = await this.counted('GetItem').send(
-      new GetCommand({ TableName: this.table, Key: { pk: 'GROUP', sk: key }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: GROUP_PARTITION, sk: key },
+        ConsistentRead: true,
+      }),
     );
     return Item === undefined ? undefined : (unzip(groupItemSchema.parse(Item).group) as FailureGroup);
   }
@@ -277,7 +288,7 @@ export class DynamoAlertState implements AlertState {
       new PutCommand({
         TableName: this.table,
         Item: {
-          pk: 'GROUP',
+          pk: GROUP_PARTITION,
           sk: groupKey(group.companyId, group.reason),
           state: group.state,
           group: gzipSync(JSON.stringify(group)),
@@ -294,7 +305,7 @@ export class DynamoAlertState implements AlertState {
     const requests = alert.jobs.map((job) => ({
       PutRequest: {
         Item: {
-          pk: `JOB#${job.jobId}`,
+          pk: `${JOB_PARTITION_PREFIX}${job.jobId}`,
           sk: 'JOB',
           companyId: alert.companyId,
           status: job.status,
@@ -311,7 +322,7 @@ export class DynamoAlertState implements AlertState {
     await this.counted('UpdateItem').send(
       new UpdateCommand({
         TableName: this.table,
-        Key: { pk: 'OUTBOX', sk: alertId },
+        Key: { pk: OUTBOX_PARTITION, sk: alertId },
         UpdateExpression:
           problem === undefined ? 'SET #status = :status' : 'SET #status = :status, lastProblem = :p',
         ConditionExpression: 'attribute_exists(pk)',
@@ -322,8 +333,10 @@ export class DynamoAlertState implements AlertState {
   }
 
   private async batchGetJobs(jobIds: string[]): Promise<string[]> {
-    const items = await this.batchGet(jobIds.map((id) => ({ pk: `JOB#${id}`, sk: 'JOB' })));
-    return items.map((item) => String(item.pk).slice('JOB#'.length));
+    const items = await this.batchGet(
+      jobIds.map((id) => ({ pk: `${JOB_PARTITION_PREFIX}${id}`, sk: 'JOB' })),
+    );
+    return items.map((item) => String(item.pk).slice(JOB_PARTITION_PREFIX.length));
   }
 
   /** Up to 100 keys, with UnprocessedKeys retried; returns the key attributes of the items that exist. */

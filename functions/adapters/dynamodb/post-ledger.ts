@@ -1,6 +1,7 @@
 // adapts the DynamoDB table to the PostLedger port of the Slack notifier: which alerts were posted already
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { deliveredPartition } from './partitions.js';
 
 /** Remembers delivered alert ids, so a redelivered SNS message (or a flagged re-publish) posts once. */
 export interface PostLedger {
@@ -45,6 +46,6 @@ export class DynamoPostLedger implements PostLedger {
   }
 
   private key(alertId: string) {
-    return { pk: `DELIVERED#${this.channel}#${alertId}`, sk: 'DELIVERED' };
+    return { pk: deliveredPartition(this.channel, alertId), sk: 'DELIVERED' };
   }
 }

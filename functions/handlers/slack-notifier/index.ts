@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { Context, SNSEvent } from 'aws-lambda';
+import { SLACK_CHANNEL } from '../../adapters/dynamodb/partitions.js';
 import { DynamoPostLedger } from '../../adapters/dynamodb/post-ledger.js';
 import { webhookUrlFromSecret } from '../../adapters/slack/webhook-url.js';
 import { mapStackTracesOnDemand } from '../../shared/stack-traces.js';
@@ -34,7 +35,7 @@ export const handler = createHandler({
   ledger: new DynamoPostLedger(
     DynamoDBDocumentClient.from(new DynamoDBClient({})),
     config.TABLE_NAME,
-    'slack',
+    SLACK_CHANNEL,
   ),
   getWebhookUrl: webhookUrlFromSecret(config.SLACK_WEBHOOK_SECRET_ARN, (arn) =>
     getSecret(arn, { maxAge: SECRET_MAX_AGE_SECONDS }),

@@ -2,6 +2,7 @@
 import type { SNSEvent } from 'aws-lambda';
 import type { PostLedger } from '../../adapters/dynamodb/post-ledger.js';
 import { type PostToSlackOptions, postToSlack } from '../../adapters/slack/webhook.js';
+import { foreignMarkup } from '../../render/slack/foreign-markup.js';
 import { parseStructuredMessage } from '../../render/sns-message.js';
 
 /** The little of Powertools' Logger the notifier needs. */
@@ -41,6 +42,12 @@ export function createSlackNotifier(
           companyId: alert.companyId,
           reason: alert.reason,
         };
+        // Only the poller may publish (the topic policy); a message the renderers could not have made is refused
+        // all the same, so that no link or mention reaches the channel under the alerter's name.
+        const foreign = foreignMarkup(slack);
+        if (foreign.length > 0) {
+          throw new Error(`Refused: not a Slack message of the alerter (${foreign.join('; ')})`);
+        }
         if (await deps.ledger.delivered(alert.alertId)) {
           deps.logger.info('Alert was posted to Slack already; skipping the repeat', context);
           continue;

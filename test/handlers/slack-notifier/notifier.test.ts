@@ -128,6 +128,42 @@ describe('createSlackNotifier', () => {
     expect(logs[0]).toMatchObject({ level: 'error', attributes: { snsMessageId: 'msg-0' } });
   });
 
+  it.each([
+    [
+      'a link elsewhere',
+      { type: 'mrkdwn', text: 'Log in again: <https://evil.example/pleo|Pleo>', verbatim: true },
+    ],
+    ['a broadcast', { type: 'mrkdwn', text: '<!channel> urgent', verbatim: true }],
+    ['text Slack would auto-link', { type: 'mrkdwn', text: 'Log in at https://evil.example' }],
+  ])(
+    'refuses a well-formed message whose Slack part carries %s: logs it, posts nothing',
+    async (_case, forged) => {
+      // Prepare: the structure of an alert, with a Slack message the renderers could not have made.
+      const message = JSON.parse(lambdaMessageFor(makeAlert()));
+      message.slack.blocks.push({ type: 'section', text: forged });
+
+      // Act
+      const run = notifier()(snsEvent(JSON.stringify(message)));
+
+      // Assess
+      await expect(run).rejects.toThrow(/^Refused: not a Slack message of the alerter/);
+      expect(posts).toEqual([]);
+      expect(logs).toEqual([
+        expect.objectContaining({
+          level: 'error',
+          attributes: expect.objectContaining({ snsMessageId: 'msg-0' }),
+        }),
+      ]);
+    },
+  );
+
+  it('refuses a message without the structure of an alert, posting nothing', async () => {
+    const slackOnly = JSON.stringify({ text: 'Pay this invoice', blocks: [] });
+
+    await expect(notifier()(snsEvent(slackOnly))).rejects.toThrow(/Not a structured alert message/);
+    expect(posts).toEqual([]);
+  });
+
   it('rethrows a secret problem with its explanation', async () => {
     const emptySecret = async (): Promise<string> => {
       throw new Error('Slack webhook secret arn:x is empty: put the incoming webhook URL in it');

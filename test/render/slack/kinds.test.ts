@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { INCIDENTS } from '../../../functions/domain/incidents.js';
+import { foreignMarkup } from '../../../functions/render/slack/foreign-markup.js';
 import { renderSlack } from '../../../functions/render/slack/slack.js';
 import { RESOLVED_WHAT_TO_DO } from '../../../functions/render/text.js';
 import {
@@ -66,11 +67,23 @@ describe('renderSlack for every kind', () => {
     ],
     ['a digest', DAY, 'Daily digest 2026-11-28: 2 open, 1 resolved'],
     ['an empty digest', digestMessage([]), 'Daily digest 2026-11-28: nothing open'],
-  ])('heads %s with %j', (_case, message, header) => {
-    const { blocks, text } = renderSlack(message);
+  ])('heads %s with %j, with nothing the Slack notifier would refuse', (_case, message, header) => {
+    const rendered = renderSlack(message);
 
-    expect(blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: header, emoji: false } });
-    expect(text.length).toBeGreaterThan(0);
+    expect(rendered.blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: header, emoji: false },
+    });
+    expect(rendered.text.length).toBeGreaterThan(0);
+    expect(foreignMarkup(rendered)).toEqual([]);
+  });
+
+  it.each([
+    ['an alert', makeAlert({ companyName: HOSTILE_NAME }, 3, { failureReason: HOSTILE_NAME })],
+    ['a digest', digestMessage([openGroup(makeAlert({ companyName: HOSTILE_NAME }))])],
+    ['an unknown reason', makeAlert({ reason: HOSTILE_NAME, category: 'unknown' })],
+  ])('renders %s of hostile Pleo text with nothing the Slack notifier would refuse', (_case, message) => {
+    expect(foreignMarkup(renderSlack(message))).toEqual([]);
   });
 
   it('tells how long a resolved group was open, which export resolved it and how many reminders went out', () => {
