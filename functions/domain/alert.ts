@@ -65,7 +65,7 @@ export interface CombinedAlert {
   combined: 'rollup' | 'current-state';
   companyId: string;
   companyName: string | null;
-  /** One per (reason) group, all of `kind` and `companyId`, ordered by reason. */
+  /** One per (reason) group, all of `kind` and `companyId`, ordered by the reason's name. */
   sections: Alert[];
   /** Over all sections, each export counted once (an export that failed for two reasons is in two sections). */
   totals: Alert['totals'];

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Alert, AlertJob, CombinableKind, CombinedAlert, Message } from './alert.js';
 import { isIncident } from './incidents.js';
+import { describeReason } from './reasons.js';
 
 export interface RollupOptions {
   /** More messages than this of one kind for one company go out as one; 0 sends each on its own. */
@@ -55,8 +56,10 @@ function combinableKind(message: Alert): CombinableKind | undefined {
 
 /** Messages of one company and kind as one; undefined for none. */
 function combine(messages: readonly Alert[], combined: CombinedAlert['combined']): CombinedAlert | undefined {
+  // In the order a reader looks them up: by the reason's name.
+  const title = (alert: Alert) => describeReason(alert.reason).title;
   const sections = [...messages].sort(
-    (a, b) => a.reason.localeCompare(b.reason) || a.alertId.localeCompare(b.alertId),
+    (a, b) => title(a).localeCompare(title(b)) || a.alertId.localeCompare(b.alertId),
   );
   const first = sections[0];
   const kind = first && combinableKind(first);

@@ -1,5 +1,5 @@
 // What a message is about, in one short line shared by the email subject and the Slack header.
-import type { Alert } from '../domain/alert.js';
+import type { Alert, Message } from '../domain/alert.js';
 import { isIncident } from '../domain/incidents.js';
 import { describeReason } from '../domain/reasons.js';
 import { digestHeadline, digestOf } from './digest-view.js';
@@ -54,9 +54,9 @@ export function namesCompany(alert: Alert): boolean {
 }
 
 /** What a reader calls this message, e.g. in 'you may have received this reminder already'. */
-export function messageNoun(alert: Alert): string {
-  if (alert.kind === 'resolved') return 'notice';
-  return alert.kind;
+export function messageNoun({ kind }: Pick<Message, 'kind'>): string {
+  if (kind === 'resolved') return 'notice';
+  return kind;
 }
 
 function incidentHeadline(alert: Alert): string {

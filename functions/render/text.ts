@@ -114,8 +114,8 @@ export function statusWords(status: string): string | undefined {
   return Object.hasOwn(STATUS_WORDS, status) ? STATUS_WORDS[status] : undefined;
 }
 
-/** How the jobs of an alert are counted in words: '3 failed exports', '1 export with errors'. */
-export function jobsPhrase(alert: Alert): string {
+/** How the jobs of an alert (or of a combined message) are counted in words: '3 failed exports', '1 export with errors'. */
+export function jobsPhrase(alert: Pick<Alert, 'totals' | 'jobs'>): string {
   const n = alert.totals.jobs;
   const allFailed = alert.jobs.every((job: AlertJob) => job.status === 'failed');
   return allFailed ? plural(n, 'failed export') : plural(n, 'export with errors', 'exports with errors');

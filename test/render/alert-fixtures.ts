@@ -1,5 +1,5 @@
 // Messages for renderer tests: a realistic default alert, bent per test with overrides, and the other kinds.
-import type { Alert, AlertJob } from '../../functions/domain/alert.js';
+import { type Alert, type AlertJob, type CombinedAlert, isCombined } from '../../functions/domain/alert.js';
 import { INCIDENTS, type Incident, incidentAlert } from '../../functions/domain/incidents.js';
 import {
   digestAlert,
@@ -8,6 +8,8 @@ import {
   mergeAlert,
   resolvedNotice,
 } from '../../functions/domain/lifecycle.js';
+import { describeReason } from '../../functions/domain/reasons.js';
+import { rollUp } from '../../functions/domain/rollup.js';
 
 export function makeJob(index: number, overrides: Partial<AlertJob> = {}): AlertJob {
   return {
@@ -107,4 +109,50 @@ export function manyGroups(
     });
     return index % 4 === 3 ? resolvedGroup(alert, new Date('2026-11-28T01:00:00Z')) : openGroup(alert);
   });
+}
+
+const KNOWN_REASONS = [
+  'missing_configuration',
+  'validation_failure',
+  'authorization_failure',
+  'receipt_file_size_limit_exceeded',
+  'accounting_system_timeout',
+  'unknown',
+];
+
+/** `count` reason codes: the alerter's known ones first, then new ones it does not know. */
+export function reasonCodes(count: number): string[] {
+  return Array.from({ length: count }, (_, index) => KNOWN_REASONS[index] ?? `brand_new_reason_${index}`);
+}
+
+export interface CombinedOptions {
+  kind?: 'alert' | 'reminder' | 'resolved';
+  /** Combined as the state a first poll found, rather than as a storm. */
+  currentState?: boolean;
+  jobsEach?: number;
+  job?: Partial<AlertJob>;
+  companyName?: string | null;
+}
+
+/**
+ * One company's groups for `reasons` reasons, `jobsEach` jobs each (default 2, no job in two groups), as messages
+ * of `kind` made by the lifecycle functions, combined by the roll-up.
+ */
+export function combinedMessage(reasons: number, options: CombinedOptions = {}): CombinedAlert {
+  const { kind = 'alert', jobsEach = 2, job = {}, companyName = 'Acme ApS' } = options;
+  const alerts = reasonCodes(reasons).map((reason, index) => {
+    const jobs = Array.from({ length: jobsEach }, (_, each) => makeJob(index * 1000 + each, job));
+    const alert = makeAlert({
+      reason,
+      category: describeReason(reason).category,
+      alertId: `alert-${index}`,
+      companyName,
+      jobs,
+    });
+    if (kind === 'alert') return alert;
+    return kind === 'reminder' ? reminderMessage(alert) : resolvedMessage(alert);
+  });
+  const [message] = rollUp(alerts, { rollupAbove: 1, currentState: options.currentState });
+  if (message === undefined || !isCombined(message)) throw new Error('fixture: not combined');
+  return message;
 }

@@ -1,8 +1,10 @@
 // Renders a message as a plain-text email that reads well in any mail client: subject here, body per kind.
-import type { Alert } from '../../domain/alert.js';
+import { type Alert, type CombinedAlert, isCombined, type Message } from '../../domain/alert.js';
 import { describeReason } from '../../domain/reasons.js';
+import { combinedHeadline, headlineWith } from '../combined-view.js';
 import { briefHeadline, headline, messageType, namesCompany } from '../headline.js';
 import { companyLabel, oneLine } from '../text.js';
+import { combinedBody } from './combined.js';
 import { digestBody } from './digest.js';
 import { failureBody } from './failure.js';
 import { incidentBody } from './incident.js';
@@ -33,9 +35,12 @@ export const MAX_SUBJECT_LENGTH = 99;
 const MIN_COMPANY_IN_SUBJECT = 20;
 
 /** Pure: the same message always renders to the same email. */
-export function renderEmail(alert: Alert, options: EmailOptions = {}): EmailMessage {
+export function renderEmail(message: Message, options: EmailOptions = {}): EmailMessage {
   const limits: BodyLimits = { ...EMAIL_DEFAULTS, ...options };
-  return { subject: renderSubject(alert), body: `${renderBody(alert, limits).join('\n')}\n` };
+  if (isCombined(message)) {
+    return { subject: combinedSubject(message), body: `${combinedBody(message, limits).join('\n')}\n` };
+  }
+  return { subject: renderSubject(message), body: `${renderBody(message, limits).join('\n')}\n` };
 }
 
 function renderBody(alert: Alert, limits: BodyLimits): string[] {
@@ -65,13 +70,30 @@ function renderSubject(alert: Alert): string {
   return shorten(head, MAX_SUBJECT_LENGTH - companyPart.length) + companyPart;
 }
 
+/**
+ * '[Pleo export] Acme ApS: 7 export problems (12 failed exports)'. Too long: the count goes first (the body has
+ * it), then the company is shortened to what the rest leaves (keeping a recognisable start), then the whole.
+ */
+function combinedSubject(message: CombinedAlert): string {
+  const parts = combinedHeadline(message);
+  const company = subjectCompany(message);
+  const subject = (shown: string, withCount: boolean) =>
+    `[Pleo export] ${toAscii(headlineWith(parts, shown, withCount))}`;
+  const full = subject(company, true);
+  if (full.length <= MAX_SUBJECT_LENGTH) return full;
+  const brief = subject(company, false);
+  if (brief.length <= MAX_SUBJECT_LENGTH) return brief;
+  const companyRoom = Math.max(MIN_COMPANY_IN_SUBJECT, MAX_SUBJECT_LENGTH - subject('', false).length);
+  return shorten(subject(shorten(company, companyRoom), false), MAX_SUBJECT_LENGTH);
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The company as a subject can show it: its name in ASCII, or, where there is no name or ASCII leaves little of
  * it (a name in another script), 'company 3f1c2a4e': a full UUID would crowd out the reason, the body has it.
  */
-function subjectCompany(alert: Alert): string {
+function subjectCompany(alert: Pick<Message, 'companyId' | 'companyName'>): string {
   const ascii = toAscii(companyLabel(alert));
   const unreadable = (ascii.match(/\?/g)?.length ?? 0) > (ascii.match(/[a-z0-9]/gi)?.length ?? 0);
   const named = alert.companyName !== null && alert.companyName.trim() !== '';

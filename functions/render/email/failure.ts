@@ -20,21 +20,46 @@ import { type BodyLimits, closing, companyLine, jobList, redeliveryNote } from '
 const RESOLVED_LIMITS = { maxJobs: 10, maxReasonChars: 200 };
 
 export function failureBody(alert: Alert, info: ReasonInfo, limits: BodyLimits): string[] {
-  const problem = `${info.title} (Pleo's reason code: ${cap(oneLine(alert.reason), 100)})`;
-  const lines = [intro(alert, info), '', ...redeliveryNote(alert)];
-  lines.push(`Company:       ${companyLine(alert)}`, `Problem:       ${problem}`);
+  return [
+    intro(alert, info),
+    '',
+    ...redeliveryNote(alert),
+    `Company:       ${companyLine(alert)}`,
+    ...facts(alert, info),
+    '',
+    `Open the exports in Pleo: ${PLEO_EXPORT_URL}`,
+    ...jobs(alert, limits),
+    ...closing(alert),
+  ];
+}
+
+/**
+ * The alert as a section of a combined message: what it says on its own, less what the combined message says once
+ * (the company, the link to Pleo, the signature).
+ */
+export function failureSection(alert: Alert, info: ReasonInfo, limits: BodyLimits): string[] {
+  return [intro(alert, info), '', ...facts(alert, info), ...jobs(alert, limits, 'each in its own section')];
+}
+
+/** The problem, what happened, who acts and what to do; for a reminder or notice, its life so far. */
+function facts(alert: Alert, info: ReasonInfo): string[] {
+  const problem = `Problem:       ${info.title} (Pleo's reason code: ${cap(oneLine(alert.reason), 100)})`;
   if (alert.kind === 'resolved') {
-    lines.push(...resolvedFacts(alert), `What to do:    ${RESOLVED_WHAT_TO_DO}`);
-    lines.push('', `Open the exports in Pleo: ${PLEO_EXPORT_URL}`);
-    lines.push(...jobList(alert, 'What had failed (newest first):', shorter(limits)));
-  } else {
-    lines.push(`What happened: ${info.explanation}`);
-    if (alert.kind === 'reminder') lines.push(...reminderFacts(alert));
-    lines.push(`Who acts:      ${info.whoActs}`, `What to do:    ${info.whatToDo}`);
-    lines.push('', `Open the exports in Pleo: ${PLEO_EXPORT_URL}`);
-    lines.push(...jobList(alert, 'The exports (newest first):', limits));
+    return [problem, ...resolvedFacts(alert), `What to do:    ${RESOLVED_WHAT_TO_DO}`];
   }
-  return [...lines, ...closing(alert)];
+  return [
+    problem,
+    `What happened: ${info.explanation}`,
+    ...(alert.kind === 'reminder' ? reminderFacts(alert) : []),
+    `Who acts:      ${info.whoActs}`,
+    `What to do:    ${info.whatToDo}`,
+  ];
+}
+
+function jobs(alert: Alert, limits: BodyLimits, othersWhere?: string): string[] {
+  return alert.kind === 'resolved'
+    ? jobList(alert, 'What had failed (newest first):', shorter(limits), othersWhere)
+    : jobList(alert, 'The exports (newest first):', limits, othersWhere);
 }
 
 function intro(alert: Alert, info: ReasonInfo): string {

@@ -1,5 +1,5 @@
 // Pieces every email body shares: the job list, the redelivery note, the signature.
-import type { Alert, AlertJob } from '../../domain/alert.js';
+import type { Alert, AlertJob, Message } from '../../domain/alert.js';
 import { messageNoun } from '../headline.js';
 import {
   cap,
@@ -23,7 +23,7 @@ export interface BodyLimits {
 }
 
 /** 'Acme ApS (Pleo company id c0ffee…)', or just the id when no name is configured. */
-export function companyLine(alert: Alert): string {
+export function companyLine(alert: Pick<Message, 'companyId' | 'companyName'>): string {
   const company = companyLabel(alert);
   return alert.companyName && oneLine(alert.companyName)
     ? `${company} (Pleo company id ${cap(oneLine(alert.companyId), 100)})`
@@ -31,7 +31,7 @@ export function companyLine(alert: Alert): string {
 }
 
 /** The note, with its blank line, when an earlier attempt may already have delivered the message. */
-export function redeliveryNote(alert: Alert): string[] {
+export function redeliveryNote(alert: Pick<Message, 'kind' | 'possibleRedelivery'>): string[] {
   if (!alert.possibleRedelivery) return [];
   return [
     `Note: you may have received this ${messageNoun(alert)} already (it was sent again after an interruption).`,
@@ -39,16 +39,20 @@ export function redeliveryNote(alert: Alert): string[] {
   ];
 }
 
-/** The jobs, newest first, at most `maxJobs`, then a count of the rest and the group's totals. */
+/**
+ * The jobs, newest first, at most `maxJobs`, then a count of the rest and the group's totals. `othersWhere` says
+ * where a job's other reasons are told.
+ */
 export function jobList(
   alert: Alert,
   heading: string,
   limits: Pick<BodyLimits, 'maxJobs' | 'maxReasonChars'>,
+  othersWhere = 'each in its own message',
 ) {
   if (alert.jobs.length === 0) return [];
   const lines = ['', heading, ''];
   const shown = alert.jobs.slice(0, limits.maxJobs);
-  for (const job of shown) lines.push(...jobLines(job, limits.maxReasonChars), '');
+  for (const job of shown) lines.push(...jobLines(job, limits.maxReasonChars, othersWhere), '');
   const more = unlistedJobs(alert, shown.length);
   if (more > 0) lines.push(`… and ${plural(more, 'more job')}.`, '');
   const failed = failedItemsPhrase(alert.totals, 'failed expense');
@@ -59,7 +63,7 @@ export function jobList(
   return lines;
 }
 
-function jobLines(job: AlertJob, maxReasonChars: number): string[] {
+function jobLines(job: AlertJob, maxReasonChars: number, othersWhere: string): string[] {
   const items =
     job.failedItems === null
       ? formatCount(job.numberOfItems)
@@ -73,12 +77,15 @@ function jobLines(job: AlertJob, maxReasonChars: number): string[] {
   const reason = job.failureReason === null ? '' : snippet(job.failureReason, maxReasonChars);
   if (reason) lines.push(`  Pleo says: ${reason}`);
   const others = otherReasons(job);
-  if (others) lines.push(`  Also failed for: ${others} (each in its own message)`);
+  if (others) lines.push(`  Also failed for: ${others} (${othersWhere})`);
   return lines;
 }
 
 /** When and which message this is, and who sent it; `extra` lines go under the signature. */
-export function closing(alert: Alert, extra: string[] = []): string[] {
+export function closing(
+  alert: Pick<Message, 'kind' | 'detectedAt' | 'alertId'>,
+  extra: string[] = [],
+): string[] {
   const when = alert.kind === 'alert' ? 'Detected' : 'Sent';
   return [
     '',

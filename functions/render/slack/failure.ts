@@ -2,7 +2,7 @@
 
 import type { MrkdwnText, SlackBlock, SlackMessage } from '../../contracts/slack-message.js';
 import type { Alert, AlertJob } from '../../domain/alert.js';
-import { describeReason } from '../../domain/reasons.js';
+import { describeReason, type ReasonInfo } from '../../domain/reasons.js';
 import { headline } from '../headline.js';
 import {
   cap,
@@ -41,17 +41,12 @@ export function failureSlack(alert: Alert): SlackMessage {
       type: 'section',
       fields: [
         field('Company', escapeMrkdwn(company)),
-        field('Problem', `${escapeMrkdwn(info.title)} (${code(cap(alert.reason, 100))})`),
-        ...(resolved ? [] : [field('Who acts', escapeMrkdwn(info.whoActs))]),
-        ...(alert.totals.jobs > 0 ? [field('Exports', totalsText(alert))] : []),
-        ...lifecycleFields(alert),
+        problemField(alert, info),
+        ...groupFields(alert, info),
       ],
     },
   ];
-  const advice = resolved
-    ? `*What happened*\n${escapeMrkdwn(info.explanation)}\n*What to do*\n${escapeMrkdwn(RESOLVED_WHAT_TO_DO)}`
-    : `*What happened*\n${escapeMrkdwn(info.explanation)}\n*What to do*\n${escapeMrkdwn(info.whatToDo)}`;
-  blocks.push(section(`${advice}\n<${PLEO_EXPORT_URL}|Open the exports in Pleo>`));
+  blocks.push(section(`${advice(alert, info)}\n<${PLEO_EXPORT_URL}|Open the exports in Pleo>`));
 
   const notes: string[] = [];
   if (alert.jobs.length > 0) {
@@ -70,6 +65,26 @@ export function failureSlack(alert: Alert): SlackMessage {
   blocks.push(footer(alert, notes));
 
   return { text: fallback(title, resolved ? RESOLVED_WHAT_TO_DO : info.whatToDo), blocks };
+}
+
+/** The reason in words and Pleo's code for it. */
+function problemField(alert: Alert, info: ReasonInfo): MrkdwnText {
+  return field('Problem', `${escapeMrkdwn(info.title)} (${code(cap(alert.reason, 100))})`);
+}
+
+/** Who acts (while there is something to do), the exports, and the group's life so far. */
+export function groupFields(alert: Alert, info: ReasonInfo): MrkdwnText[] {
+  return [
+    ...(alert.kind === 'resolved' ? [] : [field('Who acts', escapeMrkdwn(info.whoActs))]),
+    ...(alert.totals.jobs > 0 ? [field('Exports', totalsText(alert))] : []),
+    ...lifecycleFields(alert),
+  ];
+}
+
+/** What happened and what to do, in mrkdwn. */
+export function advice(alert: Alert, info: ReasonInfo): string {
+  const whatToDo = alert.kind === 'resolved' ? RESOLVED_WHAT_TO_DO : info.whatToDo;
+  return `*What happened*\n${escapeMrkdwn(info.explanation)}\n*What to do*\n${escapeMrkdwn(whatToDo)}`;
 }
 
 function lifecycleFields(alert: Alert): MrkdwnText[] {
@@ -100,7 +115,7 @@ function totalsText(alert: Alert): string {
   return `${plural(jobs, 'export')} · ${plural(items, 'expense')} · ${failed ? `${failed} for this reason` : 'Pleo did not say how many failed'}`;
 }
 
-function jobLine(job: AlertJob): string {
+export function jobLine(job: AlertJob): string {
   const items =
     job.failedItems === null
       ? plural(job.numberOfItems, 'expense')

@@ -11,6 +11,12 @@ export const SLACK_LIMITS = {
   fieldText: 2000,
   fields: 10,
   contextElements: 10,
+  /**
+   * All the text of one message: undocumented. Slack refuses messages near 13,200 characters of blocks with
+   * `msg_blocks_too_long` (slackapi/bolt-js#2509; #2867 saw a refusal at 11,341 characters of text), so a message
+   * that could grow with its content keeps under this.
+   */
+  messageText: 11_000,
 } as const;
 
 // mrkdwn has no escape character for its formatting marks, so untrusted text gets look-alikes instead.
@@ -63,12 +69,27 @@ export function field(label: string, value: string): MrkdwnText {
   return mrkdwn(cap(`*${label}*\n${value}`, SLACK_LIMITS.fieldText));
 }
 
-export function section(text: string): SlackBlock {
-  return { type: 'section', text: mrkdwn(cap(text, SLACK_LIMITS.sectionText)) };
+/** A section of (already escaped) text, and fields beside it when given. */
+export function section(text: string, fields?: MrkdwnText[]): SlackBlock {
+  return { type: 'section', text: mrkdwn(cap(text, SLACK_LIMITS.sectionText)), ...(fields && { fields }) };
 }
 
 export function context(text: string): SlackBlock {
   return { type: 'context', elements: [mrkdwn(cap(text, SLACK_LIMITS.sectionText))] };
+}
+
+/** Characters of text in the blocks, as Slack counts them toward its limit for a whole message. */
+export function textLength(blocks: readonly SlackBlock[]): number {
+  let total = 0;
+  for (const block of blocks) {
+    if (block.type === 'header') total += block.text.text.length;
+    if (block.type === 'section') {
+      total += block.text?.text.length ?? 0;
+      for (const each of block.fields ?? []) total += each.text.length;
+    }
+    if (block.type === 'context') for (const element of block.elements) total += element.text.length;
+  }
+  return total;
 }
 
 /**
@@ -93,5 +114,5 @@ export function packSections(
     }
     packed += 1;
   }
-  return { sections: texts.map(section), packed };
+  return { sections: texts.map((text) => section(text)), packed };
 }

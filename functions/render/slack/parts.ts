@@ -2,14 +2,17 @@
 // this already": the notifier posts each alert id once, so a repeat that reaches Slack is its first copy there.
 
 import type { SlackBlock } from '../../contracts/slack-message.js';
-import type { Alert } from '../../domain/alert.js';
+import type { Message } from '../../domain/alert.js';
 import { cap, formatUtc } from '../text.js';
 import { code, context, escapeMrkdwn } from './mrkdwn.js';
 
 const MAX_FALLBACK_CHARS = 500;
 
 /** When and which message this is, after any (escaped) notes such as '… and 3 more jobs'. */
-export function footer(alert: Alert, notes: string[] = []): SlackBlock {
+export function footer(
+  alert: Pick<Message, 'kind' | 'detectedAt' | 'alertId'>,
+  notes: string[] = [],
+): SlackBlock {
   const when = alert.kind === 'alert' ? 'Detected' : 'Sent';
   return context(
     [...notes, `${when} ${formatUtc(alert.detectedAt)}`, `alert ${code(cap(alert.alertId, 100))}`].join(

@@ -1,8 +1,9 @@
 // Renders a message as a Slack Block Kit message, within Slack's limits and with untrusted text made inert.
 
 import type { SlackMessage } from '../../contracts/slack-message.js';
-import type { Alert } from '../../domain/alert.js';
+import { isCombined, type Message } from '../../domain/alert.js';
 import { messageType } from '../headline.js';
+import { combinedSlack } from './combined.js';
 import { digestSlack } from './digest.js';
 import { failureSlack } from './failure.js';
 import { incidentSlack } from './incident.js';
@@ -11,7 +12,9 @@ export { SLACK_MAX_JOBS } from './failure.js';
 export { escapeMrkdwn, SLACK_LIMITS } from './mrkdwn.js';
 
 /** Pure: the same message always renders to the same Slack message. */
-export function renderSlack(alert: Alert): SlackMessage {
+export function renderSlack(message: Message): SlackMessage {
+  if (isCombined(message)) return combinedSlack(message);
+  const alert = message;
   switch (messageType(alert)) {
     case 'digest':
       return digestSlack(alert);

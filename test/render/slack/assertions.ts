@@ -1,7 +1,7 @@
 // Reading Slack messages in tests: their texts, and whether they keep to Block Kit's limits.
 import { expect } from 'vitest';
 import { type SlackBlock, slackMessageSchema } from '../../../functions/contracts/slack-message.js';
-import type { Alert } from '../../../functions/domain/alert.js';
+import type { Message } from '../../../functions/domain/alert.js';
 import { renderSlack, SLACK_LIMITS } from '../../../functions/render/slack/slack.js';
 
 /** Every text of the blocks, in order. */
@@ -15,8 +15,8 @@ export function texts(blocks: SlackBlock[]): string[] {
   });
 }
 
-/** Renders the alert and checks the message against the schema and Block Kit's limits. */
-export function expectWithinLimits(alert: Alert): void {
+/** Renders the message and checks it against the schema and Block Kit's limits. */
+export function expectWithinLimits(alert: Message): void {
   const message = renderSlack(alert);
   slackMessageSchema.parse(message);
   expect(message.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);

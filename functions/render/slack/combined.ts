@@ -1,0 +1,150 @@
+// The Slack message of a combined message: the whole first, then a section per reason with what the single message
+// says, as much of it as Block Kit's limits allow; sections that do not fit are counted and linked, never dropped
+// without a word.
+import type { SlackBlock, SlackMessage } from '../../contracts/slack-message.js';
+import type { Alert, CombinedAlert } from '../../domain/alert.js';
+import { describeReason } from '../../domain/reasons.js';
+import {
+  CURRENT_STATE_HEADING,
+  combinedHeadline,
+  combinedJobsPhrase,
+  headlineWith,
+  problemsPhrase,
+} from '../combined-view.js';
+import {
+  cap,
+  capitalise,
+  companyLabel,
+  failedItemsPhrase,
+  PLEO_EXPORT_URL,
+  plural,
+  RESOLVED_WHAT_TO_DO,
+  unlistedJobs,
+} from '../text.js';
+import { advice, groupFields, jobLine } from './failure.js';
+import {
+  code,
+  escapeMrkdwn,
+  field,
+  header,
+  packSections,
+  SLACK_LIMITS,
+  section,
+  textLength,
+} from './mrkdwn.js';
+import { fallback, footer } from './parts.js';
+
+/** Jobs a section lists when everything fits: the email lists more, the structured copy all. */
+const JOBS_PER_SECTION = 3;
+
+/** How much of each section is shown, when each gets a block: all it says, or what to do without the jobs. */
+type Detail = 'full' | 'brief';
+
+export function combinedSlack(message: CombinedAlert): SlackMessage {
+  const parts = combinedHeadline(message);
+  const company = companyLabel(message);
+  const title = headlineWith(parts, company);
+  const resolved = message.kind === 'resolved';
+  const head: SlackBlock[] = [
+    header(resolved ? `✅ ${title}` : title),
+    section(`${intro(message)}\n<${PLEO_EXPORT_URL}|Open the exports in Pleo>`, [
+      field('Company', escapeMrkdwn(company)),
+      field('In total', totalsText(message)),
+    ]),
+    { type: 'divider' },
+  ];
+  // The footer is made last, with its notes; a generous stand-in reserves its room.
+  const footerRoom = 400;
+  const blockRoom = SLACK_LIMITS.blocks - head.length - 1;
+  const textRoom = SLACK_LIMITS.messageText - textLength(head) - footerRoom;
+
+  const { blocks, shown } = sectionBlocks(message.sections, blockRoom, textRoom);
+  const notes: string[] = [];
+  const more = message.sections.length - shown;
+  if (more > 0) {
+    notes.push(
+      `… and ${plural(more, 'more problem')}: see the email, or <${PLEO_EXPORT_URL}|open the exports in Pleo>`,
+    );
+  }
+  const next = resolved
+    ? RESOLVED_WHAT_TO_DO
+    : 'Each problem is in the message, with who acts and what to do.';
+  return { text: fallback(title, next), blocks: [...head, ...blocks, footer(message, notes)] };
+}
+
+/** The richest rendering of the sections that fits, and how many sections it shows (the first ones). */
+function sectionBlocks(
+  sections: readonly Alert[],
+  blockRoom: number,
+  textRoom: number,
+): { blocks: SlackBlock[]; shown: number } {
+  for (const detail of ['full', 'brief'] satisfies Detail[]) {
+    const blocks = sections.map((alert, index) => sectionBlock(alert, index + 1, detail));
+    if (blocks.length <= blockRoom && textLength(blocks) <= textRoom) return { blocks, shown: blocks.length };
+  }
+  // One line each, packed into few blocks, as many as the text allows.
+  const lines: string[] = [];
+  let used = 0;
+  for (const [index, alert] of sections.entries()) {
+    const line = sectionLine(alert, index + 1);
+    if (used + line.length + 1 > textRoom) break;
+    used += line.length + 1;
+    lines.push(line);
+  }
+  const { sections: blocks, packed } = packSections(lines, blockRoom);
+  return { blocks, shown: packed };
+}
+
+function sectionBlock(alert: Alert, number: number, detail: Detail): SlackBlock {
+  const info = describeReason(alert.reason);
+  const title = `*${number}. ${escapeMrkdwn(capitalise(info.title))}* (${code(cap(alert.reason, 100))})`;
+  const text =
+    detail === 'full'
+      ? [title, advice(alert, info), ...jobLines(alert)]
+      : [
+          title,
+          `*What to do*\n${escapeMrkdwn(alert.kind === 'resolved' ? RESOLVED_WHAT_TO_DO : info.whatToDo)}`,
+        ];
+  return section(text.join('\n'), groupFields(alert, info));
+}
+
+/** The newest jobs, and how many more there are. */
+function jobLines(alert: Alert): string[] {
+  const shown = alert.jobs.slice(0, JOBS_PER_SECTION);
+  const more = unlistedJobs(alert, shown.length);
+  return [...shown.map(jobLine), ...(more > 0 ? [`… and ${plural(more, 'more job')}`] : [])];
+}
+
+/** '• *2. Missing configuration* · 3 failed exports · 9 failed expenses': the section in one line. */
+function sectionLine(alert: Alert, number: number): string {
+  const title = `*${number}. ${escapeMrkdwn(capitalise(describeReason(alert.reason).title))}*`;
+  const failed = failedItemsPhrase(alert.totals, 'failed expense');
+  const counts =
+    alert.totals.jobs > 0 ? [plural(alert.totals.jobs, 'export'), ...(failed ? [failed] : [])] : [];
+  return cap([`• ${title}`, ...counts].join(' · '), SLACK_LIMITS.sectionText);
+}
+
+function intro(message: CombinedAlert): string {
+  const problems = problemsPhrase(message);
+  const jobs = message.totals.jobs > 0 ? ` (${combinedJobsPhrase(message)})` : '';
+  if (message.combined === 'current-state') {
+    return (
+      `*${CURRENT_STATE_HEADING}*\nThe alerter has started watching these exports and found ${problems} open${jobs}. ` +
+      'This is the state it found, not news: from now on each is followed on its own.'
+    );
+  }
+  switch (message.kind) {
+    case 'resolved':
+      return `A later export went through, so ${problems} look fixed.`;
+    case 'reminder':
+      return `${capitalise(problems)} still not fixed${jobs}, in one message rather than ${message.sections.length}.`;
+    default:
+      return `${capitalise(problems)}${jobs}, in one message rather than ${message.sections.length}.`;
+  }
+}
+
+function totalsText(message: CombinedAlert): string {
+  const { jobs, items } = message.totals;
+  const failed = failedItemsPhrase(message.totals, 'failed', 'failed');
+  return `${plural(jobs, 'export')} · ${plural(items, 'expense')} · ${failed || 'Pleo did not say how many failed'}`;
+}
