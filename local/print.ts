@@ -1,8 +1,8 @@
 // Shows in the terminal what an email reader and a Slack channel would see, and what each poll did.
 
 import type { SlackBlock } from '../functions/contracts/slack-message.js';
+import type { StructuredMessage } from '../functions/contracts/structured-message.js';
 import type { PollOutcome } from '../functions/handlers/poller/compose.js';
-import type { StructuredMessage } from '../functions/render/sns-message.js';
 import { plural } from '../functions/render/text.js';
 
 const RULE = '─'.repeat(78);

@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import '../shared/zod-english.js';
 import type { Alert } from '../domain/alert.js';
 import { slackMessageSchema } from './slack-message.js';
+import { STRUCTURED_PROTOCOLS } from './structured-protocols.js';
 
 const categorySchema = z.enum(['accountant', 'admin', 'integration', 'transient', 'info', 'unknown']);
 
@@ -84,9 +85,6 @@ const structuredMessageSchema = z.object({
 
 /** What `lambda`, `sqs` and `https` subscribers receive, as JSON. */
 export type StructuredMessage = z.infer<typeof structuredMessageSchema>;
-
-/** Protocols that receive the structured JSON; the others get the email text. */
-export const STRUCTURED_PROTOCOLS = ['lambda', 'sqs', 'https'] as const;
 
 /**
  * Reads a structured alert message. Accepts what a `lambda`/`sqs` subscriber receives, the whole per-protocol

@@ -2,7 +2,8 @@
 // texts are cut, late jobs are reduced to their ids. Pure arithmetic on the JSON that will be sent.
 
 import type { SlackMessage } from '../contracts/slack-message.js';
-import { STRUCTURED_PROTOCOLS, type StructuredMessage } from '../contracts/structured-message.js';
+import type { StructuredMessage } from '../contracts/structured-message.js';
+import { STRUCTURED_PROTOCOLS } from '../contracts/structured-protocols.js';
 import type { Alert, AlertJob, DigestLine } from '../domain/alert.js';
 import type { EmailMessage } from './email/email.js';
 import { cap } from './text.js';

@@ -5,8 +5,6 @@ import { renderSlack } from './slack/slack.js';
 import { bytes, fitDigest, fitJobs, publishMessage, sum } from './sns-fit.js';
 import { cap, oneLine } from './text.js';
 
-export { parseStructuredMessage, type StructuredMessage } from '../contracts/structured-message.js';
-
 /** SNS's limit for one publish (message, subject and attributes together, UTF-8 bytes). */
 export const SNS_MAX_BYTES = 262_144;
 

@@ -1,7 +1,7 @@
 // The alert lifecycle through real parts: the demo Export API over HTTP, dynalite and fauxqs through the AWS SDK,
 // with the poller composed as the Lambda composes it and a clock the test moves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseStructuredMessage } from '../../functions/render/sns-message.js';
+import { parseStructuredMessage } from '../../functions/contracts/structured-message.js';
 import { DemoStore } from '../../local/demo-api/store.js';
 import type { LocalParts } from '../../local/parts.js';
 import { deliveredSince, startEmbeddedPoller } from '../support/embedded.js';

@@ -2,10 +2,10 @@
 // composed exactly as `npm start` and the Lambda compose it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Log } from '../../functions/app/ports.js';
+import { parseStructuredMessage } from '../../functions/contracts/structured-message.js';
 import { awsRuntime } from '../../functions/handlers/poller/aws-runtime.js';
 import { createPoller } from '../../functions/handlers/poller/compose.js';
 import { parseConfig } from '../../functions/handlers/poller/config.js';
-import { parseStructuredMessage } from '../../functions/render/sns-message.js';
 import { generateDataset, randomNewFailure } from '../../local/demo-api/seed.js';
 import type { DemoStore } from '../../local/demo-api/store.js';
 import type { LocalParts } from '../../local/parts.js';

@@ -7,15 +7,15 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PleoContractError } from '../../functions/adapters/pleo/errors.js';
 import type { Log } from '../../functions/app/ports.js';
+import {
+  parseStructuredMessage,
+  type StructuredMessage,
+} from '../../functions/contracts/structured-message.js';
 import { awsRuntime } from '../../functions/handlers/poller/aws-runtime.js';
 import { createPoller, type PollOutcome } from '../../functions/handlers/poller/compose.js';
 import { ConfigError, parseConfig } from '../../functions/handlers/poller/config.js';
 import { SLACK_LIMITS } from '../../functions/render/slack/slack.js';
-import {
-  parseStructuredMessage,
-  SNS_MAX_BYTES,
-  type StructuredMessage,
-} from '../../functions/render/sns-message.js';
+import { SNS_MAX_BYTES } from '../../functions/render/sns-message.js';
 import { type DemoApi, startDemoApi } from '../../local/demo-api/server.js';
 import { DemoStore } from '../../local/demo-api/store.js';
 import type { ExportJob } from '../../local/demo-api/types.js';

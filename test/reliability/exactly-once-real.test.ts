@@ -11,7 +11,7 @@ import { PleoClient } from '../../functions/adapters/pleo/client.js';
 import { SnsAlertPublisher } from '../../functions/adapters/sns/publisher.js';
 import { type PollSettings, pollOnce } from '../../functions/app/poll.js';
 import type { Log, PleoExports } from '../../functions/app/ports.js';
-import { parseStructuredMessage } from '../../functions/render/sns-message.js';
+import { parseStructuredMessage } from '../../functions/contracts/structured-message.js';
 import type { Fault as HttpFault } from '../../local/demo-api/faults.js';
 import { startDemoApi } from '../../local/demo-api/server.js';
 import { type EmbeddedDynamo, ensureTable, startDynalite } from '../../local/embedded/dynamodb.js';

@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { parseStructuredMessage } from '../../functions/contracts/structured-message.js';
 import { groupFailures, MAX_JOBS_PER_ALERT } from '../../functions/domain/group.js';
 import { INCIDENTS } from '../../functions/domain/incidents.js';
 import { renderEmail } from '../../functions/render/email/email.js';
 import { renderSlack } from '../../functions/render/slack/slack.js';
-import {
-  buildSnsMessage,
-  parseStructuredMessage,
-  SNS_MAX_BYTES,
-  type SnsMessage,
-} from '../../functions/render/sns-message.js';
+import { buildSnsMessage, SNS_MAX_BYTES, type SnsMessage } from '../../functions/render/sns-message.js';
 import {
   digestMessage,
   incidentMessage,

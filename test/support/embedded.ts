@@ -1,10 +1,10 @@
 // Every part embedded, as `npm start` runs with no overrides: the demo Export API on `store`, dynalite, fauxqs.
 
 import type { Log } from '../../functions/app/ports.js';
+import { parseStructuredMessage } from '../../functions/contracts/structured-message.js';
 import { awsRuntime } from '../../functions/handlers/poller/aws-runtime.js';
 import { createPoller } from '../../functions/handlers/poller/compose.js';
 import { parseConfig } from '../../functions/handlers/poller/config.js';
-import { parseStructuredMessage } from '../../functions/render/sns-message.js';
 import type { DemoStore } from '../../local/demo-api/store.js';
 import { type LocalParts, startLocalParts } from '../../local/parts.js';
 

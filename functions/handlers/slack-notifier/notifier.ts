@@ -2,8 +2,8 @@
 import type { SNSEvent } from 'aws-lambda';
 import type { PostLedger } from '../../adapters/dynamodb/post-ledger.js';
 import { type PostToSlackOptions, postToSlack } from '../../adapters/slack/webhook.js';
+import { parseStructuredMessage } from '../../contracts/structured-message.js';
 import { foreignMarkup } from '../../render/slack/foreign-markup.js';
-import { parseStructuredMessage } from '../../render/sns-message.js';
 
 /** The little of Powertools' Logger the notifier needs. */
 export interface NotifierLogger {

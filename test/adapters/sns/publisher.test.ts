@@ -3,8 +3,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SnsAlertPublisher } from '../../../functions/adapters/sns/publisher.js';
 import { PublishRefusedError } from '../../../functions/app/errors.js';
+import { parseStructuredMessage } from '../../../functions/contracts/structured-message.js';
 import { renderEmail } from '../../../functions/render/email/email.js';
-import { parseStructuredMessage } from '../../../functions/render/sns-message.js';
 import { makeAlert } from '../../render/alert-fixtures.js';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:pleo-export-alerts';

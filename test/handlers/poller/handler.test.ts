@@ -4,7 +4,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { parseStructuredMessage } from '../../../functions/render/sns-message.js';
+import { parseStructuredMessage } from '../../../functions/contracts/structured-message.js';
 import { type DemoApi, startDemoApi } from '../../../local/demo-api/server.js';
 import { type LocalParts, startLocalParts } from '../../../local/parts.js';
 
