@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { foreignMarkup } from '../../../functions/render/slack/foreign-markup.js';
 import { textLength } from '../../../functions/render/slack/mrkdwn.js';
 import { renderSlack, SLACK_LIMITS } from '../../../functions/render/slack/slack.js';
 import { RESOLVED_WHAT_TO_DO } from '../../../functions/render/text.js';
 import { type CombinedOptions, combinedMessage } from '../alert-fixtures.js';
 import { expectWithinLimits, texts } from './assertions.js';
 
+const HOSTILE = '<!channel> <https://evil.example|click> <@U024BE7LH> *bold* `code` @here';
 const LONG_TEXT = 'The accounting system rejected the entry: account 4000 "Sales" is inactive. '.repeat(40);
 
 /** Section numbers shown ('*12. ') and the count of those left out ('… and 3 more problems'). */
@@ -141,5 +143,24 @@ describe('renderSlack of a combined message', () => {
     expect(all).toContain(RESOLVED_WHAT_TO_DO);
     expect(all).not.toContain('*Who acts*');
     expect(all.match(/\*Resolved\*\n/g)).toHaveLength(3);
+  });
+
+  it.each<[string, number, CombinedOptions]>([
+    [
+      'a hostile company name and Pleo text, every reason in full',
+      4,
+      { companyName: HOSTILE, job: { failureReason: HOSTILE } },
+    ],
+    ['a hostile company name, a line per reason', 40, { companyName: HOSTILE }],
+    ['reasons counted for want of room', 400, { companyName: HOSTILE }],
+  ])('renders %s with nothing the Slack notifier would refuse', (_case, reasons, options) => {
+    const message = combinedMessage(reasons, options);
+    const hostileCodes = {
+      ...message,
+      sections: message.sections.map((section) => ({ ...section, reason: `${section.reason} ${HOSTILE}` })),
+    };
+
+    expect(foreignMarkup(renderSlack(message))).toEqual([]);
+    expect(foreignMarkup(renderSlack(hostileCodes))).toEqual([]);
   });
 });
