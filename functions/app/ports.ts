@@ -85,7 +85,7 @@ export type AlertState = PollLease & OutboxStore & AlertHistory;
 
 export interface AlertPublisher {
   /** Publishes one alert; resolves with the message id. */
-  publish(alert: Alert): Promise<string>;
+  publish(alert: Alert, signal?: AbortSignal): Promise<string>;
 }
 
 /** The narrow logger the core needs (Powertools Logger and console both fit). */

@@ -34,7 +34,7 @@ describe('the alert lifecycle', () => {
       publish: async (alert: Alert) => {
         if (refusals > 0) {
           refusals--;
-          throw new PublishRefusedError('SNS answered 500: InternalErrorException: Internal error');
+          throw new PublishRefusedError('SNS answered 400: InvalidParameterException: Invalid parameter');
         }
         sent.push(alert);
         return 'm';

@@ -22,7 +22,7 @@ class RecordingPublisher implements AlertPublisher {
   failures = 0;
   /** Errors thrown instead of publishing, in turn; a refusal by default. */
   error: () => Error = () =>
-    new PublishRefusedError('SNS answered 500: InternalErrorException: Internal error');
+    new PublishRefusedError('SNS answered 400: InvalidParameterException: Invalid parameter');
   async publish(alert: Alert): Promise<string> {
     if (this.failures > 0) {
       this.failures--;

@@ -59,10 +59,18 @@ export type StateOp = (typeof STATE_OPS)[number];
  */
 export const STATE_FAULTS = ['throttle', 'ambiguous', 'partial', 'crashBefore', 'crashAfter'] as const;
 /**
- * crashAfter: SNS took the message, then the process died before it could say so; lostAnswer: SNS took it and
- * the answer never came back (a timeout).
+ * refused: SNS turned it down (a 4xx); throttle, internal: SNS did not take it, but the poll cannot know that
+ * (429, 5xx); crashAfter: SNS took the message, then the process died before it could say so; lostAnswer: SNS
+ * took it and the answer never came back (a timeout, a body cut off after HTTP 200).
  */
-export const PUBLISH_FAULTS = ['throttle', 'internal', 'crashBefore', 'crashAfter', 'lostAnswer'] as const;
+export const PUBLISH_FAULTS = [
+  'refused',
+  'throttle',
+  'internal',
+  'crashBefore',
+  'crashAfter',
+  'lostAnswer',
+] as const;
 /** duplicate: the previous page's last job is listed again (pages shifting down); skip: this page's first job is missed. */
 export const PAGE_FAULTS = ['unavailable', 'contract', 'credentials', 'duplicate', 'skip'] as const;
 export const ITEMS_FAULTS = ['unavailable', 'contract', 'credentials'] as const;
@@ -255,10 +263,12 @@ export class FaultyPublisher implements AlertPublisher {
     switch (fault?.kind) {
       case undefined:
         return this.inner.publish(alert);
+      case 'refused':
+        throw new PublishRefusedError('SNS answered 400: InvalidParameterException: Invalid parameter');
       case 'throttle':
-        throw new PublishRefusedError('SNS answered 400: ThrottledException: Rate exceeded');
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottledException' });
       case 'internal':
-        throw new PublishRefusedError('SNS answered 500: InternalErrorException: Internal error');
+        throw Object.assign(new Error('Internal error'), { name: 'InternalErrorException' });
       case 'crashBefore':
         return this.process.crash('publish (before)');
       case 'crashAfter': {
