@@ -25,7 +25,10 @@ export interface FailureGroup {
   totals: Alert['totals'];
   resolvedAt?: string | undefined;
   resolvedByJobId?: string | undefined;
-  /** The latest alerts merged in, so that finishing an interrupted delivery twice counts its jobs once. */
+  /**
+   * The latest messages applied to the group (alerts merged in, reminders counted, notices), so that finishing an
+   * interrupted delivery twice changes the group once.
+   */
   mergedAlertIds: string[];
 }
 
@@ -99,22 +102,37 @@ export function afterDelivery(
   alert: Alert,
   now: Date,
 ): FailureGroup | undefined {
+  // Its group written, its outbox entry not emptied: the next poll completes the same message again.
+  if (group?.mergedAlertIds.includes(alert.alertId)) return group;
   switch (alert.kind) {
     case 'alert':
       return mergeAlert(group, alert, now);
     case 'reminder':
-      return group && { ...group, remindersSent: group.remindersSent + 1, lastNotifiedAt: now.toISOString() };
+      return (
+        group &&
+        applied(
+          { ...group, remindersSent: group.remindersSent + 1, lastNotifiedAt: now.toISOString() },
+          alert,
+        )
+      );
     case 'resolved':
       if (!group || failedSinceNotice(group, alert)) return group;
-      return {
-        ...group,
-        state: 'resolved',
-        resolvedAt: alert.lifecycle?.resolvedAt ?? now.toISOString(),
-        resolvedByJobId: alert.lifecycle?.resolvedByJobId,
-      };
+      return applied(
+        {
+          ...group,
+          state: 'resolved',
+          resolvedAt: alert.lifecycle?.resolvedAt ?? now.toISOString(),
+          resolvedByJobId: alert.lifecycle?.resolvedByJobId,
+        },
+        alert,
+      );
     case 'digest':
       return undefined;
   }
+}
+
+function applied(group: FailureGroup, message: Alert): FailureGroup {
+  return { ...group, mergedAlertIds: [message.alertId, ...group.mergedAlertIds].slice(0, MERGED_IDS_KEPT) };
 }
 
 /** Resolved notices for open groups of companies that completed an export after their last failure. */

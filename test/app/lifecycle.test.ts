@@ -8,6 +8,7 @@ import {
 import { digestOnce, type PollSettings, pollOnce } from '../../functions/app/poll.js';
 import type { Log } from '../../functions/app/ports.js';
 import type { Alert } from '../../functions/domain/alert.js';
+import type { FailureGroup } from '../../functions/domain/lifecycle.js';
 import { ACME, job, NORDLYS } from '../fixtures/jobs.js';
 import { FakePleo } from '../support/fake-pleo.js';
 import { MemoryAlertState } from '../support/memory-state.js';
@@ -219,6 +220,36 @@ describe('the alert lifecycle', () => {
       'reminder acme missing_configuration',
     ]);
     expect(sent.slice(1).map((a) => a.lifecycle?.remindersSent)).toEqual([0, 1]);
+  });
+
+  it('counts a reminder completed twice (its group written, its outbox entry not emptied) once', async () => {
+    // Prepare: the first reminder's group write succeeds, then emptying its outbox entry fails.
+    pleo.jobs = [job({ createdAt: new Date(now).toISOString() })];
+    await poll();
+    later(24 * HOUR);
+    const complete = state.complete.bind(state);
+    state.complete = async (alert, at, update) => {
+      if (alert.kind !== 'reminder') return complete(alert, at, update);
+      state.complete = complete;
+      const key = [...state.groups.keys()][0] ?? '';
+      state.groups.set(key, update(state.groups.get(key)) as FailureGroup);
+      throw new Error('DynamoDB did not answer');
+    };
+    await poll().catch(() => {});
+
+    // Act: the next poll finishes the reminder's bookkeeping; a day later the second reminder is due.
+    later(MINUTE);
+    await poll();
+    later(24 * HOUR);
+    await poll();
+
+    // Assess
+    expect(kinds()).toEqual([
+      'alert acme missing_configuration',
+      'reminder acme missing_configuration',
+      'reminder acme missing_configuration',
+    ]);
+    expect([...state.groups.values()][0]?.remindersSent).toBe(2);
   });
 
   it('waits out the grace window for a transient failure and drops it when the next export succeeds', async () => {

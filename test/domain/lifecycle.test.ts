@@ -160,6 +160,17 @@ describe('dueReminders', () => {
   });
 });
 
+describe('afterDelivery', () => {
+  const group = openGroup(alertFor(ACME, 'missing_configuration', T0.toISOString()));
+
+  it('counts a reminder completed twice once', () => {
+    const [reminder] = dueReminders([group], at(24), { intervalMs: 24 * HOUR, max: 3 });
+    const once = afterDelivery(group, reminder as Alert, at(24));
+    expect(afterDelivery(once, reminder as Alert, at(25))).toEqual(once);
+    expect(once?.remindersSent).toBe(1);
+  });
+});
+
 describe('damp', () => {
   const grace = 30 * 60_000;
   const transient = alertFor(ACME, 'accounting_system_unreachable', T0.toISOString());

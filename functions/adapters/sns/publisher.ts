@@ -38,9 +38,12 @@ export class SnsAlertPublisher implements AlertPublisher {
     );
     const { sns, PublishCommand, buildSnsMessage } = await this.loaded;
     try {
-      const result = await sns.send(new PublishCommand({ TopicArn: this.topicArn, ...buildSnsMessage(alert) }), {
-        abortSignal: signal,
-      });
+      const result = await sns.send(
+        new PublishCommand({ TopicArn: this.topicArn, ...buildSnsMessage(alert) }),
+        {
+          abortSignal: signal,
+        },
+      );
       return result.MessageId ?? '';
     } catch (error) {
       const status = refusal(error);

@@ -54,7 +54,10 @@ describe('Class: SnsAlertPublisher', () => {
   });
 
   it.each([
-    ['a bad parameter', new InvalidParameterException({ message: 'bad', $metadata: { httpStatusCode: 400 } })],
+    [
+      'a bad parameter',
+      new InvalidParameterException({ message: 'bad', $metadata: { httpStatusCode: 400 } }),
+    ],
     ['no permission', new AuthorizationErrorException({ message: 'no', $metadata: { httpStatusCode: 403 } })],
   ])('turns a definite refusal (%s) into PublishRefusedError: it was not delivered', async (_, refusal) => {
     // Prepare
@@ -70,7 +73,10 @@ describe('Class: SnsAlertPublisher', () => {
   });
 
   it.each([
-    ['an internal error', new InternalErrorException({ message: 'boom', $metadata: { httpStatusCode: 500 } })],
+    [
+      'an internal error',
+      new InternalErrorException({ message: 'boom', $metadata: { httpStatusCode: 500 } }),
+    ],
     ['throttling', new ThrottledException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } })],
     ['KMS throttling', new KMSThrottlingException({ message: 'slow', $metadata: { httpStatusCode: 400 } })],
     ['a timeout', Object.assign(new Error('socket hang up'), { name: 'TimeoutError' })],
