@@ -189,6 +189,7 @@ async function withLease(
     deps.log.info('Another poll holds the lease; skipping this one');
     return { ...report, skipped: true };
   }
+  let failed = false;
   try {
     const courier = new Courier(deps, await deps.state.failureGroups(), report);
     // What earlier polls wrote down goes out first, even when Pleo is down today.
@@ -200,10 +201,25 @@ async function withLease(
       );
     }
     return report;
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
     report.pleoRequests = deps.pleo?.requestCount ?? 0;
     report.durationMs = Math.round(performance.now() - startedMs);
+    await releaseLease(deps, failed);
+  }
+}
+
+/** A lease left held only delays the next poll until it expires: that never replaces the error that ended this one. */
+async function releaseLease(deps: LeaseDeps, pollFailed: boolean): Promise<void> {
+  try {
     await deps.state.releaseLease(deps.owner);
+  } catch (error) {
+    if (!pollFailed) throw error;
+    deps.log.error('Could not release the poll lease; the next poll waits until it expires', {
+      error: String(error),
+    });
   }
 }
 

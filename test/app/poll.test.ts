@@ -167,6 +167,27 @@ describe('pollOnce', () => {
     expect(publisher.sent).toHaveLength(1);
   });
 
+  it('fails with the error that ended the poll when releasing the lease fails too', async () => {
+    // Prepare
+    pleo.failNext = new PleoUnavailableError('down');
+    state.releaseLease = async () => {
+      throw new Error('DynamoDB did not answer');
+    };
+
+    // Act
+    const error = await poll().catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(PleoUnavailableError);
+  });
+
+  it('fails with the release error when only releasing the lease failed', async () => {
+    state.releaseLease = async () => {
+      throw new Error('DynamoDB did not answer');
+    };
+    await expect(poll()).rejects.toThrow('DynamoDB did not answer');
+  });
+
   it('says what a multi-entity organisation needs when Pleo refuses the organisation-wide listing', async () => {
     const refusal =
       'GET /v2/export-jobs answered 400: {"type":"bad_request","message":"company_id is required"}';
