@@ -4,7 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseConfig } from '../functions/handlers/poller/config.js';
+import { POLLER_SETTINGS } from '../functions/config/poller.js';
 import { generateDataset } from '../local/demo-api/seed.js';
 import type { BenchResults, RateCheck, SizeResult } from './budgets.js';
 import {
@@ -113,19 +113,13 @@ async function rateCheck(benchTools: BenchTools): Promise<RateCheck> {
     tools: benchTools,
     pollerEnv: { PLEO_MAX_REQUESTS_PER_SECOND: undefined },
   });
-  const defaults = parseConfig({
-    PLEO_API_URL: 'http://127.0.0.1:9',
-    PLEO_API_KEY: 'unused',
-    TABLE_NAME: 'unused',
-    ALERT_TOPIC_ARN: 'arn:unused',
-  });
   return {
     jobs: RATE_CHECK_JOBS,
     phase: scenario.cold,
     settings: {
-      maxRequestsPerSecond: defaults.maxRequestsPerSecond,
-      itemConcurrency: defaults.itemConcurrency,
-      dynamoConcurrency: defaults.dynamoConcurrency,
+      maxRequestsPerSecond: POLLER_SETTINGS.pleoMaxRequestsPerSecond.default,
+      itemConcurrency: POLLER_SETTINGS.itemConcurrency.default,
+      dynamoConcurrency: POLLER_SETTINGS.dynamoConcurrency.default,
     },
   };
 }

@@ -4,6 +4,9 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { STATE_PARTITION_PATTERNS } from '../functions/adapters/dynamodb/partitions.js';
+import { ENV } from '../functions/config/env.js';
+import { POLLER_SETTINGS, pollerTiming } from '../functions/config/poller.js';
+import { environmentOf } from '../functions/config/setting.js';
 import type { AlerterConfig } from './config.js';
 import { AlertTopic } from './constructs/alert-topic.js';
 import { AlerterFunction } from './constructs/alerter-function.js';
@@ -75,22 +78,14 @@ export class AlerterStack extends Stack {
       logRetention,
       logKey: key,
       logLevel: config.logLevel,
-      environment: {
-        PLEO_API_URL: config.pleoApiUrl,
-        ...(config.companies.length > 0 ? { PLEO_COMPANIES: JSON.stringify(config.companies) } : {}),
-        LOOKBACK_DAYS: String(config.lookbackDays),
-        // The lease outlives the invocation; the poll stops starting new work well before the timeout.
-        LEASE_SECONDS: String(POLLER_TIMEOUT.toSeconds() + 60),
-        POLL_BUDGET_SECONDS: String(POLLER_TIMEOUT.toSeconds() - 30),
-        REMINDER_INTERVAL_HOURS: String(config.reminderIntervalHours),
-        REMINDER_MAX_COUNT: String(config.reminderMaxCount),
-        FLAP_GRACE_MINUTES: String(config.flapGraceMinutes),
-        RESOLUTION_CHECK_MINUTES: String(config.resolutionCheckMinutes),
-        UNREACHABLE_ALERT_AFTER_POLLS: String(config.unreachableAlertAfterPolls),
-        DIGEST_TIME_ZONE: config.digest.timeZone,
-      },
+      // The deployers' settings as they gave them (defaults included, for operators to read), the rest derived.
+      environment: environmentOf(POLLER_SETTINGS, {
+        ...config,
+        ...pollerTiming(POLLER_TIMEOUT.toSeconds()),
+        digestTimeZone: config.digest.timeZone,
+      }),
     })
-      .bindSecret('PLEO_CREDENTIAL_SECRET_ARN', pleoSecretArn)
+      .bindSecret(ENV.PLEO_CREDENTIAL_SECRET_ARN, pleoSecretArn)
       .bindTable(
         table,
         [

@@ -3,6 +3,9 @@
 // account and ignores AWS_PROFILE; a run that calls a real AWS service signs every call with the caller's own
 // credentials, as the SDK finds them (AWS_PROFILE, `aws configure`, …).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ENV } from '../functions/config/env.js';
+
+const { PLEO_CREDENTIAL_SECRET_ARN } = ENV;
 
 /** The region when neither AWS_REGION, AWS_DEFAULT_REGION nor the AWS profile names one. */
 export const DEFAULT_REGION = 'eu-west-1';
@@ -29,9 +32,9 @@ export function remoteAwsServices(env: NodeJS.ProcessEnv): string[] {
     const endpoint = env[name];
     if (endpoint && !isLoopbackUrl(endpoint)) remote.push(name);
   }
-  if (env.PLEO_CREDENTIAL_SECRET_ARN !== undefined) {
+  if (env[PLEO_CREDENTIAL_SECRET_ARN] !== undefined) {
     const endpoint = env.AWS_ENDPOINT_URL_SECRETS_MANAGER || env.AWS_ENDPOINT_URL;
-    if (!endpoint || !isLoopbackUrl(endpoint)) remote.push('PLEO_CREDENTIAL_SECRET_ARN');
+    if (!endpoint || !isLoopbackUrl(endpoint)) remote.push(PLEO_CREDENTIAL_SECRET_ARN);
   }
   return remote;
 }

@@ -1,7 +1,17 @@
 // The environment `npm start` runs on, checked before any part starts: a mistake shows as one line naming its
 // variable, never its value, rather than as whatever an embedded part or the AWS SDK makes of it later.
-import { parseConfig } from '../functions/handlers/poller/config.js';
+import { ENV } from '../functions/config/env.js';
+import { parsePollerConfig } from '../functions/config/poller.js';
 import { DEMO_API_KEY, LOCAL_TABLE_NAME, shownUrl } from './parts.js';
+
+const {
+  ALERT_TOPIC_ARN,
+  PLEO_API_KEY,
+  PLEO_API_TOKEN,
+  PLEO_API_URL,
+  PLEO_CREDENTIAL_SECRET_ARN,
+  TABLE_NAME,
+} = ENV;
 
 /** A mistake in the environment; the message names the variable and never quotes its value. */
 export class LocalEnvError extends Error {
@@ -13,15 +23,15 @@ const ENDPOINTS = ['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_SNS'] as const
 // Set without its switch, each would be overwritten or contradicted by the embedded part, so the run would not
 // use what the user asked for.
 const NEEDS_SWITCH = [
-  ['PLEO_API_KEY', 'PLEO_API_URL', 'the embedded demo API'],
-  ['PLEO_API_TOKEN', 'PLEO_API_URL', 'the embedded demo API'],
-  ['PLEO_CREDENTIAL_SECRET_ARN', 'PLEO_API_URL', 'the embedded demo API'],
-  ['ALERT_TOPIC_ARN', 'AWS_ENDPOINT_URL_SNS', 'the embedded SNS topic'],
+  [PLEO_API_KEY, PLEO_API_URL, 'the embedded demo API'],
+  [PLEO_API_TOKEN, PLEO_API_URL, 'the embedded demo API'],
+  [PLEO_CREDENTIAL_SECRET_ARN, PLEO_API_URL, 'the embedded demo API'],
+  [ALERT_TOPIC_ARN, 'AWS_ENDPOINT_URL_SNS', 'the embedded SNS topic'],
 ] as const;
 // A real DynamoDB or SNS has no table or topic the embedded part could pick for it.
 const REQUIRED_WITH = [
-  ['TABLE_NAME', 'AWS_ENDPOINT_URL_DYNAMODB'],
-  ['ALERT_TOPIC_ARN', 'AWS_ENDPOINT_URL_SNS'],
+  [TABLE_NAME, 'AWS_ENDPOINT_URL_DYNAMODB'],
+  [ALERT_TOPIC_ARN, 'AWS_ENDPOINT_URL_SNS'],
 ] as const;
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const REACH_TIMEOUT_MS = 5_000;
@@ -57,7 +67,7 @@ export async function checkLocalEnv(env: NodeJS.ProcessEnv): Promise<void> {
       "SLACK_WEBHOOK_URL needs the embedded SNS: with AWS_ENDPOINT_URL_SNS set, nothing is posted from here (the topic's subscribers, such as the Slack notifier, receive the alerts)",
     );
   }
-  parseConfig({ ...env, ...embeddedStandIns(env) });
+  parsePollerConfig({ ...env, ...embeddedStandIns(env) });
   for (const name of ENDPOINTS) {
     const value = env[name];
     if (value) await assertAnswers(name, value);
@@ -67,9 +77,9 @@ export async function checkLocalEnv(env: NodeJS.ProcessEnv): Promise<void> {
 /** What the embedded parts will set, with stand-ins for the addresses they get only when they start. */
 function embeddedStandIns(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return {
-    ...(env.PLEO_API_URL ? {} : { PLEO_API_URL: 'http://127.0.0.1/', PLEO_API_KEY: DEMO_API_KEY }),
-    ...(env.AWS_ENDPOINT_URL_DYNAMODB ? {} : { TABLE_NAME: env.TABLE_NAME ?? LOCAL_TABLE_NAME }),
-    ...(env.AWS_ENDPOINT_URL_SNS ? {} : { ALERT_TOPIC_ARN: 'arn:aws:sns:local:000000000000:stand-in' }),
+    ...(env[PLEO_API_URL] ? {} : { [PLEO_API_URL]: 'http://127.0.0.1/', [PLEO_API_KEY]: DEMO_API_KEY }),
+    ...(env.AWS_ENDPOINT_URL_DYNAMODB ? {} : { [TABLE_NAME]: env[TABLE_NAME] ?? LOCAL_TABLE_NAME }),
+    ...(env.AWS_ENDPOINT_URL_SNS ? {} : { [ALERT_TOPIC_ARN]: 'arn:aws:sns:local:000000000000:stand-in' }),
   };
 }
 

@@ -3,11 +3,14 @@
 // poller reads its configuration exactly as the Lambda does.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetTopicAttributesCommand, NotFoundException, SNSClient } from '@aws-sdk/client-sns';
+import { ENV } from '../functions/config/env.js';
 import { applyAwsDefaults } from './aws-env.js';
 import { type DemoApi, startDemoApi } from './demo-api/server.js';
 import type { DemoStore } from './demo-api/store.js';
 import { ensureTable, startDynalite } from './embedded/dynamodb.js';
 import { type EmbeddedSns, startEmbeddedSns } from './embedded/sns.js';
+
+const { ALERT_TOPIC_ARN, PLEO_API_KEY, PLEO_API_URL, PLEO_COMPANIES, TABLE_NAME } = ENV;
 
 /** The key the embedded demo API accepts. */
 export const DEMO_API_KEY = 'demo-key';
@@ -44,7 +47,7 @@ export interface LocalOptions {
 export async function startLocalParts(options: LocalOptions): Promise<LocalParts> {
   const { env, newFailureEveryMs, completedExportEveryMs = 0, demoStore } = options;
   const description: string[] = [];
-  const scale = !env.PLEO_API_URL && !env.AWS_ENDPOINT_URL_DYNAMODB ? (options.timeScale ?? 1) : 1;
+  const scale = !env[PLEO_API_URL] && !env.AWS_ENDPOINT_URL_DYNAMODB ? (options.timeScale ?? 1) : 1;
   const clock = scaledClock(scale);
   if (scale !== 1) {
     description.push(`Demo time: ${scale}× real time (a day passes in ${formatDuration(86_400 / scale)})`);
@@ -54,12 +57,12 @@ export async function startLocalParts(options: LocalOptions): Promise<LocalParts
   // Before the embedded parts set their endpoints: it tells a call that stays on this machine by them.
   const region = await applyAwsDefaults(env);
   // Before any part starts: a mistyped topic must not leave a table created in the DynamoDB given, or a demo running.
-  if (env.AWS_ENDPOINT_URL_SNS && env.ALERT_TOPIC_ARN) {
-    await assertTopicExists(env.ALERT_TOPIC_ARN, env.AWS_ENDPOINT_URL_SNS);
+  if (env.AWS_ENDPOINT_URL_SNS && env[ALERT_TOPIC_ARN]) {
+    await assertTopicExists(env[ALERT_TOPIC_ARN], env.AWS_ENDPOINT_URL_SNS);
   }
 
-  if (env.PLEO_API_URL) {
-    description.push(`Pleo API: ${shownUrl(env.PLEO_API_URL)}`);
+  if (env[PLEO_API_URL]) {
+    description.push(`Pleo API: ${shownUrl(env[PLEO_API_URL])}`);
   } else {
     const demo = await startDemoApi({
       store: demoStore,
@@ -69,9 +72,9 @@ export async function startLocalParts(options: LocalOptions): Promise<LocalParts
     });
     closers.push(demo.close);
     api = demo;
-    env.PLEO_API_URL = demo.url;
-    env.PLEO_API_KEY = DEMO_API_KEY;
-    env.PLEO_COMPANIES ??= JSON.stringify(demo.store.companies());
+    env[PLEO_API_URL] = demo.url;
+    env[PLEO_API_KEY] = DEMO_API_KEY;
+    env[PLEO_COMPANIES] ??= JSON.stringify(demo.store.companies());
     const activity = [
       newFailureEveryMs > 0 ? `a new failure every ${newFailureEveryMs / 1000} s` : '',
       completedExportEveryMs > 0 ? `a successful export every ${completedExportEveryMs / 1000} s` : '',
@@ -89,22 +92,22 @@ export async function startLocalParts(options: LocalOptions): Promise<LocalParts
     env.AWS_ENDPOINT_URL_DYNAMODB = dynalite.endpoint;
     description.push('DynamoDB: embedded (dynalite, in memory)');
   }
-  env.TABLE_NAME ??= LOCAL_TABLE_NAME;
+  env[TABLE_NAME] ??= LOCAL_TABLE_NAME;
   const dynamo = new DynamoDBClient({});
-  await ensureTable(dynamo, env.TABLE_NAME);
+  await ensureTable(dynamo, env[TABLE_NAME]);
   dynamo.destroy();
-  description.push(`  table: ${env.TABLE_NAME}`);
+  description.push(`  table: ${env[TABLE_NAME]}`);
 
   let sns: EmbeddedSns | undefined;
   if (env.AWS_ENDPOINT_URL_SNS) {
     description.push(
-      `SNS: ${shownUrl(env.AWS_ENDPOINT_URL_SNS)}, topic ${env.ALERT_TOPIC_ARN ?? '(ALERT_TOPIC_ARN not set)'}`,
+      `SNS: ${shownUrl(env.AWS_ENDPOINT_URL_SNS)}, topic ${env[ALERT_TOPIC_ARN] ?? `(${ALERT_TOPIC_ARN} not set)`}`,
     );
   } else {
     sns = await startEmbeddedSns(region);
     closers.push(sns.close);
     env.AWS_ENDPOINT_URL_SNS = sns.endpoint;
-    env.ALERT_TOPIC_ARN = sns.topicArn;
+    env[ALERT_TOPIC_ARN] = sns.topicArn;
     description.push('SNS: embedded (fauxqs), with a queue subscribed that stands in for email and Slack');
   }
   if (env.SLACK_WEBHOOK_URL) description.push('Slack: posting to the incoming webhook in SLACK_WEBHOOK_URL');
@@ -131,7 +134,7 @@ async function assertTopicExists(topicArn: string, endpoint: string): Promise<vo
     await sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }));
   } catch (error) {
     if (error instanceof NotFoundException) {
-      throw new Error(`ALERT_TOPIC_ARN: no such topic at ${shownUrl(endpoint)} (AWS_ENDPOINT_URL_SNS)`);
+      throw new Error(`${ALERT_TOPIC_ARN}: no such topic at ${shownUrl(endpoint)} (AWS_ENDPOINT_URL_SNS)`);
     }
   } finally {
     sns.destroy();

@@ -5,11 +5,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { postToSlack, SlackPostError } from '../functions/adapters/slack/webhook.js';
+import { parsePollerConfig } from '../functions/config/poller.js';
 import type { SlackMessage } from '../functions/contracts/slack-message.js';
 import { parseStructuredMessage } from '../functions/contracts/structured-message.js';
 import { awsRuntime } from '../functions/handlers/poller/aws-runtime.js';
 import { createPoller } from '../functions/handlers/poller/compose.js';
-import { parseConfig } from '../functions/handlers/poller/config.js';
 import { checkLocalEnv } from './env-check.js';
 import { type LocalParts, startLocalParts } from './parts.js';
 import { printDelivery, summary } from './print.js';
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   for (const line of parts.description) write(`  ${line}`);
 
   const logger = new Logger();
-  const poller = createPoller(parseConfig(env), { ...awsRuntime(logger), clock: parts.clock });
+  const poller = createPoller(parsePollerConfig(env), { ...awsRuntime(logger), clock: parts.clock });
   do {
     const ok = await pollAndShow(poller);
     if (args.once) {

@@ -2,6 +2,7 @@
 // (company, reason), and carry the open groups forward: resolved notices, reminders, flap damping, and alerts
 // about the alerter itself (API key refused, Pleo unreachable).
 
+import type { PollerConfig } from '../config/poller.js';
 import { groupFailures } from '../domain/group.js';
 import {
   ALERTER_COMPANY_ID,
@@ -16,7 +17,6 @@ import {
   digestAlert,
   dueReminders,
   type FailureGroup,
-  type ReminderPolicy,
   resolvedNotice,
   resolvedNotices,
 } from '../domain/lifecycle.js';
@@ -25,38 +25,21 @@ import { PleoCredentialsError, PleoUnavailableError } from './errors.js';
 import { latestCompletedExports, listNewJobs, type Scope, withFailedItems } from './new-failures.js';
 import type { AlertPublisher, AlertState, Log, PleoExports } from './ports.js';
 
-export interface Company {
-  id: string;
-  name?: string | undefined;
-}
-
-export interface PollSettings {
-  /** Companies to poll one by one; empty: poll organisation-wide. */
-  companies: readonly Company[];
-  lookbackDays: number;
-  /** Item listings fetched at once. */
-  itemConcurrency: number;
-  /** DynamoDB batch reads in flight at once, overlapping with Pleo paging. */
-  dynamoConcurrency: number;
-  leaseSeconds: number;
-  /**
-   * Time after which no new item listing is started: the failures found so far are delivered and the rest wait
-   * for the next poll, so a large backlog makes progress even when one invocation cannot finish it.
-   */
-  budgetMs: number;
-  reminders: ReminderPolicy;
-  /** How long a transient failure waits for the company's next export to succeed; 0 alerts at once. */
-  flapGraceMs: number;
-  /**
-   * How often Pleo is asked whether open groups were resolved by a later export; 0: every poll. Resolved notices
-   * can wait a few minutes, and polling company by company the check costs a request per company with open groups.
-   */
-  resolutionCheckMs: number;
-  /** Polls in a row that must fail to reach Pleo before the alerter says so. */
-  unreachableAfterPolls: number;
-  /** The digest's day is the local day in this time zone. */
-  digestTimeZone: string;
-}
+/** What a poll needs of the configuration (functions/config/poller.ts says what each setting means). */
+export type PollSettings = Pick<
+  PollerConfig,
+  | 'companies'
+  | 'lookbackDays'
+  | 'itemConcurrency'
+  | 'dynamoConcurrency'
+  | 'leaseSeconds'
+  | 'budgetMs'
+  | 'reminders'
+  | 'flapGraceMs'
+  | 'resolutionCheckMs'
+  | 'unreachableAlertAfterPolls'
+  | 'digestTimeZone'
+>;
 
 export interface PollDeps extends LeaseDeps {
   pleo: PleoExports;
@@ -233,7 +216,7 @@ async function reportIncident(error: unknown, deps: PollDeps, settings: PollSett
   } else if (error instanceof PleoUnavailableError) {
     const failures = (await deps.state.pleoFailures()) + 1;
     await deps.state.setPleoFailures(failures);
-    if (failures >= settings.unreachableAfterPolls) incident = INCIDENTS.unreachable;
+    if (failures >= settings.unreachableAlertAfterPolls) incident = INCIDENTS.unreachable;
     detail = `${failures} polls in a row could not reach Pleo. Last problem: ${error.message}`;
   }
   if (incident && !courier.openGroup(ALERTER_COMPANY_ID, incident)) {

@@ -9,12 +9,12 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ENV } from '../../functions/config/env.js';
 import { nodeOptions } from '../node-options.js';
+import type { LogLevel } from '../settings.js';
 
 /** The CloudWatch namespace of the functions' Powertools (EMF) metrics. */
 export const METRICS_NAMESPACE = 'PleoExportAlerts';
-
-export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
 export interface AlerterFunctionProps {
   /** Absolute path of the entry file (it exports `handler`). */
@@ -165,7 +165,7 @@ export class AlerterFunction extends Construct {
   /**
    * Lets the function use `actions` on the table's items whose partition key matches one of `partitions` (IAM
    * StringLike patterns: functions/adapters/dynamodb/partitions.ts), and its key through DynamoDB only; tells it
-   * the table's name in TABLE_NAME.
+   * the table's name in its variable.
    */
   bindTable(table: ITable, actions: readonly TableAction[], partitions: readonly string[]): this {
     this.role.addToPrincipalPolicy(
@@ -197,10 +197,10 @@ export class AlerterFunction extends Construct {
         { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason },
       );
     }
-    return this.addEnvironment('TABLE_NAME', table.tableName);
+    return this.addEnvironment(ENV.TABLE_NAME, table.tableName);
   }
 
-  /** Lets the function publish to the topic (and use its key, through SNS only), and tells it the ARN in ALERT_TOPIC_ARN. */
+  /** Lets the function publish to the topic (and use its key, through SNS only), and tells it the ARN in its variable. */
   bindAlertTopic(topic: ITopic, key: IKey): this {
     this.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }),
@@ -217,7 +217,7 @@ export class AlerterFunction extends Construct {
       reason:
         'SNS encrypts with the topic key through GenerateDataKey and GenerateDataKeyWithoutPlaintext; the grant is limited to that one key.',
     });
-    return this.addEnvironment('ALERT_TOPIC_ARN', topic.topicArn);
+    return this.addEnvironment(ENV.ALERT_TOPIC_ARN, topic.topicArn);
   }
 
   /** Lets the function read exactly this secret's value, and tells it the ARN in `envName`. */

@@ -6,7 +6,7 @@ import { Schedule, ScheduleExpression, ScheduleGroup, ScheduleTargetInput } from
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { DigestConfig } from '../config.js';
+import type { DigestConfig } from '../settings.js';
 
 export interface PollSchedulesProps {
   poller: IFunction;

@@ -8,7 +8,9 @@ import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { deliveredPartitionPattern, SLACK_CHANNEL } from '../../functions/adapters/dynamodb/partitions.js';
-import { AlerterFunction, type LogLevel } from './alerter-function.js';
+import { ENV } from '../../functions/config/env.js';
+import type { LogLevel } from '../settings.js';
+import { AlerterFunction } from './alerter-function.js';
 import { EmptySecret } from './empty-secret.js';
 
 export interface SlackNotifierProps {
@@ -53,7 +55,7 @@ export class SlackNotifier extends Construct {
       logKey: props.logKey,
       logLevel: props.logLevel,
     })
-      .bindSecret('SLACK_WEBHOOK_SECRET_ARN', this.webhookSecretArn)
+      .bindSecret(ENV.SLACK_WEBHOOK_SECRET_ARN, this.webhookSecretArn)
       // Records delivered alert ids to drop SNS redeliveries: its own records only.
       .bindTable(
         props.table,

@@ -6,7 +6,7 @@ import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { buildPollerBundle } from '../../bench/bundle.js';
-import { parseConfig } from '../../functions/handlers/poller/config.js';
+import { parsePollerConfig } from '../../functions/config/poller.js';
 import { ContextError } from '../../lib/config.js';
 import { logicalIdOf, type Synthesized, statementsOfRole, synthesize } from './synth.js';
 
@@ -236,6 +236,7 @@ describe('Class: AlerterStack', () => {
         POWERTOOLS_METRICS_NAMESPACE: 'PleoExportAlerts',
         PLEO_API_URL: 'https://external.pleo.io',
         PLEO_CREDENTIAL_SECRET_ARN: ref(logicalIdOf(template, 'AWS::SecretsManager::Secret')),
+        PLEO_COMPANIES: '[]',
         LOOKBACK_DAYS: '7',
         LEASE_SECONDS: '180',
         POLL_BUDGET_SECONDS: '90',
@@ -656,14 +657,16 @@ describe('Class: AlerterStack', () => {
           name,
           typeof value === 'string'
             ? value
-            : name.endsWith('_ARN')
-              ? `arn:aws:x:eu-west-1:1:${name}`
-              : 'resolved',
+            : name.endsWith('_SECRET_ARN')
+              ? `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}-AbCdEf`
+              : name.endsWith('_ARN')
+                ? `arn:aws:sns:eu-west-1:123456789012:${name}`
+                : 'resolved',
         ]),
       );
 
       // Act
-      const config = parseConfig(env);
+      const config = parsePollerConfig(env);
 
       // Assess
       expect(config).toMatchObject({ lookbackDays: 14, companies: [{ id: ACME, name: 'Acme ApS' }] });

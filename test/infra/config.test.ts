@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../functions/handlers/poller/config.js';
+import { parsePollerConfig } from '../../functions/config/poller.js';
 import { ContextError, loadConfig, receivesAlarms, unknownContextKeys } from '../../lib/config.js';
 
 const ACME = '3f0c8f5e-4a7b-4c1d-9e2f-0a1b2c3d4e5f';
@@ -179,8 +179,11 @@ describe('Function: loadConfig', () => {
     // Assess
     const env = { PLEO_API_URL: 'https://external.pleo.io', PLEO_API_KEY: 'k', TABLE_NAME: 'state' };
     expect(
-      parseConfig({ ...env, ALERT_TOPIC_ARN: 'arn:aws:sns:x', PLEO_COMPANIES: JSON.stringify(companies) })
-        .companies,
+      parsePollerConfig({
+        ...env,
+        ALERT_TOPIC_ARN: 'arn:aws:sns:x',
+        PLEO_COMPANIES: JSON.stringify(companies),
+      }).companies,
     ).toEqual(companies);
     expect(errorOf({ companies: named(201) })).toContain(
       'Invalid context "companies" at 0.name: expected at most 200 characters',

@@ -2,10 +2,10 @@
 // composed exactly as `npm start` and the Lambda compose it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Log } from '../../functions/app/ports.js';
+import { parsePollerConfig } from '../../functions/config/poller.js';
 import { parseStructuredMessage } from '../../functions/contracts/structured-message.js';
 import { awsRuntime } from '../../functions/handlers/poller/aws-runtime.js';
 import { createPoller } from '../../functions/handlers/poller/compose.js';
-import { parseConfig } from '../../functions/handlers/poller/config.js';
 import { generateDataset, randomNewFailure } from '../../local/demo-api/seed.js';
 import type { DemoStore } from '../../local/demo-api/store.js';
 import type { LocalParts } from '../../local/parts.js';
@@ -52,7 +52,7 @@ describe('the alert pipeline on the demo API, dynalite and fauxqs', () => {
     });
     parts = await startEmbedded(store);
     poller = createPoller(
-      parseConfig({ ...process.env, LOOKBACK_DAYS: '7', PLEO_MAX_REQUESTS_PER_SECOND: '0' }),
+      parsePollerConfig({ ...process.env, LOOKBACK_DAYS: '7', PLEO_MAX_REQUESTS_PER_SECOND: '0' }),
       awsRuntime(silent),
     );
   });

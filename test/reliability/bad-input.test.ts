@@ -1,5 +1,5 @@
 // Bad input, case by case, each with its defined behaviour: Pleo's answers through the real client over HTTP and
-// the poll as the Lambda composes it (demo API, dynalite, fauxqs), and the environment through parseConfig. A bad
+// the poll as the Lambda composes it (demo API, dynalite, fauxqs), and the environment through parsePollerConfig. A bad
 // record is skipped with a warning and counted (the InvalidRecordsSkipped metric), or it is carried through
 // rendered harmless, or the poll fails loudly with a typed error; the other alerts always get through.
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -7,13 +7,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PleoContractError } from '../../functions/adapters/pleo/errors.js';
 import type { Log } from '../../functions/app/ports.js';
+import { parsePollerConfig } from '../../functions/config/poller.js';
+import { ConfigError } from '../../functions/config/setting.js';
 import {
   parseStructuredMessage,
   type StructuredMessage,
 } from '../../functions/contracts/structured-message.js';
 import { awsRuntime } from '../../functions/handlers/poller/aws-runtime.js';
 import { createPoller, type PollOutcome } from '../../functions/handlers/poller/compose.js';
-import { ConfigError, parseConfig } from '../../functions/handlers/poller/config.js';
 import { SLACK_LIMITS } from '../../functions/render/slack/slack.js';
 import { SNS_MAX_BYTES } from '../../functions/render/sns-message.js';
 import { type DemoApi, startDemoApi } from '../../local/demo-api/server.js';
@@ -419,7 +420,7 @@ describe('bad input from Pleo, through the poll as the Lambda composes it', () =
     const warnings: string[] = [];
     const log: Log = { ...silentLog(), warn: (message) => warnings.push(message) };
     const poller = createPoller(
-      parseConfig({
+      parsePollerConfig({
         PLEO_API_URL: api.url,
         PLEO_API_KEY: 'demo-key',
         PLEO_MAX_REQUESTS_PER_SECOND: '0',
@@ -454,7 +455,7 @@ describe('bad input from Pleo, through the poll as the Lambda composes it', () =
   });
 });
 
-describe('bad environment values (beyond test/poller/config.test.ts)', () => {
+describe('bad environment values (beyond test/config/poller.test.ts)', () => {
   const valid = {
     PLEO_API_URL: 'https://external.pleo.io',
     PLEO_API_KEY: 'k',
@@ -486,15 +487,15 @@ describe('bad environment values (beyond test/poller/config.test.ts)', () => {
     ['a time zone that does not exist', { DIGEST_TIME_ZONE: 'Mars/Olympus' }, 'DIGEST_TIME_ZONE'],
     ['a flap grace over a day', { FLAP_GRACE_MINUTES: '1441' }, 'FLAP_GRACE_MINUTES'],
   ])('rejects %s at start, naming the variable', (_case, override, variable) => {
-    expect(() => parseConfig({ ...valid, ...override })).toThrow(ConfigError);
-    expect(() => parseConfig({ ...valid, ...override })).toThrow(variable);
+    expect(() => parsePollerConfig({ ...valid, ...override })).toThrow(ConfigError);
+    expect(() => parsePollerConfig({ ...valid, ...override })).toThrow(variable);
   });
 
-  it.each<[string, Record<string, string>, Partial<ReturnType<typeof parseConfig>>]>([
+  it.each<[string, Record<string, string>, Partial<ReturnType<typeof parsePollerConfig>>]>([
     ['a lookback with spaces around it', { LOOKBACK_DAYS: ' 7 ' }, { lookbackDays: 7 }],
     ['an empty company list (organisation-wide)', { PLEO_COMPANIES: '[]' }, { companies: [] }],
   ])('accepts %s', (_case, override, expected) => {
-    expect(parseConfig({ ...valid, ...override })).toMatchObject(expected);
+    expect(parsePollerConfig({ ...valid, ...override })).toMatchObject(expected);
   });
 });
 

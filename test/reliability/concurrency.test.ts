@@ -36,7 +36,7 @@ const settings: PollSettings = {
   reminders: { intervalMs: 86_400_000, max: 0 },
   flapGraceMs: 0,
   resolutionCheckMs: 0,
-  unreachableAfterPolls: 3,
+  unreachableAlertAfterPolls: 3,
   digestTimeZone: 'UTC',
 };
 

@@ -126,7 +126,7 @@ describe('exactly-once delivery under faults (demo API over HTTP, dynalite, faux
       reminders: { intervalMs: 2 * (LEASE_SECONDS + 1) * 1000, max: 1 },
       flapGraceMs: 0,
       resolutionCheckMs: 0,
-      unreachableAfterPolls: 2,
+      unreachableAlertAfterPolls: 2,
       digestTimeZone: 'UTC',
     };
     let pollNumber = 0;

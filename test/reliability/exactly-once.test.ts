@@ -66,7 +66,7 @@ async function runSequence(scenario: Scenario, stats: Stats): Promise<string[]> 
     reminders: { intervalMs: 2 * (LEASE_SECONDS + 1) * 1000, max: 2 },
     flapGraceMs: 0,
     resolutionCheckMs: 0,
-    unreachableAfterPolls: 2,
+    unreachableAlertAfterPolls: 2,
     digestTimeZone: 'UTC',
   };
   let pollNumber = 0;

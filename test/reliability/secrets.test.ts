@@ -14,9 +14,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { PleoClient } from '../../functions/adapters/pleo/client.js';
 import { PleoContractError } from '../../functions/adapters/pleo/errors.js';
 import { PleoUnavailableError } from '../../functions/app/errors.js';
+import { parsePollerConfig } from '../../functions/config/poller.js';
 import { awsRuntime } from '../../functions/handlers/poller/aws-runtime.js';
 import { createPoller } from '../../functions/handlers/poller/compose.js';
-import { parseConfig } from '../../functions/handlers/poller/config.js';
 import { createSlackNotifier } from '../../functions/handlers/slack-notifier/notifier.js';
 import { buildSnsMessage } from '../../functions/render/sns-message.js';
 import { type DemoApi, startDemoApi } from '../../local/demo-api/server.js';
@@ -151,7 +151,7 @@ describe('secrets never leak', () => {
 
   const poller = (url: string, apiKey = API_KEY, logger = new Logger()) =>
     createPoller(
-      parseConfig({
+      parsePollerConfig({
         ...process.env,
         PLEO_API_URL: url,
         PLEO_API_KEY: apiKey,

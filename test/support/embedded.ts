@@ -1,10 +1,10 @@
 // Every part embedded, as `npm start` runs with no overrides: the demo Export API on `store`, dynalite, fauxqs.
 
 import type { Log } from '../../functions/app/ports.js';
+import { parsePollerConfig } from '../../functions/config/poller.js';
 import { parseStructuredMessage } from '../../functions/contracts/structured-message.js';
 import { awsRuntime } from '../../functions/handlers/poller/aws-runtime.js';
 import { createPoller } from '../../functions/handlers/poller/compose.js';
-import { parseConfig } from '../../functions/handlers/poller/config.js';
 import type { DemoStore } from '../../local/demo-api/store.js';
 import { type LocalParts, startLocalParts } from '../../local/parts.js';
 
@@ -33,7 +33,7 @@ export async function startEmbeddedPoller(
   env: Record<string, string> = {},
 ) {
   const parts = await startEmbedded(store);
-  const config = parseConfig({ ...process.env, PLEO_MAX_REQUESTS_PER_SECOND: '0', ...env });
+  const config = parsePollerConfig({ ...process.env, PLEO_MAX_REQUESTS_PER_SECOND: '0', ...env });
   const poller = createPoller(config, { ...awsRuntime(silent), clock });
   return { parts, poller };
 }

@@ -12,7 +12,7 @@ export function pollSettings(overrides: Partial<PollSettings> = {}): PollSetting
     reminders: { intervalMs: 86_400_000, max: 3 },
     flapGraceMs: 0,
     resolutionCheckMs: 0,
-    unreachableAfterPolls: 3,
+    unreachableAlertAfterPolls: 3,
     digestTimeZone: 'Europe/Copenhagen',
     ...overrides,
   };

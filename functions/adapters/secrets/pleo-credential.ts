@@ -1,7 +1,8 @@
 // Resolves the Pleo credential from configuration: a key or token given directly, or a Secrets Manager secret
 // holding the key as plain text or as JSON {"apiKey": "…"} / {"bearerToken": "…"}.
 import * as z from 'zod/mini';
-import { ConfigError, type CredentialSource } from '../../handlers/poller/config.js';
+import type { CredentialSource } from '../../config/poller.js';
+import { ConfigError } from '../../config/setting.js';
 import type { PleoCredential } from '../pleo/client.js';
 
 const secretJsonSchema = z.union([

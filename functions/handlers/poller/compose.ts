@@ -10,7 +10,7 @@ import { SnsAlertPublisher } from '../../adapters/sns/publisher.js';
 import { OrganisationListingRefusedError } from '../../app/errors.js';
 import { digestOnce, type PollReport, pollOnce } from '../../app/poll.js';
 import type { Log } from '../../app/ports.js';
-import type { PollerConfig } from './config.js';
+import { POLLER_SETTINGS, type PollerConfig } from '../../config/poller.js';
 
 export interface PollerRuntime {
   dynamo: DynamoDBDocumentClient;
@@ -27,20 +27,7 @@ export interface PollOutcome extends PollReport {
 
 export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
   // One publisher per runtime: the SNS client is loaded on first use and then reused across polls.
-  const publisher = new SnsAlertPublisher(config.topicArn);
-  const settings = {
-    companies: config.companies,
-    lookbackDays: config.lookbackDays,
-    itemConcurrency: config.itemConcurrency,
-    dynamoConcurrency: config.dynamoConcurrency,
-    leaseSeconds: config.leaseSeconds,
-    budgetMs: config.budgetMs,
-    reminders: config.reminders,
-    flapGraceMs: config.flapGraceMs,
-    resolutionCheckMs: config.resolutionCheckMs,
-    unreachableAfterPolls: config.unreachableAfterPolls,
-    digestTimeZone: config.digestTimeZone,
-  };
+  const publisher = new SnsAlertPublisher(config.alertTopicArn);
 
   const deps = () => ({
     state: new DynamoAlertState(runtime.dynamo, {
@@ -62,8 +49,8 @@ export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
       const pleo = new PleoClient({
         baseUrl: config.pleoApiUrl,
         credential,
-        requestTimeoutMs: config.requestTimeoutMs,
-        maxRequestsPerSecond: config.maxRequestsPerSecond,
+        requestTimeoutMs: config.pleoRequestTimeoutMs,
+        maxRequestsPerSecond: config.pleoMaxRequestsPerSecond,
         retry: { ...DEFAULT_RETRY, budgetMs: config.retryBudgetMs },
         onInvalidRecord: (record) => {
           invalidRecords++;
@@ -71,11 +58,11 @@ export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
         },
       });
       const pollDeps = { ...deps(), pleo };
-      const report = await pollOnce(pollDeps, settings, signal).catch((error: unknown) => {
+      const report = await pollOnce(pollDeps, config, signal).catch((error: unknown) => {
         throw error instanceof OrganisationListingRefusedError
           ? new OrganisationListingRefusedError(
               error.refusal,
-              ' in PLEO_COMPANIES, stack context "companies"',
+              ` in ${POLLER_SETTINGS.companies.env}, stack context "companies"`,
             )
           : error;
       });
@@ -85,7 +72,7 @@ export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
     /** The daily digest, from the state alone: it needs no Pleo credential. */
     async digest(): Promise<PollOutcome> {
       const digestDeps = deps();
-      const report = await digestOnce(digestDeps, settings);
+      const report = await digestOnce(digestDeps, config);
       return { ...report, dynamoRequests: digestDeps.state.requestCounts, invalidRecords: 0 };
     },
   };

@@ -5,15 +5,15 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
+import { parsePollerConfig } from '../../config/poller.js';
 import { mapStackTracesOnDemand } from '../../shared/stack-traces.js';
 import { awsRuntime } from './aws-runtime.js';
 import { createPoller, type PollOutcome } from './compose.js';
-import { parseConfig } from './config.js';
 
 mapStackTracesOnDemand(import.meta.url);
 const logger = new Logger();
 const metrics = new Metrics();
-const config = parseConfig(process.env);
+const config = parsePollerConfig(process.env);
 const poller = createPoller(config, awsRuntime(logger));
 
 export const handler = middy({ timeoutEarlyInMillis: 5_000 })

@@ -9,8 +9,8 @@ import type { Context, SNSEvent } from 'aws-lambda';
 import { SLACK_CHANNEL } from '../../adapters/dynamodb/partitions.js';
 import { DynamoPostLedger } from '../../adapters/dynamodb/post-ledger.js';
 import { webhookUrlFromSecret } from '../../adapters/slack/webhook-url.js';
+import { parseSlackNotifierConfig } from '../../config/slack-notifier.js';
 import { mapStackTracesOnDemand } from '../../shared/stack-traces.js';
-import { loadSlackNotifierConfig } from './config.js';
 import { createSlackNotifier, type SlackNotifierDeps } from './notifier.js';
 
 mapStackTracesOnDemand(import.meta.url);
@@ -29,15 +29,15 @@ export function createHandler(deps: Omit<SlackNotifierDeps, 'logger'> & { logger
   ).use(injectLambdaContext(log));
 }
 
-const config = loadSlackNotifierConfig(process.env);
+const config = parseSlackNotifierConfig(process.env);
 
 export const handler = createHandler({
   ledger: new DynamoPostLedger(
     DynamoDBDocumentClient.from(new DynamoDBClient({})),
-    config.TABLE_NAME,
+    config.tableName,
     SLACK_CHANNEL,
   ),
-  getWebhookUrl: webhookUrlFromSecret(config.SLACK_WEBHOOK_SECRET_ARN, (arn) =>
+  getWebhookUrl: webhookUrlFromSecret(config.slackWebhookSecretArn, (arn) =>
     getSecret(arn, { maxAge: SECRET_MAX_AGE_SECONDS }),
   ),
 });

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrganisationListingRefusedError } from '../../../functions/app/errors.js';
 import type { Log } from '../../../functions/app/ports.js';
+import { parsePollerConfig } from '../../../functions/config/poller.js';
 import { createPoller } from '../../../functions/handlers/poller/compose.js';
-import { parseConfig } from '../../../functions/handlers/poller/config.js';
 import { startTestTable } from '../../support/dynamo.js';
 
 const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };
@@ -33,7 +33,7 @@ describe('Function: createPoller', () => {
   it('names the setting that lists companies when Pleo refuses the organisation-wide listing', async () => {
     // Prepare
     const poller = createPoller(
-      parseConfig({
+      parsePollerConfig({
         PLEO_API_URL: pleoUrl,
         PLEO_API_KEY: 'the-key',
         PLEO_MAX_REQUESTS_PER_SECOND: '0',

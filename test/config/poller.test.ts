@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { resolveCredential } from '../../../functions/adapters/secrets/pleo-credential.js';
-import { ConfigError, parseConfig } from '../../../functions/handlers/poller/config.js';
+import { resolveCredential } from '../../functions/adapters/secrets/pleo-credential.js';
+import { parsePollerConfig } from '../../functions/config/poller.js';
+import { ConfigError } from '../../functions/config/setting.js';
 
 const valid = {
   PLEO_API_URL: 'https://external.pleo.io',
@@ -9,9 +10,9 @@ const valid = {
   ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:alerts',
 };
 
-describe('parseConfig', () => {
+describe('parsePollerConfig', () => {
   it('reads a valid environment with defaults for the tuning values', () => {
-    const config = parseConfig(valid);
+    const config = parsePollerConfig(valid);
     expect(config).toMatchObject({
       pleoApiUrl: 'https://external.pleo.io',
       credential: { kind: 'secret', secretArn: valid.PLEO_CREDENTIAL_SECRET_ARN },
@@ -25,13 +26,23 @@ describe('parseConfig', () => {
 
   it('caps the grace window for transient failures at half the lookback, so a held failure is still listed', () => {
     const grace = (lookback: string, minutes: string) =>
-      parseConfig({ ...valid, LOOKBACK_DAYS: lookback, FLAP_GRACE_MINUTES: minutes }).flapGraceMs / 60_000;
+      parsePollerConfig({ ...valid, LOOKBACK_DAYS: lookback, FLAP_GRACE_MINUTES: minutes }).flapGraceMs /
+      60_000;
     expect([grace('1', '1440'), grace('1', '600'), grace('7', '1440')]).toEqual([720, 600, 1440]);
   });
 
+  it.each(['http://localhost:8080/', 'http://127.0.0.1:9000/pleo', 'https://gateway.example.com/pleo'])(
+    'accepts %s: https, or http for an API on this machine',
+    (url) => {
+      expect(parsePollerConfig({ ...valid, PLEO_API_URL: url }).pleoApiUrl).toBe(url);
+    },
+  );
+
   it('reads companies with display names', () => {
     const companies = [{ id: '0b6c2f9e-7a51-4c3e-9d5a-1f2e3d4c5b6a', name: 'Acme ApS' }];
-    expect(parseConfig({ ...valid, PLEO_COMPANIES: JSON.stringify(companies) }).companies).toEqual(companies);
+    expect(parsePollerConfig({ ...valid, PLEO_COMPANIES: JSON.stringify(companies) }).companies).toEqual(
+      companies,
+    );
   });
 
   it.each([
@@ -50,11 +61,12 @@ describe('parseConfig', () => {
     [{ PLEO_CREDENTIAL_SECRET_ARN: undefined, PLEO_API_KEY: '   ' }, 'PLEO_API_KEY'],
     [{ PLEO_CREDENTIAL_SECRET_ARN: undefined, PLEO_API_TOKEN: '\n' }, 'PLEO_API_TOKEN'],
     [{ PLEO_API_URL: 'https://user:pass@external.pleo.io' }, 'PLEO_API_URL'],
+    [{ PLEO_API_URL: 'http://external.pleo.io' }, 'PLEO_API_URL'],
     [{ TABLE_NAME: 'my table' }, 'TABLE_NAME'],
     [{ LEASE_SECONDS: '60', POLL_BUDGET_SECONDS: '90' }, 'LEASE_SECONDS'],
   ])('rejects %o naming %s', (override, variable) => {
-    expect(() => parseConfig({ ...valid, ...override })).toThrow(ConfigError);
-    expect(() => parseConfig({ ...valid, ...override })).toThrow(variable);
+    expect(() => parsePollerConfig({ ...valid, ...override })).toThrow(ConfigError);
+    expect(() => parsePollerConfig({ ...valid, ...override })).toThrow(variable);
   });
 
   it.each([
@@ -75,18 +87,18 @@ describe('parseConfig', () => {
     ],
     [{ LEASE_SECONDS: '90' }, 'LEASE_SECONDS: must be longer than POLL_BUDGET_SECONDS'],
   ])('says in words what is wrong with %o', (override, message) => {
-    expect(() => parseConfig({ ...valid, ...override })).toThrow(message);
+    expect(() => parsePollerConfig({ ...valid, ...override })).toThrow(message);
   });
 
   it('reports a key of only spaces as a bad key, not as a missing credential', () => {
     const attempt = () =>
-      parseConfig({ ...valid, PLEO_CREDENTIAL_SECRET_ARN: undefined, PLEO_API_KEY: '  ' });
+      parsePollerConfig({ ...valid, PLEO_CREDENTIAL_SECRET_ARN: undefined, PLEO_API_KEY: '  ' });
     expect(attempt).toThrow('PLEO_API_KEY: must not be empty or only spaces');
     expect(attempt).not.toThrow('set exactly one of');
   });
 
   it('reads a key pasted with spaces or a newline around it as the key', () => {
-    const config = parseConfig({
+    const config = parsePollerConfig({
       ...valid,
       PLEO_CREDENTIAL_SECRET_ARN: undefined,
       PLEO_API_KEY: ' key-123\n',
@@ -96,7 +108,7 @@ describe('parseConfig', () => {
 
   it('never puts a secret value in its error', () => {
     const key = 'pleo-secret-key-value-123';
-    const attempt = () => parseConfig({ ...valid, PLEO_API_KEY: key, PLEO_API_TOKEN: key });
+    const attempt = () => parsePollerConfig({ ...valid, PLEO_API_KEY: key, PLEO_API_TOKEN: key });
     expect(attempt).toThrow(ConfigError);
     try {
       attempt();

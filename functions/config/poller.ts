@@ -1,0 +1,204 @@
+// The poller's settings, parsed once from its environment at start, and the values derived from them. A bad value
+// fails at start with its variable's name. The doc comments are the configuration reference (docs/configuration.md).
+import type { ReminderPolicy } from '../domain/lifecycle.js';
+import { companies, credential, pleoApiUrl, secretArn, timeZone, topicArn, wholeNumber } from './rules.js';
+import { type Check, type Env, loadEnvironment, setting, type Values } from './setting.js';
+import { tableName } from './table.js';
+
+export const POLLER_SETTINGS = {
+  /**
+   * Pleo API base URL: https (http only for an API on this machine), no user name or password in it; a path (e.g.
+   * a gateway's `/pleo`) is kept
+   */
+  pleoApiUrl: setting(pleoApiUrl, {
+    env: 'PLEO_API_URL',
+    context: true,
+    required: true,
+    default: 'https://external.pleo.io',
+  }),
+  /**
+   * the secret holding the API key, as plain text or `{"apiKey":"…"}`. Exactly one of this, `PLEO_API_KEY` and
+   * `PLEO_API_TOKEN`
+   * @stack `pleoApiKeySecretArn`, or the secret the stack creates
+   */
+  pleoCredentialSecretArn: setting(secretArn, { env: 'PLEO_CREDENTIAL_SECRET_ARN' }),
+  /** the API key itself (spaces around it are dropped) */
+  pleoApiKey: setting(credential, { env: 'PLEO_API_KEY' }),
+  /** a bearer token instead of an API key (spaces around it are dropped) */
+  pleoApiToken: setting(credential, { env: 'PLEO_API_TOKEN' }),
+  /**
+   * `[{"id":"<uuid>","name":"Acme ApS"}]`: poll these companies one by one and name them in alerts. Ids in either
+   * case, names up to 200 characters. Needed for a multi-entity organisation: Pleo wants its listings asked company
+   * by company
+   * @default `[]`: the whole organisation
+   */
+  companies: setting(companies, { env: 'PLEO_COMPANIES', context: true, default: [] }),
+  /**
+   * how far back failures are looked for, in days, by when the export was created (Pleo has no "updated since").
+   * An export that fails longer than this after it started, e.g. one left pending until it expires, is not seen; a
+   * new deployment alerts the failures of this window. Job records are kept twice as long plus a week, so an old
+   * failure is never alerted twice
+   */
+  lookbackDays: setting(wholeNumber(1, 90), { env: 'LOOKBACK_DAYS', context: true, default: 7 }),
+  /** a ceiling on requests to Pleo per second, retries included (0: none) */
+  pleoMaxRequestsPerSecond: setting(wholeNumber(0, 1_000), {
+    env: 'PLEO_MAX_REQUESTS_PER_SECOND',
+    default: 10,
+  }),
+  /** job item listings in flight at once */
+  itemConcurrency: setting(wholeNumber(1, 16), { env: 'ITEM_CONCURRENCY', default: 4 }),
+  /** DynamoDB batch reads in flight at once, overlapping with Pleo paging */
+  dynamoConcurrency: setting(wholeNumber(1, 16), { env: 'DYNAMODB_CONCURRENCY', default: 4 }),
+  /** time one request to Pleo may take, in milliseconds */
+  pleoRequestTimeoutMs: setting(wholeNumber(1_000, 60_000), {
+    env: 'PLEO_REQUEST_TIMEOUT_MS',
+    default: 10_000,
+  }),
+  /** seconds one request may spend waiting between retries before Pleo counts as unavailable */
+  pleoRetryBudgetSeconds: setting(wholeNumber(0, 300), { env: 'PLEO_RETRY_BUDGET_SECONDS', default: 30 }),
+  /**
+   * seconds after which a poll starts no new item listing: the failures found so far are delivered, the rest wait
+   * for the next poll, so a large backlog makes progress even when one invocation cannot finish it
+   * @stack the function timeout less 30 s
+   */
+  pollBudgetSeconds: setting(wholeNumber(5, 900), { env: 'POLL_BUDGET_SECONDS', default: 90 }),
+  /**
+   * how long a poll's lease lasts, in seconds; longer than `POLL_BUDGET_SECONDS`, so that a poll still working
+   * keeps it
+   * @stack the function timeout plus 60 s
+   */
+  leaseSeconds: setting(wholeNumber(30, 3_600), { env: 'LEASE_SECONDS', default: 900 }),
+  /** hours between reminders of a group still open */
+  reminderIntervalHours: setting(wholeNumber(1, 720), {
+    env: 'REMINDER_INTERVAL_HOURS',
+    context: true,
+    default: 24,
+  }),
+  /** reminders per group at most; 0 turns them off */
+  reminderMaxCount: setting(wholeNumber(0, 100), { env: 'REMINDER_MAX_COUNT', context: true, default: 3 }),
+  /**
+   * how long a transient failure waits for the company's next export to succeed before it is alerted (0: alert at
+   * once); at most half of `lookbackDays`
+   * @env a larger value is cut to half of `LOOKBACK_DAYS`
+   */
+  flapGraceMinutes: setting(wholeNumber(0, 1_440), { env: 'FLAP_GRACE_MINUTES', context: true, default: 0 }),
+  /**
+   * how often Pleo is asked whether open groups were resolved by a later export (0: every poll). Company by
+   * company it costs a request per company with open groups
+   */
+  resolutionCheckMinutes: setting(wholeNumber(0, 1_440), {
+    env: 'RESOLUTION_CHECK_MINUTES',
+    context: true,
+    default: 15,
+  }),
+  /** polls in a row Pleo must be unreachable before the alerter says so */
+  unreachableAlertAfterPolls: setting(wholeNumber(1, 1_000), {
+    env: 'UNREACHABLE_ALERT_AFTER_POLLS',
+    context: true,
+    default: 3,
+  }),
+  /**
+   * the time zone of the day the digest is dated
+   * @stack `digest`'s time zone, so the date matches the schedule
+   */
+  digestTimeZone: setting(timeZone, { env: 'DIGEST_TIME_ZONE', default: 'UTC' }),
+  tableName,
+  /**
+   * the topic alerts are published to
+   * @stack the stack's topic
+   */
+  alertTopicArn: setting(topicArn, { env: 'ALERT_TOPIC_ARN', required: true }),
+};
+
+type PollerSettings = Values<typeof POLLER_SETTINGS>;
+
+/** The longest grace window for transient failures: failures are listed for the lookback only, so one held longer would never be seen again, nor sent. */
+export const maxFlapGraceMinutes = (lookbackDays: number) => lookbackDays * 720;
+
+/** The poller's timing within its Lambda timeout: the lease outlives the invocation, the poll stops starting new work well before the timeout. */
+export const pollerTiming = (timeoutSeconds: number) => ({
+  leaseSeconds: timeoutSeconds + 60,
+  pollBudgetSeconds: timeoutSeconds - 30,
+});
+
+const CHECKS: readonly Check<typeof POLLER_SETTINGS>[] = [
+  // Counted as set only when valid: a bad key is reported as such, not as a missing credential.
+  (s, report) => {
+    if (
+      [s.pleoCredentialSecretArn, s.pleoApiKey, s.pleoApiToken].filter((v) => v !== undefined).length !== 1
+    ) {
+      report({
+        setting: 'pleoCredentialSecretArn',
+        message: 'set exactly one of PLEO_CREDENTIAL_SECRET_ARN, PLEO_API_KEY or PLEO_API_TOKEN',
+      });
+    }
+  },
+  // A lease that ran out while its poll was still working would let a second poll in beside it.
+  (s, report) => {
+    if (s.leaseSeconds <= s.pollBudgetSeconds) {
+      report({
+        setting: 'leaseSeconds',
+        message: 'must be longer than POLL_BUDGET_SECONDS, so that a poll still working keeps its lease',
+      });
+    }
+  },
+];
+
+export type CredentialSource =
+  | { kind: 'secret'; secretArn: string }
+  | { kind: 'apiKey'; apiKey: string }
+  | { kind: 'bearer'; token: string };
+
+/** The settings as the poller uses them: the credential as one value, durations in milliseconds. */
+export interface PollerConfig
+  extends Omit<
+    PollerSettings,
+    | 'pleoCredentialSecretArn'
+    | 'pleoApiKey'
+    | 'pleoApiToken'
+    | 'pleoRetryBudgetSeconds'
+    | 'pollBudgetSeconds'
+    | 'reminderIntervalHours'
+    | 'reminderMaxCount'
+    | 'flapGraceMinutes'
+    | 'resolutionCheckMinutes'
+  > {
+  credential: CredentialSource;
+  /** Job records outlive the lookback with room to spare, so an old failure is never taken for a new one. */
+  retentionDays: number;
+  retryBudgetMs: number;
+  budgetMs: number;
+  reminders: ReminderPolicy;
+  flapGraceMs: number;
+  resolutionCheckMs: number;
+}
+
+/** @throws {ConfigError} naming each bad variable, never its secret value. */
+export function parsePollerConfig(env: Env): PollerConfig {
+  const {
+    pleoCredentialSecretArn,
+    pleoApiKey,
+    pleoApiToken,
+    pleoRetryBudgetSeconds,
+    pollBudgetSeconds,
+    reminderIntervalHours,
+    reminderMaxCount,
+    flapGraceMinutes,
+    resolutionCheckMinutes,
+    ...settings
+  } = loadEnvironment('poller', POLLER_SETTINGS, env, CHECKS);
+  return {
+    ...settings,
+    credential: pleoCredentialSecretArn
+      ? { kind: 'secret', secretArn: pleoCredentialSecretArn }
+      : pleoApiKey
+        ? { kind: 'apiKey', apiKey: pleoApiKey }
+        : { kind: 'bearer', token: pleoApiToken ?? '' },
+    retentionDays: settings.lookbackDays * 2 + 7,
+    retryBudgetMs: pleoRetryBudgetSeconds * 1000,
+    budgetMs: pollBudgetSeconds * 1000,
+    reminders: { intervalMs: reminderIntervalHours * 3_600_000, max: reminderMaxCount },
+    flapGraceMs: Math.min(flapGraceMinutes, maxFlapGraceMinutes(settings.lookbackDays)) * 60_000,
+    resolutionCheckMs: resolutionCheckMinutes * 60_000,
+  };
+}
