@@ -28,8 +28,8 @@ export const POLLER_SETTINGS = {
   pleoApiToken: setting(credential, { env: 'PLEO_API_TOKEN' }),
   /**
    * `[{"id":"<uuid>","name":"Acme ApS"}]`: poll these companies one by one and name them in alerts. Ids in either
-   * case, names up to 200 characters. Needed for a multi-entity organisation: Pleo wants its listings asked company
-   * by company
+   * case, names up to 200 characters, at most 3,000 characters of JSON in all (the stack passes them in the poller's
+   * 4 KB of environment). Needed for a multi-entity organisation: Pleo wants its listings asked company by company
    * @default `[]`: the whole organisation
    */
   companies: setting(companies, { env: 'PLEO_COMPANIES', context: true, default: [] }),

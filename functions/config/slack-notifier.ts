@@ -8,7 +8,7 @@ export const SLACK_NOTIFIER_SETTINGS = {
    * the secret holding the Slack incoming-webhook URL
    * @stack `slackWebhookSecretArn`, or the secret the stack creates
    */
-  slackWebhookSecretArn: setting(secretArn, { env: 'SLACK_WEBHOOK_SECRET_ARN', required: true }),
+  webhookSecretArn: setting(secretArn, { env: 'SLACK_WEBHOOK_SECRET_ARN', required: true }),
   tableName,
 };
 

@@ -7,7 +7,7 @@ describe('Function: parseSlackNotifierConfig', () => {
   it('reads the webhook secret ARN and the table', () => {
     expect(
       parseSlackNotifierConfig({ SLACK_WEBHOOK_SECRET_ARN: ARN, TABLE_NAME: 'alerts', OTHER: 'x' }),
-    ).toEqual({ slackWebhookSecretArn: ARN, tableName: 'alerts' });
+    ).toEqual({ webhookSecretArn: ARN, tableName: 'alerts' });
   });
 
   it.each([

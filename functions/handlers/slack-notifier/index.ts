@@ -37,7 +37,7 @@ export const handler = createHandler({
     config.tableName,
     SLACK_CHANNEL,
   ),
-  getWebhookUrl: webhookUrlFromSecret(config.slackWebhookSecretArn, (arn) =>
+  getWebhookUrl: webhookUrlFromSecret(config.webhookSecretArn, (arn) =>
     getSecret(arn, { maxAge: SECRET_MAX_AGE_SECONDS }),
   ),
 });
