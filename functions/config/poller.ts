@@ -121,6 +121,8 @@ export const pollerTiming = (timeoutSeconds: number) => ({
   pollBudgetSeconds: timeoutSeconds - 30,
 });
 
+const { pleoCredentialSecretArn, pleoApiKey, pleoApiToken, pollBudgetSeconds } = POLLER_SETTINGS;
+
 const CHECKS: readonly Check<typeof POLLER_SETTINGS>[] = [
   // Counted as set only when valid: a bad key is reported as such, not as a missing credential.
   (s, report) => {
@@ -129,7 +131,7 @@ const CHECKS: readonly Check<typeof POLLER_SETTINGS>[] = [
     ) {
       report({
         setting: 'pleoCredentialSecretArn',
-        message: 'set exactly one of PLEO_CREDENTIAL_SECRET_ARN, PLEO_API_KEY or PLEO_API_TOKEN',
+        message: `set exactly one of ${pleoCredentialSecretArn.env}, ${pleoApiKey.env} or ${pleoApiToken.env}`,
       });
     }
   },
@@ -138,7 +140,7 @@ const CHECKS: readonly Check<typeof POLLER_SETTINGS>[] = [
     if (s.leaseSeconds <= s.pollBudgetSeconds) {
       report({
         setting: 'leaseSeconds',
-        message: 'must be longer than POLL_BUDGET_SECONDS, so that a poll still working keeps its lease',
+        message: `must be longer than ${pollBudgetSeconds.env}, so that a poll still working keeps its lease`,
       });
     }
   },
