@@ -1,11 +1,12 @@
 // Builds the poller Lambda the way the CDK stack's NodejsFunction does (esbuild: ESM, minified, node24, source
-// map, AWS SDK left to the runtime) and says what is in it; also builds the benchmark's poll child.
-import { mkdir, stat } from 'node:fs/promises';
+// map, the AWS SDK bundled in) and says what is in it; also builds the benchmark's poll child.
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-/** Git-ignored; inside the project so that the bundle resolves @aws-sdk/* from its node_modules. */
+/** Git-ignored; inside the project so that the runtime-SDK figure resolves @aws-sdk/* from its node_modules. */
 export const BENCH_OUT_DIR = path.join(ROOT, '.bench');
 const POLLER_ENTRY = path.join(ROOT, 'functions', 'handlers', 'poller', 'index.ts');
 const CHILD_ENTRY = path.join(ROOT, 'bench', 'poll-child.ts');
@@ -23,7 +24,6 @@ const LAMBDA_BUILD: BuildOptions = {
   legalComments: 'external',
   sourcemap: true,
   sourcesContent: false,
-  external: ['@aws-sdk/*'],
   banner: {
     js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
   },
@@ -35,10 +35,12 @@ export interface BundleInfo {
   /** The .mjs Lambda loads, without its source map. */
   bytes: number;
   sourceMapBytes: number;
-  /** @aws-sdk/* packages imported when the module loads. */
-  staticSdkImports: string[];
-  /** @aws-sdk/* packages imported only by import() when the code asks for them. */
-  dynamicOnlySdkImports: string[];
+  /** Packages imported from outside the bundle, Node's own modules aside: none, the AWS SDK is in it. */
+  externalImports: string[];
+  /** Packages in the bundle whose code runs only when an import() asks for it (the SNS client, on a publish). */
+  lazyPackages: string[];
+  /** Packages bundled from more than one folder: two copies of the same code (e.g. of the SDK's core). */
+  duplicatedPackages: string[];
   /** Bytes in the output per package (or per functions/ folder), largest first. */
   byPackage: Array<{ name: string; bytes: number }>;
 }
@@ -62,52 +64,89 @@ export async function buildShellBundles(outDir = BENCH_OUT_DIR): Promise<ShellBu
 }
 
 /**
- * The option not taken (bench/README.md): the poller with the AWS SDK bundled in, and the SDK clients it
- * builds at load bundled alone. SNS, loaded on the first publish, stays the runtime's in both.
+ * The AWS SDK clients the poller builds at load (bench/shell/sdk-clients.ts): what the Lambda runtime would
+ * provide if the SDK were left to it. Importing them from node_modules is the cold-start budget's yardstick.
  */
-export interface SdkBundled {
-  poller: BundleInfo;
-  sdkClients: BundleInfo;
+export const RUNTIME_SDK_CLIENTS = [
+  '@aws-sdk/client-dynamodb',
+  '@aws-sdk/client-secrets-manager',
+  '@aws-sdk/lib-dynamodb',
+] as const;
+
+/** The same SDK clients bundled alone, the floor of the poller's cold start. */
+export async function buildSdkClientsBundle(outDir = BENCH_OUT_DIR): Promise<BundleInfo> {
+  return buildLambdaBundle(
+    path.join(SHELL_DIR, 'sdk-clients.ts'),
+    path.join(outDir, 'sdk-clients', 'index.mjs'),
+  );
 }
 
-export async function buildSdkBundled(outDir = BENCH_OUT_DIR): Promise<SdkBundled> {
-  const withSdk = { external: ['@aws-sdk/client-sns'] };
-  const out = (name: string) => path.join(outDir, 'sdk-bundled', name, 'index.mjs');
-  return {
-    poller: await buildLambdaBundle(POLLER_ENTRY, out('poller'), withSdk),
-    sdkClients: await buildLambdaBundle(path.join(SHELL_DIR, 'sdk-clients.ts'), out('sdk-clients'), withSdk),
+/** The SDK's shared core: clients released on different days must still share one copy of each. */
+export const SDK_CORE_PACKAGES = ['@aws-sdk/core', '@smithy/core'] as const;
+
+/** How many versions of each package package-lock.json installs. */
+export async function lockfileCopies(names: readonly string[]): Promise<Record<string, number>> {
+  const lock = JSON.parse(await readFile(path.join(ROOT, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, unknown>;
   };
+  const locations = Object.keys(lock.packages);
+  return Object.fromEntries(
+    names.map((name) => [name, locations.filter((where) => where.endsWith(`node_modules/${name}`)).length]),
+  );
 }
 
-async function buildLambdaBundle(
-  entry: string,
-  outfile: string,
-  overrides: BuildOptions = {},
-): Promise<BundleInfo> {
+async function buildLambdaBundle(entry: string, outfile: string): Promise<BundleInfo> {
   await mkdir(path.dirname(outfile), { recursive: true });
   const { metafile } = await build({
     ...LAMBDA_BUILD,
-    ...overrides,
     absWorkingDir: ROOT,
     entryPoints: [entry],
     outfile,
     metafile: true,
   });
   const output = Object.values(metafile?.outputs ?? {}).find((o) => o.entryPoint !== undefined);
-  if (!output) throw new Error(`esbuild produced no output for ${path.relative(ROOT, entry)}`);
-  const sdk = (kind: string) =>
-    new Set(
-      output.imports.filter((i) => i.kind === kind && i.path.startsWith('@aws-sdk/')).map((i) => i.path),
-    );
-  const staticSdk = sdk('import-statement');
+  if (!metafile || !output?.entryPoint)
+    throw new Error(`esbuild produced no output for ${path.relative(ROOT, entry)}`);
   return {
     path: outfile,
     bytes: (await stat(outfile)).size,
     sourceMapBytes: (await stat(`${outfile}.map`)).size,
-    staticSdkImports: [...staticSdk].sort(),
-    dynamicOnlySdkImports: [...sdk('dynamic-import')].filter((name) => !staticSdk.has(name)).sort(),
+    externalImports: [
+      ...new Set(output.imports.filter((i) => i.external && !isBuiltin(i.path)).map((i) => i.path)),
+    ].sort(),
+    lazyPackages: lazyPackages(metafile, output, output.entryPoint),
+    duplicatedPackages: duplicatedPackages(output),
     byPackage: bytesByPackage(output),
   };
+}
+
+/** Packages of the output none of whose files the entry reaches by static imports: they wait for an import(). */
+function lazyPackages(metafile: Metafile, output: Metafile['outputs'][string], entry: string): string[] {
+  const eager = new Set<string>();
+  const pending = [entry];
+  for (let input = pending.pop(); input !== undefined; input = pending.pop()) {
+    if (eager.has(input)) continue;
+    eager.add(input);
+    for (const imported of metafile.inputs[input]?.imports ?? []) {
+      if (!imported.external && imported.kind !== 'dynamic-import') pending.push(imported.path);
+    }
+  }
+  const inputs = Object.keys(output.inputs);
+  const eagerPackages = new Set(inputs.filter((input) => eager.has(input)).map(packageOf));
+  return [...new Set(inputs.map(packageOf))].filter((name) => !eagerPackages.has(name)).sort();
+}
+
+/** Packages whose files come from more than one node_modules folder. */
+function duplicatedPackages(output: Metafile['outputs'][string]): string[] {
+  const roots = new Map<string, Set<string>>();
+  for (const input of Object.keys(output.inputs)) {
+    const at = input.lastIndexOf('node_modules/');
+    if (at < 0) continue;
+    const name = packageOf(input);
+    const root = input.slice(0, at + 'node_modules/'.length + name.length);
+    roots.set(name, (roots.get(name) ?? new Set()).add(root));
+  }
+  return [...roots].filter(([, found]) => found.size > 1).map(([name]) => name);
 }
 
 /** The poll child as plain JavaScript, so that the measured process runs without a TypeScript loader. */

@@ -2,7 +2,6 @@
 // once and sends the parent what it cost. Built with esbuild and run on plain node (no tsx in the process whose
 // memory is measured). Usage: node poll-child.mjs <bundle.mjs>; the poller's environment comes from the parent.
 import { readFileSync } from 'node:fs';
-import { registerHooks } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
@@ -23,20 +22,8 @@ export type PollChildMessage =
       initRssKb: number;
       /** The largest of each figure during the poll, sampled every 20 ms: where the memory went. */
       peakMemory: NodeJS.MemoryUsage;
-      /** @aws-sdk/* packages the process imported, from the module resolution hook. */
-      sdkPackages: string[];
     }
   | { ok: false; error: string };
-
-const sdkPackages = new Set<string>();
-// Seen for import() and require() alike, before the module is loaded: proves what a poll did or did not load.
-registerHooks({
-  resolve(specifier, context, nextResolve) {
-    const sdkPackage = /^@aws-sdk\/[^/]+/.exec(specifier)?.[0];
-    if (sdkPackage) sdkPackages.add(sdkPackage);
-    return nextResolve(specifier, context);
-  },
-});
 
 const FIFTEEN_MINUTES_MS = 15 * 60_000;
 
@@ -104,7 +91,6 @@ async function main(bundlePath: string): Promise<PollChildMessage> {
     peakRssKb: peakRssKb(),
     initRssKb,
     peakMemory,
-    sdkPackages: [...sdkPackages].sort(),
   };
 }
 

@@ -11,8 +11,10 @@ import {
   BENCH_OUT_DIR,
   buildPollChild,
   buildPollerBundle,
-  buildSdkBundled,
+  buildSdkClientsBundle,
   buildShellBundles,
+  lockfileCopies,
+  SDK_CORE_PACKAGES,
 } from './bundle.js';
 import { measureColdStart } from './cold-start.js';
 import { count } from './format.js';
@@ -64,10 +66,17 @@ progress(`Pleo rate with the production defaults (${RATE_CHECK_JOBS} jobs)…`);
 const rate = await rateCheck(tools);
 
 progress(`Cold start (${runs} runs each)…`);
-const sdkBundled = await buildSdkBundled();
-const coldStart = await measureColdStart(bundle, await buildShellBundles(), sdkBundled, runs);
+const sdkClients = await buildSdkClientsBundle();
+const coldStart = await measureColdStart(bundle, await buildShellBundles(), sdkClients, runs);
 
-const results: BenchResults = { sizes: sizeResults, bundle, sdkBundled, coldStart, rate };
+const results: BenchResults = {
+  sizes: sizeResults,
+  bundle,
+  sdkClients,
+  lockfileCoreCopies: await lockfileCopies(SDK_CORE_PACKAGES),
+  coldStart,
+  rate,
+};
 await writeFile(path.join(BENCH_OUT_DIR, 'results.json'), JSON.stringify(results, null, 2));
 process.stdout.write(`${renderReport(results)}\n`);
 

@@ -9,8 +9,11 @@ import {
   type BundleInfo,
   buildPollChild,
   buildPollerBundle,
-  buildSdkBundled,
+  buildSdkClientsBundle,
   buildShellBundles,
+  lockfileCopies,
+  RUNTIME_SDK_CLIENTS,
+  SDK_CORE_PACKAGES,
   type ShellBundles,
 } from '../../bench/bundle.js';
 import { type PhaseFigures, phaseFigures } from '../../bench/figures.js';
@@ -80,27 +83,32 @@ describe('poll request counts against the ideal', () => {
     expect(warm.delivered).toBe(0);
   });
 
-  it('builds a Lambda bundle within the size budget, with the AWS SDK left to the runtime', () => {
+  it('builds a Lambda bundle within the size budget, with the AWS SDK in it and nothing imported from outside', () => {
+    expect(BUDGETS.bundleBytes).toBe(1024 * 1024);
     expect(bundle.bytes).toBeLessThanOrEqual(BUDGETS.bundleBytes);
-    expect(bundle.staticSdkImports).toEqual([
-      '@aws-sdk/client-dynamodb',
-      '@aws-sdk/client-secrets-manager',
-      '@aws-sdk/lib-dynamodb',
-    ]);
-    expect(bundle.dynamicOnlySdkImports).toEqual(['@aws-sdk/client-sns']);
-    expect(bundle.byPackage.some((part) => part.name.startsWith('@aws-sdk/'))).toBe(false);
+    expect(bundle.externalImports).toEqual([]);
+    expect(bundle.byPackage.map((part) => part.name)).toEqual(
+      expect.arrayContaining([...RUNTIME_SDK_CLIENTS, '@aws-sdk/client-sns']),
+    );
   });
 
-  it('never loads the SNS client in a poll with nothing to publish', () => {
-    expect(result.warm.run.sdkPackages).not.toContain('@aws-sdk/client-sns');
-    expect(result.cold.run.sdkPackages).toContain('@aws-sdk/client-sns');
+  it("bundles one copy of the SDK's core, as the lockfile installs one", async () => {
+    expect(bundle.duplicatedPackages).toEqual([]);
+    expect(bundle.byPackage.map((part) => part.name)).toEqual(expect.arrayContaining([...SDK_CORE_PACKAGES]));
+    expect(await lockfileCopies(SDK_CORE_PACKAGES)).toEqual({ '@aws-sdk/core': 1, '@smithy/core': 1 });
+  });
+
+  it('sets up the SNS client (and the renderers) only when a publish asks for it', () => {
+    expect(bundle.lazyPackages).toEqual(expect.arrayContaining(['@aws-sdk/client-sns', 'functions/render']));
+    expect(bundle.lazyPackages).not.toEqual(expect.arrayContaining([RUNTIME_SDK_CLIENTS[0]]));
+    expect(warm.publishes.measured).toBe(0);
   });
 
   it("measures the cold start against shells that load the poller's SDK clients and none of its own code", () => {
     const ownCode = (info: BundleInfo) =>
       info.byPackage.map((part) => part.name).filter((name) => name.startsWith('functions/'));
     for (const shell of [shells.framework, shells.withConfig]) {
-      expect(shell.staticSdkImports).toEqual(bundle.staticSdkImports);
+      expect(shell.externalImports).toEqual([]);
       expect(
         ownCode(shell).filter(
           (folder) => !['functions/handlers/poller', 'functions/config', 'functions/shared'].includes(folder),
@@ -114,13 +122,11 @@ describe('poll request counts against the ideal', () => {
     expect(shells.withConfig.byPackage.map((part) => part.name)).toContain('zod');
   });
 
-  it('builds the option not taken, the AWS SDK bundled in, with only SNS left to the runtime', async () => {
-    const { poller, sdkClients } = await buildSdkBundled(outDir);
-    expect([poller.staticSdkImports, poller.dynamicOnlySdkImports]).toEqual([[], ['@aws-sdk/client-sns']]);
-    expect(sdkClients.staticSdkImports).toEqual([]);
+  it("builds the runtime's SDK clients alone, the floor of the poller's cold start", async () => {
+    const sdkClients = await buildSdkClientsBundle(outDir);
     expect(sdkClients.byPackage.filter((part) => part.name.startsWith('functions/'))).toEqual([]);
-    expect(poller.byPackage.map((part) => part.name)).toEqual(
-      expect.arrayContaining(['@aws-sdk/client-dynamodb']),
+    expect(sdkClients.byPackage.map((part) => part.name)).toEqual(
+      expect.arrayContaining([...RUNTIME_SDK_CLIENTS]),
     );
   });
 });
