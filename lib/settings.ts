@@ -4,17 +4,7 @@
 import * as z from 'zod/mini';
 import { companyId, flag, json, timeZone, wholeNumber } from '../functions/config/rules.js';
 import { setting } from '../functions/config/setting.js';
-import type { AlertKind, Category } from '../functions/domain/alert.js';
-
-const CATEGORIES = [
-  'accountant',
-  'admin',
-  'integration',
-  'transient',
-  'info',
-  'unknown',
-] as const satisfies readonly Category[];
-const KINDS = ['alert', 'resolved', 'reminder', 'digest'] as const satisfies readonly AlertKind[];
+import { CATEGORIES, ALERT_KINDS as KINDS } from '../functions/contracts/message-attributes.js';
 
 /** The retention periods CloudWatch Logs accepts of at least a year (Control Tower's CT.CLOUDWATCH.PR.2), in days. */
 const LOG_RETENTION_DAYS = [365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;

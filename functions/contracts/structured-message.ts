@@ -2,10 +2,11 @@
 import * as z from 'zod/mini';
 import '../shared/zod-english.js';
 import type { Alert } from '../domain/alert.js';
+import { ALERT_KINDS, CATEGORIES } from './message-attributes.js';
 import { slackMessageSchema } from './slack-message.js';
 import { STRUCTURED_PROTOCOLS } from './structured-protocols.js';
 
-const categorySchema = z.enum(['accountant', 'admin', 'integration', 'transient', 'info', 'unknown']);
+const categorySchema = z.enum(CATEGORIES);
 
 const alertJobSchema = z.object({
   jobId: z.string(),
@@ -46,7 +47,7 @@ const digestSchema = z.object({
 const alertSchema = z.object({
   schemaVersion: z.literal(1),
   alertId: z.string(),
-  kind: z.enum(['alert', 'resolved', 'reminder', 'digest']),
+  kind: z.enum(ALERT_KINDS),
   companyId: z.string(),
   companyName: z.nullable(z.string()),
   reason: z.string(),

@@ -1,10 +1,9 @@
 // The alert as the product sees it: one per (company, reason), independent of how it is delivered.
 
-/** Who can act on a failure reason; also an SNS message attribute subscribers filter on. */
-export type Category = 'accountant' | 'admin' | 'integration' | 'transient' | 'info' | 'unknown';
+import type { AlertKind, Category } from '../contracts/message-attributes.js';
 
-/** What a message is about; an SNS message attribute subscribers filter on. */
-export type AlertKind = 'alert' | 'resolved' | 'reminder' | 'digest';
+/** Who can act on a failure reason, and what a message is about: SNS message attributes subscribers filter on. */
+export type { AlertKind, Category };
 
 /** One export job as it appears in an alert. */
 export interface AlertJob {

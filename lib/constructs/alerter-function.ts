@@ -10,11 +10,11 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../../functions/config/env.js';
+import { METRICS_NAMESPACE } from '../../functions/contracts/poller.js';
 import { nodeOptions } from '../node-options.js';
 import type { LogLevel } from '../settings.js';
 
 /** The CloudWatch namespace of the functions' Powertools (EMF) metrics. */
-export const METRICS_NAMESPACE = 'PleoExportAlerts';
 
 export interface AlerterFunctionProps {
   /** Absolute path of the entry file (it exports `handler`). */

@@ -12,7 +12,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from './alerter-function.js';
+import { METRICS_NAMESPACE, SUCCESSFUL_POLLS_METRIC } from '../../functions/contracts/poller.js';
 
 export interface HealthAlarmsProps {
   topic: ITopic;
@@ -56,7 +56,7 @@ export class HealthAlarms extends Construct {
         alarmDescription: `No successful Pleo poll for ${props.missedPollsBeforeAlarm} schedule period(s) of ${props.scheduleMinutes} minute(s): failed exports are not being watched. Check the poller's logs (expired Pleo API key? empty secret?).`,
         metric: new Metric({
           namespace: METRICS_NAMESPACE,
-          metricName: 'SuccessfulPolls',
+          metricName: SUCCESSFUL_POLLS_METRIC,
           dimensionsMap: { service: props.pollerServiceName },
           statistic: 'Sum',
           period: schedulePeriod,

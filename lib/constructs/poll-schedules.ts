@@ -6,6 +6,7 @@ import { Schedule, ScheduleExpression, ScheduleGroup, ScheduleTargetInput } from
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DIGEST_EVENT } from '../../functions/contracts/poller.js';
 import type { DigestConfig } from '../settings.js';
 
 export interface PollSchedulesProps {
@@ -15,9 +16,6 @@ export interface PollSchedulesProps {
   /** Receives the invocations Scheduler could not make after its retries. */
   deadLetterQueue: IQueue;
 }
-
-/** The event the poller reads as "send the daily digest" (anything else is a poll). */
-const DIGEST_EVENT = { task: 'digest' } as const;
 
 export class PollSchedules extends Construct {
   constructor(scope: Construct, id: string, props: PollSchedulesProps) {

@@ -7,6 +7,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { buildPollerBundle } from '../../bench/bundle.js';
 import { parsePollerConfig } from '../../functions/config/poller.js';
+import {
+  DIGEST_EVENT,
+  METRICS_NAMESPACE,
+  SUCCESSFUL_POLLS_METRIC,
+} from '../../functions/contracts/poller.js';
 import { ContextError } from '../../lib/config.js';
 import { logicalIdOf, type Synthesized, statementsOfRole, synthesize } from './synth.js';
 
@@ -505,9 +510,10 @@ describe('Class: AlerterStack', () => {
     });
 
     it('alarms when no poll succeeded for 3 schedule periods, counting missing data as failure', () => {
+      // The metric the poller writes (functions/handlers/poller/index.ts), named once for both.
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: 'PleoExportAlerts',
-        MetricName: 'SuccessfulPolls',
+        Namespace: METRICS_NAMESPACE,
+        MetricName: SUCCESSFUL_POLLS_METRIC,
         Dimensions: [{ Name: 'service', Value: envOf(template, POLLER).POWERTOOLS_SERVICE_NAME }],
         Statistic: 'Sum',
         Period: 300,
@@ -625,7 +631,7 @@ describe('Class: AlerterStack', () => {
         ScheduleExpressionTimezone: 'Europe/Copenhagen',
         Target: {
           Arn: arnOf(ids.poller),
-          Input: JSON.stringify({ task: 'digest' }),
+          Input: JSON.stringify(DIGEST_EVENT),
           DeadLetterConfig: { Arn: arnOf(ids.pollDlq) },
         },
       });

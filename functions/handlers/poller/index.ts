@@ -6,6 +6,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import { parsePollerConfig } from '../../config/poller.js';
+import { isDigestEvent, SUCCESSFUL_POLLS_METRIC } from '../../contracts/poller.js';
 import { mapStackTracesOnDemand } from '../../shared/stack-traces.js';
 import { awsRuntime } from './aws-runtime.js';
 import { createPoller, type PollOutcome } from './compose.js';
@@ -21,7 +22,7 @@ export const handler = middy({ timeoutEarlyInMillis: 5_000 })
   .use(logMetrics(metrics))
   .use(reportFailure())
   .handler(async (event: unknown, _context, { signal }) => {
-    const outcome = isDigest(event) ? await poller.digest() : await poller.poll(signal);
+    const outcome = isDigestEvent(event) ? await poller.digest() : await poller.poll(signal);
     record(outcome);
     logger.info('Poll finished', { ...outcome });
     return outcome;
@@ -40,14 +41,9 @@ function reportFailure(): MiddlewareObj {
   };
 }
 
-/** The digest schedule invokes the poller with `{"task": "digest"}`; anything else is a poll. */
-function isDigest(event: unknown): boolean {
-  return typeof event === 'object' && event !== null && Reflect.get(event, 'task') === 'digest';
-}
-
 function record(outcome: PollOutcome): void {
   if (outcome.skipped) return;
-  metrics.addMetric('SuccessfulPolls', MetricUnit.Count, 1);
+  metrics.addMetric(SUCCESSFUL_POLLS_METRIC, MetricUnit.Count, 1);
   metrics.addMetric('JobsSeen', MetricUnit.Count, outcome.jobsSeen);
   metrics.addMetric('NewFailures', MetricUnit.Count, outcome.newFailures);
   metrics.addMetric('AlertsPublished', MetricUnit.Count, outcome.alertsPublished);

@@ -4,6 +4,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DIGEST_EVENT, SUCCESSFUL_POLLS_METRIC } from '../../../functions/contracts/poller.js';
 import { parseStructuredMessage } from '../../../functions/contracts/structured-message.js';
 import { type DemoApi, startDemoApi } from '../../../local/demo-api/server.js';
 import { type LocalParts, startLocalParts } from '../../../local/parts.js';
@@ -76,13 +77,19 @@ describe('the poller Lambda handler', () => {
     expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);
     const output = stdout.join('');
     expect(output).toContain('"message":"Poll finished"');
-    expect(output).toMatch(/"SuccessfulPolls":1/);
+    expect(output).toContain(`"${SUCCESSFUL_POLLS_METRIC}":1`);
     expect(output).toMatch(/"Namespace":"PleoExportAlerts"/);
     expect(output).not.toContain('the-key');
   });
 
   it('sends the digest when the schedule asks for it', async () => {
-    await handler({ task: 'digest' }, context());
+    // Prepare: the event the stack's digest schedule sends (lib/constructs/poll-schedules.ts).
+    const event = DIGEST_EVENT;
+
+    // Act
+    await handler(event, context());
+
+    // Assess
     const [digest] = ((await parts.sns?.drain()) ?? []).map((body) => parseStructuredMessage(body).alert);
     expect(digest?.kind).toBe('digest');
     expect(digest?.digest?.open.length).toBeGreaterThan(0);
