@@ -25,6 +25,7 @@ import type { AlertState, GroupUpdate, OutboxEntry } from '../../app/ports.js';
 import type { Alert } from '../../domain/alert.js';
 import { type FailureGroup, groupKey } from '../../domain/lifecycle.js';
 import { forEachLimited } from '../../shared/concurrency.js';
+import { retrying, sleep } from '../../shared/retry.js';
 import {
   GROUP_PARTITION,
   JOB_PARTITION_PREFIX,
@@ -35,7 +36,7 @@ import {
 
 const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
-const MAX_UNPROCESSED_ROUNDS = 8;
+const UNPROCESSED_RETRY = { maxAttempts: 9, baseDelayMs: 100, maxDelayMs: 2_000 };
 const DAY_SECONDS = 86_400;
 
 export interface DynamoAlertStateOptions {
@@ -75,7 +76,7 @@ export class DynamoAlertState implements AlertState {
     this.table = options.tableName;
     this.retentionSeconds = options.retentionDays * DAY_SECONDS;
     this.concurrency = options.concurrency ?? 4;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = options.sleep ?? sleep;
   }
 
   async acquireLease(owner: string, now: Date, seconds: number): Promise<boolean> {
@@ -343,8 +344,7 @@ export class DynamoAlertState implements AlertState {
   private async batchGet(keys: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
     const found: Record<string, unknown>[] = [];
     let pending = keys;
-    for (let round = 0; pending.length > 0; round++) {
-      if (round > 0) await this.backoff(round);
+    await this.untilProcessed(async () => {
       const result = await this.counted('BatchGetItem').send(
         new BatchGetCommand({
           RequestItems: { [this.table]: { Keys: pending, ProjectionExpression: 'pk, sk' } },
@@ -352,7 +352,8 @@ export class DynamoAlertState implements AlertState {
       );
       found.push(...(result.Responses?.[this.table] ?? []));
       pending = result.UnprocessedKeys?.[this.table]?.Keys ?? [];
-    }
+      return pending.length;
+    });
     return found;
   }
 
@@ -379,24 +380,34 @@ export class DynamoAlertState implements AlertState {
   private async batchWrite(requests: Record<string, unknown>[]): Promise<void> {
     for (let i = 0; i < requests.length; i += BATCH_WRITE_LIMIT) {
       let pending = requests.slice(i, i + BATCH_WRITE_LIMIT);
-      for (let round = 0; pending.length > 0; round++) {
-        if (round > 0) await this.backoff(round);
+      await this.untilProcessed(async () => {
         const result = await this.counted('BatchWriteItem').send(
           new BatchWriteCommand({
             RequestItems: { [this.table]: pending },
           }),
         );
         pending = (result.UnprocessedItems?.[this.table] as Record<string, unknown>[] | undefined) ?? [];
-      }
+        return pending.length;
+      });
     }
   }
 
-  /** Unprocessed keys and items come back under throttling: wait a little more each round, then give up. */
-  private async backoff(round: number): Promise<void> {
-    if (round > MAX_UNPROCESSED_ROUNDS) {
-      throw new Error(`DynamoDB left requests unprocessed after ${MAX_UNPROCESSED_ROUNDS} retries`);
-    }
-    await this.sleep(Math.min(2_000, 50 * 2 ** round) * Math.random());
+  /**
+   * Repeats a batch call while it leaves keys or items unprocessed (they come back under throttling), waiting a
+   * little more each round, then gives up. `round` returns how many it left.
+   */
+  private untilProcessed(round: () => Promise<number>): Promise<void> {
+    return retrying(
+      async () =>
+        (await round()) === 0
+          ? { done: undefined }
+          : {
+              fail: (attempts) =>
+                new Error(`DynamoDB left requests unprocessed after ${attempts - 1} retries`),
+            },
+      UNPROCESSED_RETRY,
+      { deps: { sleep: this.sleep, random: Math.random } },
+    );
   }
 
   private counted(operation: string): DynamoDBDocumentClient {

@@ -2,8 +2,9 @@
 import type * as z from 'zod/mini';
 import { PleoRequestError } from '../../app/errors.js';
 import type { ExportJob, ExportJobItem } from '../../domain/export-job.js';
+import { type RetryPolicy, sleep } from '../../shared/retry.js';
 import { PleoContractError } from './errors.js';
-import { DEFAULT_RETRY, getJson, type HttpDeps, type RetryPolicy, sleep } from './http.js';
+import { DEFAULT_RETRY, getJson, type HttpDeps } from './http.js';
 import { RateLimiter } from './rate-limit.js';
 import { cursorPageSchema, describeIssues, exportJobItemSchema, exportJobSchema } from './schemas.js';
 

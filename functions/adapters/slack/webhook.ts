@@ -1,7 +1,14 @@
 // adapts Slack incoming webhooks to the alert delivery side
-import { setTimeout as wait } from 'node:timers/promises';
 import type { SlackMessage } from '../../contracts/slack-message.js';
+import { redactError, redactor } from '../../shared/redact.js';
 import { requestTimeout } from '../../shared/request-timeout.js';
+import {
+  type Attempt,
+  parseRetryAfter,
+  type RetryDeps,
+  retrying,
+  sleep as retrySleep,
+} from '../../shared/retry.js';
 
 /**
  * Slack did not take the message: a 4xx other than 429, retries used up, or the request could not be sent.
@@ -30,21 +37,19 @@ export interface PostToSlackOptions {
   /** How long one attempt may wait for Slack's answer (default 10 s). */
   requestTimeoutMs?: number;
   /** Waits between attempts; injected by tests. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep?: RetryDeps['sleep'];
+  /** The jitter of the backoff; injected by tests. */
+  random?: RetryDeps['random'];
 }
 
 const DEFAULT_MAX_RETRIES = 3;
 // Slack answers a webhook in well under a second; a connection it accepts but never answers must not hang a post
 // (npm start) or use up the notifier's whole invocation on one attempt.
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
-const BACKOFF_BASE_MS = 500;
+const BACKOFF = { baseDelayMs: 500, maxDelayMs: 8_000 };
 // A Retry-After longer than this would outlast a short Lambda: better to fail and let Lambda retry the event.
 const MAX_RETRY_AFTER_MS = 30_000;
 const MAX_BODY_CHARS = 200;
-
-const defaultSleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
-  await wait(ms, undefined, signal ? { signal } : undefined);
-};
 
 /**
  * Posts one message to a Slack incoming webhook.
@@ -61,11 +66,12 @@ export async function postToSlack(
     signal,
     maxRetries = DEFAULT_MAX_RETRIES,
     requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
-    sleep = defaultSleep,
+    sleep = retrySleep,
+    random = Math.random,
   } = options;
   const body = JSON.stringify({ text: message.text, blocks: message.blocks });
-  const redact = (text: string): string => redactUrl(text, webhookUrl);
-  const pause = async (ms: number): Promise<void> => {
+  const redact = webhookRedactor(webhookUrl);
+  const pause = async (ms: number, signal?: AbortSignal): Promise<void> => {
     try {
       await sleep(ms, signal);
     } catch (error) {
@@ -73,63 +79,51 @@ export async function postToSlack(
     }
   };
 
-  for (let attempt = 0; ; attempt += 1) {
-    const timeout = requestTimeout(signal, requestTimeoutMs);
-    let response: Response;
-    try {
-      response = await fetch(webhookUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body,
-        signal: timeout.signal,
-      });
-    } catch (error) {
-      timeout.clear();
-      const cause = redactError(error, redact);
-      if (signal?.aborted || attempt >= maxRetries) {
-        throw new SlackPostError(
-          `Slack webhook request failed after ${attempt + 1} attempt(s): ${redact(errorMessage(error))}`,
-          { cause },
+  await retrying(
+    async (attempt): Promise<Attempt<void>> => {
+      const timeout = requestTimeout(signal, requestTimeoutMs);
+      let response: Response;
+      try {
+        response = await fetch(webhookUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+          signal: timeout.signal,
+        });
+      } catch (error) {
+        timeout.clear();
+        const failed = (attempts: number) =>
+          new SlackPostError(
+            `Slack webhook request failed after ${attempts} attempt(s): ${redact(errorMessage(error))}`,
+            { cause: redactError(error, redact) },
+          );
+        if (signal?.aborted) throw failed(attempt);
+        return { fail: failed };
+      }
+      let responseBody: string;
+      try {
+        if (response.ok) {
+          await response.body?.cancel();
+          return { done: undefined };
+        }
+        responseBody = redact(await readBody(response));
+      } finally {
+        timeout.clear();
+      }
+      const answered = (retried: string) =>
+        new SlackPostError(
+          `Slack webhook answered ${response.status}${responseBody ? ` (${responseBody})` : ''}${retried}`,
+          { status: response.status, responseBody },
         );
-      }
-      await pause(backoffMs(attempt));
-      continue;
-    }
-    let responseBody: string;
-    try {
-      if (response.ok) {
-        await response.body?.cancel();
-        return;
-      }
-      responseBody = redact(await readBody(response));
-    } finally {
-      timeout.clear();
-    }
-    const retryable = response.status === 429 || response.status >= 500;
-    if (!retryable || attempt >= maxRetries) {
-      throw new SlackPostError(
-        `Slack webhook answered ${response.status}${responseBody ? ` (${responseBody})` : ''}` +
-          (retryable ? ` after ${attempt + 1} attempt(s)` : ''),
-        { status: response.status, responseBody },
-      );
-    }
-    await pause(
-      response.status === 429
-        ? retryAfterMs(response.headers.get('retry-after'), attempt)
-        : backoffMs(attempt),
-    );
-  }
-}
-
-function backoffMs(attempt: number): number {
-  return BACKOFF_BASE_MS * 2 ** attempt;
-}
-
-/** Slack sends Retry-After in seconds; a missing or odd value falls back to the usual backoff. */
-function retryAfterMs(header: string | null, attempt: number): number {
-  const seconds = header === null ? Number.NaN : Number(header.trim());
-  if (!Number.isFinite(seconds) || seconds < 0) return backoffMs(attempt);
-  return Math.min(seconds * 1000, MAX_RETRY_AFTER_MS);
+      if (response.status !== 429 && response.status < 500) throw answered('');
+      return {
+        retryAfterMs: Math.min(parseRetryAfter(response.headers.get('retry-after')) ?? 0, MAX_RETRY_AFTER_MS),
+        fail: (attempts) => answered(` after ${attempts} attempt(s)`),
+      };
+    },
+    { ...BACKOFF, maxAttempts: maxRetries + 1 },
+    { deps: { sleep: pause, random }, signal },
+  );
 }
 
 async function readBody(response: Response): Promise<string> {
@@ -149,25 +143,9 @@ function errorMessage(error: unknown): string {
 }
 
 /** The webhook URL, and its secret path on its own, replaced wherever they appear. */
-function redactUrl(text: string, webhookUrl: string): string {
-  let path = '';
-  try {
-    path = new URL(webhookUrl).pathname;
-  } catch {
-    // Not a URL: only the whole string can leak.
-  }
-  let result = text.split(webhookUrl).join('[webhook URL]');
-  if (path.length > 1) result = result.split(path).join('[webhook path]');
-  return result;
-}
-
-/** Keeps the underlying error as the cause unless some part of it quotes the URL: then a redacted copy. */
-function redactError(error: unknown, redact: (text: string) => string): unknown {
-  if (!(error instanceof Error)) return redact(String(error));
-  const texts = [error.message, error.stack ?? '', String(error.cause ?? '')];
-  if (texts.every((text) => redact(text) === text)) return error;
-  const copy = new Error(redact(error.message));
-  copy.name = error.name;
-  copy.stack = redact(error.stack ?? '');
-  return copy;
+function webhookRedactor(webhookUrl: string): (text: string) => string {
+  const url = redactor([webhookUrl], '[webhook URL]');
+  // Not a URL: only the whole string can leak.
+  const path = redactor([URL.canParse(webhookUrl) ? new URL(webhookUrl).pathname : ''], '[webhook path]');
+  return (text) => path(url(text));
 }

@@ -21,6 +21,8 @@ const sleeps: number[] = [];
 const sleep = async (ms: number): Promise<void> => {
   sleeps.push(ms);
 };
+/** No jitter: each backoff at its full length. */
+const random = () => 1;
 
 beforeAll(async () => {
   server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
@@ -79,7 +81,7 @@ async function caught(promise: Promise<unknown>): Promise<unknown> {
 
 describe('postToSlack', () => {
   it('posts the text and blocks as JSON to the webhook', async () => {
-    await postToSlack(`${baseUrl}${SECRET_PATH}`, message, { sleep });
+    await postToSlack(`${baseUrl}${SECRET_PATH}`, message, { sleep, random });
 
     expect(received).toEqual([
       { method: 'POST', url: SECRET_PATH, contentType: 'application/json', body: JSON.stringify(message) },
@@ -92,7 +94,7 @@ describe('postToSlack', () => {
       { status: 200, body: 'ok' },
     );
 
-    await postToSlack(`${baseUrl}${SECRET_PATH}`, message, { sleep });
+    await postToSlack(`${baseUrl}${SECRET_PATH}`, message, { sleep, random });
 
     expect(received).toHaveLength(2);
     expect(sleeps).toEqual([2000]);
@@ -106,10 +108,35 @@ describe('postToSlack', () => {
     expect(received).toHaveLength(2);
   });
 
+  it('reads a Retry-After given as an HTTP date', async () => {
+    // Prepare
+    const in5s = new Date(Date.now() + 5_000).toUTCString();
+    replies.push({ status: 503, body: 'busy', headers: { 'retry-after': in5s } });
+
+    // Act
+    await postToSlack(`${baseUrl}${SECRET_PATH}`, message, { sleep, random });
+
+    // Assess
+    expect(sleeps).toHaveLength(1);
+    expect(sleeps[0]).toBeGreaterThan(3_000);
+    expect(sleeps[0]).toBeLessThanOrEqual(5_000);
+  });
+
+  it('waits a random part of each backoff, so that retries from many senders spread out', async () => {
+    // Prepare
+    replies.push({ status: 500, body: 'oops' }, { status: 500, body: 'oops' });
+
+    // Act
+    await postToSlack(`${baseUrl}${SECRET_PATH}`, message, { sleep, random: () => 0.5 });
+
+    // Assess
+    expect(sleeps).toEqual([250, 500]);
+  });
+
   it('caps a very long Retry-After so the Lambda does not time out waiting', async () => {
     replies.push({ status: 429, body: '', headers: { 'retry-after': '3600' } });
 
-    await postToSlack(`${baseUrl}${SECRET_PATH}`, message, { sleep });
+    await postToSlack(`${baseUrl}${SECRET_PATH}`, message, { sleep, random });
 
     expect(sleeps).toEqual([30_000]);
   });
@@ -117,7 +144,7 @@ describe('postToSlack', () => {
   it('backs off and retries on server errors and dropped connections', async () => {
     replies.push({ status: 500, body: 'oops' }, 'hang-up', { status: 503, body: 'busy' });
 
-    await postToSlack(`${baseUrl}${SECRET_PATH}`, message, { sleep });
+    await postToSlack(`${baseUrl}${SECRET_PATH}`, message, { sleep, random });
 
     expect(received).toHaveLength(4);
     expect(sleeps).toEqual([500, 1000, 2000]);
@@ -126,7 +153,9 @@ describe('postToSlack', () => {
   it('gives up after maxRetries with the last answer', async () => {
     replies.push(...Array.from({ length: 3 }, () => ({ status: 502, body: 'bad gateway' })));
 
-    const error = await caught(postToSlack(`${baseUrl}${SECRET_PATH}`, message, { sleep, maxRetries: 2 }));
+    const error = await caught(
+      postToSlack(`${baseUrl}${SECRET_PATH}`, message, { sleep, random, maxRetries: 2 }),
+    );
 
     expect(error).toBeInstanceOf(SlackPostError);
     expect(error).toMatchObject({
@@ -146,7 +175,7 @@ describe('postToSlack', () => {
   ])("does not retry a %i and reports Slack's answer %s without the URL", async (status, body) => {
     replies.push({ status, body });
 
-    const error = await caught(postToSlack(`${baseUrl}${SECRET_PATH}`, message, { sleep }));
+    const error = await caught(postToSlack(`${baseUrl}${SECRET_PATH}`, message, { sleep, random }));
 
     expect(error).toBeInstanceOf(SlackPostError);
     expect(error).toMatchObject({
@@ -162,7 +191,7 @@ describe('postToSlack', () => {
   it('redacts the URL if Slack ever echoes it back', async () => {
     replies.push({ status: 400, body: `bad request to ${baseUrl}${SECRET_PATH}` });
 
-    const error = await caught(postToSlack(`${baseUrl}${SECRET_PATH}`, message, { sleep }));
+    const error = await caught(postToSlack(`${baseUrl}${SECRET_PATH}`, message, { sleep, random }));
 
     expect(error).toMatchObject({ responseBody: 'bad request to [webhook URL]' });
     expectNoSecret(error);
@@ -175,7 +204,7 @@ describe('postToSlack', () => {
     await new Promise((resolve) => closed.close(resolve));
 
     const error = await caught(
-      postToSlack(`http://127.0.0.1:${port}${SECRET_PATH}`, message, { sleep, maxRetries: 1 }),
+      postToSlack(`http://127.0.0.1:${port}${SECRET_PATH}`, message, { sleep, random, maxRetries: 1 }),
     );
 
     expect(error).toBeInstanceOf(SlackPostError);
@@ -189,7 +218,12 @@ describe('postToSlack', () => {
     replies.push('silence', 'silence');
 
     const error = await caught(
-      postToSlack(`${baseUrl}${SECRET_PATH}`, message, { sleep, maxRetries: 1, requestTimeoutMs: 50 }),
+      postToSlack(`${baseUrl}${SECRET_PATH}`, message, {
+        sleep,
+        random,
+        maxRetries: 1,
+        requestTimeoutMs: 50,
+      }),
     );
 
     expect(error).toBeInstanceOf(SlackPostError);
@@ -208,7 +242,7 @@ describe('postToSlack', () => {
     };
 
     const error = await caught(
-      postToSlack(`${baseUrl}${SECRET_PATH}`, message, { sleep, maxRetries: 0, fetch: leakyFetch }),
+      postToSlack(`${baseUrl}${SECRET_PATH}`, message, { sleep, random, maxRetries: 0, fetch: leakyFetch }),
     );
 
     expect((error as SlackPostError).cause).toMatchObject({
