@@ -6,9 +6,9 @@ import { ALERT_KINDS, CATEGORIES } from './message-attributes.js';
 import { slackMessageSchema } from './slack-message.js';
 import { STRUCTURED_PROTOCOLS } from './structured-protocols.js';
 
-const categorySchema = z.enum(CATEGORIES);
+export const categorySchema = z.enum(CATEGORIES);
 
-const alertJobSchema = z.object({
+export const alertJobSchema = z.object({
   jobId: z.string(),
   status: z.string(),
   createdAt: z.string(),
@@ -16,6 +16,13 @@ const alertJobSchema = z.object({
   failedItems: z.nullable(z.number()),
   failureReason: z.nullable(z.string()),
   alsoFailedFor: z.optional(z.array(z.string())),
+});
+
+export const totalsSchema = z.object({
+  jobs: z.number(),
+  items: z.number(),
+  failedItems: z.number(),
+  uncounted: z.optional(z.number()),
 });
 
 const lifecycleSchema = z.object({
@@ -44,7 +51,8 @@ const digestSchema = z.object({
   resolvedSinceYesterday: z.array(digestLineSchema),
 });
 
-const alertSchema = z.object({
+/** The alert, as subscribers receive it and as the outbox keeps it. */
+export const alertSchema = z.object({
   schemaVersion: z.literal(1),
   alertId: z.string(),
   kind: z.enum(ALERT_KINDS),
@@ -53,12 +61,7 @@ const alertSchema = z.object({
   reason: z.string(),
   category: categorySchema,
   jobs: z.array(alertJobSchema),
-  totals: z.object({
-    jobs: z.number(),
-    items: z.number(),
-    failedItems: z.number(),
-    uncounted: z.optional(z.number()),
-  }),
+  totals: totalsSchema,
   detectedAt: z.string(),
   possibleRedelivery: z.boolean(),
   lifecycle: z.optional(lifecycleSchema),

@@ -22,6 +22,12 @@ import {
 import * as z from 'zod/mini';
 import '../../shared/zod-english.js';
 import type { AlertState, GroupUpdate, OutboxEntry } from '../../app/ports.js';
+import {
+  alertJobSchema,
+  alertSchema,
+  categorySchema,
+  totalsSchema,
+} from '../../contracts/structured-message.js';
 import type { Alert } from '../../domain/alert.js';
 import { type FailureGroup, groupKey } from '../../domain/lifecycle.js';
 import { forEachLimited } from '../../shared/concurrency.js';
@@ -51,6 +57,24 @@ export interface DynamoAlertStateOptions {
 const RESOLVED_KEPT_SECONDS = 3 * DAY_SECONDS;
 
 const groupItemSchema = z.object({ group: z.instanceof(Uint8Array) });
+
+/** A failure group as stored (gzipped JSON): read back parsed, so a damaged item fails loudly, never half-read. */
+const failureGroupSchema = z.object({
+  companyId: z.string(),
+  companyName: z.nullable(z.string()),
+  reason: z.string(),
+  category: categorySchema,
+  state: z.enum(['open', 'resolved']),
+  openedAt: z.string(),
+  lastFailureAt: z.string(),
+  lastNotifiedAt: z.string(),
+  remindersSent: z.number(),
+  jobs: z.array(alertJobSchema),
+  totals: totalsSchema,
+  resolvedAt: z.optional(z.string()),
+  resolvedByJobId: z.optional(z.string()),
+  mergedAlertIds: z.array(z.string()),
+}) satisfies z.ZodMiniType<FailureGroup>;
 
 const outboxItemSchema = z.object({
   status: z.enum(['staged', 'pending', 'publishing', 'published']),
@@ -140,7 +164,7 @@ export class DynamoAlertState implements AlertState {
         status: parsed.status,
         attempts: parsed.attempts,
         pollId: parsed.pollId,
-        alert: unzip(parsed.alert) as Alert,
+        alert: alertSchema.parse(unzip(parsed.alert)),
       };
     });
   }
@@ -179,9 +203,7 @@ export class DynamoAlertState implements AlertState {
   }
 
   async failureGroups(): Promise<FailureGroup[]> {
-    return (await this.queryPartition(GROUP_PARTITION)).map(
-      (item) => unzip(groupItemSchema.parse(item).group) as FailureGroup,
-    );
+    return (await this.queryPartition(GROUP_PARTITION)).map(readGroup);
   }
 
   async stage(alert: Alert, pollId: string, now: Date): Promise<void> {
@@ -279,7 +301,7 @@ export class DynamoAlertState implements AlertState {
         ConsistentRead: true,
       }),
     );
-    return Item === undefined ? undefined : (unzip(groupItemSchema.parse(Item).group) as FailureGroup);
+    return Item === undefined ? undefined : readGroup(Item);
   }
 
   private async putGroup(group: FailureGroup, now: Date): Promise<void> {
@@ -436,6 +458,10 @@ function storable(alert: Alert): { alert: Alert; zipped: Uint8Array } {
 
 function unzip(data: Uint8Array): unknown {
   return JSON.parse(gunzipSync(data).toString('utf8'));
+}
+
+function readGroup(item: Record<string, unknown>): FailureGroup {
+  return failureGroupSchema.parse(unzip(groupItemSchema.parse(item).group));
 }
 
 function epochSeconds(date: Date): number {
