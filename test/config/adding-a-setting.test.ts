@@ -34,9 +34,10 @@ const pollerEnvironment = (context: Record<string, unknown>): Record<string, unk
 describe('A setting added to POLLER_SETTINGS alone', () => {
   let environment: Record<string, unknown>;
 
+  // One synth runs cdk-nag and the Control Tower checks: 15 s on a quiet machine, near a minute on a busy one.
   beforeAll(() => {
     environment = pollerEnvironment({ staleAfterDays: '10' });
-  });
+  }, 180_000);
 
   it('is a context key deployers may set', () => {
     expect(CONTEXT_KEYS).toContain('staleAfterDays');
