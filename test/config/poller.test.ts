@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { resolveCredential } from '../../functions/adapters/secrets/pleo-credential.js';
 import { parsePollerConfig } from '../../functions/config/poller.js';
 import { ConfigError } from '../../functions/config/setting.js';
+import { resolveCredential } from '../../functions/handlers/poller/credential.js';
 
 const valid = {
   PLEO_API_URL: 'https://external.pleo.io',

@@ -1,19 +1,16 @@
 // Turns the Slack webhook secret into a URL, with errors that say how to fix the secret (never quoting it).
 
-/** Reads a secret value by ARN; Powertools' getSecret (cached) in Lambda, a stub in tests. */
-export type SecretFetcher = (arn: string) => Promise<unknown>;
+/** Reads a secret's text by ARN, undefined while it holds nothing (adapters/secrets/secret-reader.ts in Lambda). */
+type ReadSecret = (arn: string) => Promise<string | undefined>;
 
 /**
  * Returns a reader of the webhook URL kept in the secret `arn`. The secret holds the URL itself, or a JSON object
  * with one entry holding it (what the Secrets Manager console's key/value editor produces).
  * @throws Error (from the reader) when the secret is empty or does not hold an http(s) URL.
  */
-export function webhookUrlFromSecret(arn: string, fetchSecret: SecretFetcher): () => Promise<string> {
+export function webhookUrlFromSecret(arn: string, readSecret: ReadSecret): () => Promise<string> {
   return async () => {
-    const value = await fetchSecret(arn);
-    const text = (
-      typeof value === 'string' ? value : value instanceof Uint8Array ? new TextDecoder().decode(value) : ''
-    ).trim();
+    const text = (await readSecret(arn))?.trim();
     if (!text) throw new Error(`Slack webhook secret ${arn} is empty: put the incoming webhook URL in it`);
     const url = text.startsWith('{') ? singleJsonValue(text) : text;
     if (url === undefined || !isHttpUrl(url)) {

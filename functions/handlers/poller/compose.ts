@@ -5,12 +5,13 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAlertState } from '../../adapters/dynamodb/alert-state.js';
 import { PleoClient } from '../../adapters/pleo/client.js';
 import { DEFAULT_RETRY } from '../../adapters/pleo/http.js';
-import { resolveCredential, type SecretReader } from '../../adapters/secrets/pleo-credential.js';
+import type { SecretReader } from '../../adapters/secrets/secret-reader.js';
 import { SnsAlertPublisher } from '../../adapters/sns/publisher.js';
 import { OrganisationListingRefusedError } from '../../app/errors.js';
 import { digestOnce, type PollReport, pollOnce } from '../../app/poll.js';
 import type { Log } from '../../app/ports.js';
 import { POLLER_SETTINGS, type PollerConfig } from '../../config/poller.js';
+import { resolveCredential } from './credential.js';
 
 export interface PollerRuntime {
   dynamo: DynamoDBDocumentClient;

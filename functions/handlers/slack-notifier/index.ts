@@ -1,22 +1,19 @@
 // Slack notifier Lambda: subscribed to the alert topic, posts each alert to a Slack incoming webhook.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { SLACK_CHANNEL } from '../../adapters/dynamodb/partitions.js';
 import { DynamoPostLedger } from '../../adapters/dynamodb/post-ledger.js';
+import { secretsManagerReader } from '../../adapters/secrets/secret-reader.js';
 import { webhookUrlFromSecret } from '../../adapters/slack/webhook-url.js';
 import { parseSlackNotifierConfig } from '../../config/slack-notifier.js';
 import { mapStackTracesOnDemand } from '../../shared/stack-traces.js';
 import { createSlackNotifier, type SlackNotifierDeps } from './notifier.js';
 
 mapStackTracesOnDemand(import.meta.url);
-
-// Cached for five minutes: a webhook URL put in the secret after deploy is picked up without a redeploy.
-const SECRET_MAX_AGE_SECONDS = 300;
 
 const logger = new Logger();
 
@@ -37,7 +34,5 @@ export const handler = createHandler({
     config.tableName,
     SLACK_CHANNEL,
   ),
-  getWebhookUrl: webhookUrlFromSecret(config.webhookSecretArn, (arn) =>
-    getSecret(arn, { maxAge: SECRET_MAX_AGE_SECONDS }),
-  ),
+  getWebhookUrl: webhookUrlFromSecret(config.webhookSecretArn, secretsManagerReader()),
 });

@@ -1,9 +1,10 @@
 // Resolves the Pleo credential from configuration: a key or token given directly, or a Secrets Manager secret
 // holding the key as plain text or as JSON {"apiKey": "…"} / {"bearerToken": "…"}.
 import * as z from 'zod/mini';
+import type { PleoCredential } from '../../adapters/pleo/client.js';
+import type { SecretReader } from '../../adapters/secrets/secret-reader.js';
 import type { CredentialSource } from '../../config/poller.js';
 import { ConfigError } from '../../config/setting.js';
-import type { PleoCredential } from '../pleo/client.js';
 
 const secretJsonSchema = z.union([
   z.pipe(
@@ -15,8 +16,6 @@ const secretJsonSchema = z.union([
     z.transform((s: { bearerToken: string }): PleoCredential => ({ kind: 'bearer', token: s.bearerToken })),
   ),
 ]);
-
-export type SecretReader = (secretArn: string) => Promise<string | undefined>;
 
 export async function resolveCredential(
   source: CredentialSource,
