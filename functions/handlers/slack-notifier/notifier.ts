@@ -1,4 +1,6 @@
 // Posts each alert that SNS hands the Slack notifier to the Slack channel's incoming webhook.
+// It stays in the handler, not a use case in app/ behind a port: it decides nothing of its own (read the message,
+// skip one already posted, post it), so it uses the Slack webhook adapter directly, as a handler may.
 import type { SNSEvent } from 'aws-lambda';
 import type { PostLedger } from '../../adapters/dynamodb/post-ledger.js';
 import { type PostToSlackOptions, postToSlack } from '../../adapters/slack/webhook.js';
