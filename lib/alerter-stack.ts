@@ -96,6 +96,8 @@ export class AlerterStack extends Stack {
           'dynamodb:BatchGetItem',
           'dynamodb:BatchWriteItem',
           'dynamodb:Query',
+          // Every write of a poll goes in a transaction (TransactWriteItems) with a check of the lease's owner.
+          'dynamodb:ConditionCheckItem',
         ],
         STATE_PARTITION_PATTERNS,
       )

@@ -86,7 +86,7 @@ async function main(): Promise<void> {
 async function pollAndShow(poller: ReturnType<typeof createPoller>): Promise<boolean> {
   let ok = true;
   try {
-    write(`\n[${time(parts?.clock)}] ${summary(await poller.poll(stop.signal))}`);
+    write(`\n[${time(parts?.clock)}] ${summary(await poller.poll({ signal: stop.signal }))}`);
   } catch (error) {
     ok = false;
     write(`\n[${time(parts?.clock)}] Poll failed: ${oneLine(error)}`);

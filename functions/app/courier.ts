@@ -1,8 +1,15 @@
 // The courier: carries each message through the outbox — stage (new alerts) → claim → publish → mark published →
-// complete — and keeps the failure groups up to date as messages go out. One message failing never stops the others.
+// complete — and keeps the failure groups up to date as messages go out. One message failing never stops the others;
+// the poll running out of time (the abort signal) or losing its lease stops them all, at once.
 import type { Alert } from '../domain/alert.js';
-import { afterDelivery, type FailureGroup, failedSinceNotice, groupKey } from '../domain/lifecycle.js';
-import { PublishRefusedError } from './errors.js';
+import {
+  afterDelivery,
+  alertsSharingJobs,
+  type FailureGroup,
+  failedSinceNotice,
+  groupKey,
+} from '../domain/lifecycle.js';
+import { LeaseLostError, PublishRefusedError } from './errors.js';
 import type { AlertPublisher, Log, OutboxEntry, OutboxStore } from './ports.js';
 
 export interface CourierCounts {
@@ -24,6 +31,8 @@ export class Courier {
       publisher: () => Promise<AlertPublisher>;
       log: Log;
       now: () => Date;
+      /** Fires when the poll must stop: no message is claimed or published after it. */
+      signal?: AbortSignal | undefined;
     },
     groups: readonly FailureGroup[],
     private readonly counts: CourierCounts,
@@ -72,14 +81,48 @@ export class Courier {
     );
   }
 
-  /**
-   * A poll's new alerts: every one staged, then the poll sealed, before any is published. A job whose items have
-   * several reasons is in several alerts, and a failure between two of them must not lose the second.
-   */
+  /** A poll's new alerts: staged and sealed (`stageNew`), then published (`sendStaged`). */
   async deliverNew(alerts: readonly Alert[], pollId: string): Promise<void> {
-    if (alerts.length === 0) return;
-    for (const alert of alerts) await this.deps.state.stage(alert, pollId, this.deps.now());
-    await this.deps.state.seal(pollId, this.deps.now());
+    await this.sendStaged((await this.stageNew(alerts, pollId)).staged);
+  }
+
+  /**
+   * Writes a poll's new alerts down, then seals the poll, before any is published: a job whose items have several
+   * reasons is in several alerts, and a failure between two of them must not lose the second. An alert that cannot
+   * be written down (a write error, an item DynamoDB refuses) is reported and left out, with every alert sharing a
+   * job with it (their jobs stay unrecorded, found again by the next poll); the others go on. Returns the alerts
+   * staged and sealed, and those left out.
+   */
+  async stageNew(alerts: readonly Alert[], pollId: string): Promise<{ staged: Alert[]; leftOut: Alert[] }> {
+    const { state, now, log } = this.deps;
+    const staged: Alert[] = [];
+    const refused: Alert[] = [];
+    for (const alert of alerts) {
+      this.deps.signal?.throwIfAborted();
+      try {
+        await state.stage(alert, pollId, now());
+        staged.push(alert);
+      } catch (error) {
+        if (this.mustStop(error)) throw error;
+        this.counts.alertsFailed++;
+        refused.push(alert);
+        log.error(
+          'Alert could not be written down; it and the alerts sharing its jobs wait for the next poll',
+          alertFields(alert, { error: String(error) }),
+        );
+      }
+    }
+    const leftOut = [...refused, ...alertsSharingJobs(refused, staged)];
+    // Gone before the seal (a refused write may have happened all the same), or the next poll would publish them:
+    // if one cannot be taken out, nothing of this poll may go.
+    for (const alert of leftOut) await state.discard(alert.alertId);
+    const kept = staged.filter((alert) => !leftOut.includes(alert));
+    if (kept.length > 0) await state.seal(pollId, now());
+    return { staged: kept, leftOut };
+  }
+
+  /** Publishes alerts `stageNew` wrote down. */
+  async sendStaged(alerts: readonly Alert[]): Promise<void> {
     for (const alert of alerts) await this.attempt(alert, 'staged');
   }
 
@@ -94,6 +137,7 @@ export class Courier {
     try {
       await this.steps(alert, status);
     } catch (error) {
+      if (this.mustStop(error)) throw error;
       this.counts.alertsFailed++;
       this.unfinished.add(alert.alertId);
       this.unsettled.add(groupKey(alert.companyId, alert.reason));
@@ -104,9 +148,15 @@ export class Courier {
     }
   }
 
+  /** The poll ran out of time, or another poll took its lease: nothing more of it may happen. */
+  private mustStop(error: unknown): boolean {
+    return error instanceof LeaseLostError || this.deps.signal?.aborted === true;
+  }
+
   private async steps(alert: Alert, status: OutboxEntry['status']): Promise<void> {
-    const { state, log, now } = this.deps;
+    const { state, log, now, signal } = this.deps;
     if (status !== 'published') {
+      signal?.throwIfAborted();
       // A message left `publishing` by a poll that died may have gone out: say so to the reader.
       const claimed = await state.claim(
         status === 'publishing' ? { ...alert, possibleRedelivery: true } : alert,
@@ -114,7 +164,8 @@ export class Courier {
       );
       try {
         const publisher = await this.deps.publisher();
-        const messageId = await publisher.publish(claimed);
+        signal?.throwIfAborted();
+        const messageId = await publisher.publish(claimed, signal);
         log.info('Alert published', alertFields(claimed, { messageId }));
       } catch (error) {
         // Only a refusal proves it was not taken; after a timeout the entry stays `publishing`.

@@ -58,3 +58,14 @@ export class OrganisationListingRefusedError extends PleoRequestError {
 export class PublishRefusedError extends Error {
   override readonly name = 'PublishRefusedError';
 }
+
+/**
+ * A poll wrote after another poll took its lease over (it outlived its lease, e.g. frozen by Lambda and thawed):
+ * the write was refused and changed nothing. The poll must stop: what it was doing is the new holder's now.
+ */
+export class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+  constructor() {
+    super('Another poll holds the lease now: this poll stopped, and its last write changed nothing');
+  }
+}

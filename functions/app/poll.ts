@@ -12,6 +12,7 @@ import {
   isIncident,
 } from '../domain/incidents.js';
 import {
+  alertsSharingJobs,
   type CompletedExport,
   damp,
   digestAlert,
@@ -56,6 +57,17 @@ export interface LeaseDeps {
   owner: string;
 }
 
+/** What the caller knows of the time it gives the poll. */
+export interface Invocation {
+  /** Fires when the invocation runs out of time (middy's early timeout): the poll stops at the next step. */
+  signal?: AbortSignal | undefined;
+  /** Time left until `signal` fires, when known: the lease outlives it, and delivery keeps a share of it. */
+  timeLeftMs?: number | undefined;
+}
+
+/** The lease outlives the time the invocation has left by this much, whatever the settings say. */
+const LEASE_MARGIN_SECONDS = 60;
+
 export interface PollReport {
   skipped: boolean;
   jobsSeen: number;
@@ -79,9 +91,9 @@ export class UndeliveredAlertsError extends Error {
 export async function pollOnce(
   deps: PollDeps,
   settings: PollSettings,
-  signal?: AbortSignal,
+  invocation: Invocation = {},
 ): Promise<PollReport> {
-  return withLease(deps, settings, async (courier, report, inFlight) => {
+  return withLease(deps, settings, invocation, async ({ courier, report, inFlight, signal }) => {
     const scope: Scope = { ...deps, companyIds: settings.companies.map((c) => c.id), signal };
     // The failures and their items go out of scope once grouped: only the alerts stay in memory.
     const alerts = await newAlerts(deps, scope, settings, { courier, report, inFlight });
@@ -89,9 +101,15 @@ export async function pollOnce(
     const damped = damp(alerts, completed, deps.now(), settings.flapGraceMs);
     report.heldFailures = damped.hold.reduce((sum, alert) => sum + alert.jobs.length, 0);
     report.suppressedFailures = damped.suppress.reduce((sum, alert) => sum + alert.jobs.length, 0);
-    await courier.deliverNew(damped.send, deps.owner);
-    // Only now, with every alert of the poll staged: a suppressed job may have another reason that is sent.
-    for (const alert of damped.suppress) await deps.state.suppress(alert, deps.now());
+    const { staged, leftOut } = await courier.stageNew(damped.send, deps.owner);
+    // Only now, with every alert of the poll staged: a suppressed job may have another reason that is sent, or
+    // that could not be written down and waits for the next poll.
+    const waiting = alertsSharingJobs(leftOut, damped.suppress);
+    for (const alert of damped.suppress.filter((a) => !waiting.includes(a))) {
+      signal.throwIfAborted();
+      await deps.state.suppress(alert, deps.now());
+    }
+    await courier.sendStaged(staged);
     for (const notice of resolvedNotices(openGroups(courier), completed, deps.now())) {
       await courier.deliver(notice);
     }
@@ -138,8 +156,12 @@ async function newAlerts(
 }
 
 /** The daily digest: open failures by company and reason, and what was resolved since yesterday; once a day. */
-export async function digestOnce(deps: LeaseDeps, settings: PollSettings): Promise<PollReport> {
-  return withLease(deps, settings, async (courier) => {
+export async function digestOnce(
+  deps: LeaseDeps,
+  settings: PollSettings,
+  invocation: Invocation = {},
+): Promise<PollReport> {
+  return withLease(deps, settings, invocation, async ({ courier }) => {
     const digest = digestAlert([...courier.groups.values()], deps.now(), settings.digestTimeZone);
     // The digest's one synthetic job is recorded like any other: a second digest on the same day is a no-op.
     const markers = digest.jobs.map((job) => job.jobId);
@@ -148,14 +170,34 @@ export async function digestOnce(deps: LeaseDeps, settings: PollSettings): Promi
   });
 }
 
-/** Takes the lease, delivers what earlier polls left in the outbox, runs `work`, and always gives the lease back. */
+interface LeaseWork {
+  courier: Courier;
+  report: PollReport;
+  /** Jobs in the outbox: no new alert may repeat them. */
+  inFlight: ReadonlySet<string>;
+  /** Fires when the invocation runs out of time or the lease is about to: every step stops at it. */
+  signal: AbortSignal;
+}
+
+/**
+ * Takes the lease (for longer than the invocation can run), delivers what earlier polls left in the outbox, runs
+ * `work`, and always gives the lease back.
+ */
 async function withLease(
   deps: LeaseDeps & { pleo?: PleoExports },
   settings: PollSettings,
-  work: (courier: Courier, report: PollReport, inFlight: ReadonlySet<string>) => Promise<void>,
+  invocation: Invocation,
+  work: (context: LeaseWork) => Promise<void>,
 ): Promise<PollReport> {
   const started = deps.now();
   const startedMs = performance.now();
+  const leaseSeconds = Math.max(
+    settings.leaseSeconds,
+    Math.ceil((invocation.timeLeftMs ?? 0) / 1000) + LEASE_MARGIN_SECONDS,
+  );
+  // Whatever runs the poll (npm start has no deadline), it stops before its lease ends.
+  const leaseEnds = AbortSignal.timeout((leaseSeconds - LEASE_MARGIN_SECONDS / 2) * 1000);
+  const signal = invocation.signal ? AbortSignal.any([invocation.signal, leaseEnds]) : leaseEnds;
   const report: PollReport = {
     skipped: false,
     jobsSeen: 0,
@@ -168,16 +210,16 @@ async function withLease(
     pleoRequests: 0,
     durationMs: 0,
   };
-  if (!(await deps.state.acquireLease(deps.owner, started, settings.leaseSeconds))) {
+  if (!(await deps.state.acquireLease(deps.owner, started, leaseSeconds))) {
     deps.log.info('Another poll holds the lease; skipping this one');
     return { ...report, skipped: true };
   }
   let failed = false;
   try {
-    const courier = new Courier(deps, await deps.state.failureGroups(), report);
+    const courier = new Courier({ ...deps, signal }, await deps.state.failureGroups(), report);
     // What earlier polls wrote down goes out first, even when Pleo is down today.
     const inFlight = await courier.recover(await deps.state.outbox());
-    await work(courier, report, inFlight);
+    await work({ courier, report, inFlight, signal });
     if (report.alertsFailed > 0) {
       throw new UndeliveredAlertsError(
         `${report.alertsFailed} alert(s) could not be published; the next poll retries them`,

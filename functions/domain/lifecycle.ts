@@ -219,22 +219,34 @@ export function damp(
 
 /**
  * A job held for one reason is held for all: its other alerts would record it as handled and the held reason
- * would never be sent. Repeated until no alert that goes out or is dropped shares a job with a held one.
+ * would never be sent.
  */
 function holdWholeJobs(damped: Damped): Damped {
-  const held = new Set(damped.hold.flatMap((alert) => alert.jobs.map((job) => job.jobId)));
-  const sharesHeldJob = (alert: Alert) => alert.jobs.some((job) => held.has(job.jobId));
-  let { send, suppress } = damped;
-  const hold = [...damped.hold];
-  for (let moved = hold.length > 0; moved; ) {
-    const more = [...send, ...suppress].filter(sharesHeldJob);
-    moved = more.length > 0;
-    for (const alert of more) for (const job of alert.jobs) held.add(job.jobId);
-    hold.push(...more);
-    send = send.filter((alert) => !more.includes(alert));
-    suppress = suppress.filter((alert) => !more.includes(alert));
+  const more = alertsSharingJobs(damped.hold, [...damped.send, ...damped.suppress]);
+  return {
+    send: damped.send.filter((alert) => !more.includes(alert)),
+    suppress: damped.suppress.filter((alert) => !more.includes(alert)),
+    hold: [...damped.hold, ...more],
+  };
+}
+
+/**
+ * The alerts of `others` that share a job with one of `held`, or with one of those, and so on: what must wait with
+ * `held`, since delivering any of them would record a job as handled and lose its other reasons.
+ */
+export function alertsSharingJobs(held: readonly Alert[], others: readonly Alert[]): Alert[] {
+  const jobs = new Set(held.flatMap((alert) => alert.jobs.map((job) => job.jobId)));
+  const sharing: Alert[] = [];
+  for (let grew = jobs.size > 0; grew; ) {
+    grew = false;
+    for (const alert of others) {
+      if (sharing.includes(alert) || !alert.jobs.some((job) => jobs.has(job.jobId))) continue;
+      sharing.push(alert);
+      for (const job of alert.jobs) jobs.add(job.jobId);
+      grew = true;
+    }
   }
-  return { send, suppress, hold };
+  return sharing;
 }
 
 /** The daily summary: open groups by company and reason, and the ones resolved in the last 24 hours. */

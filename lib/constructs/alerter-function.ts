@@ -70,7 +70,9 @@ export type TableAction =
   | 'dynamodb:DeleteItem'
   | 'dynamodb:BatchGetItem'
   | 'dynamodb:BatchWriteItem'
-  | 'dynamodb:Query';
+  | 'dynamodb:Query'
+  /** The lease check in the transactions that fence the poller's writes. */
+  | 'dynamodb:ConditionCheckItem';
 
 export class AlerterFunction extends Construct {
   readonly function: NodejsFunction;

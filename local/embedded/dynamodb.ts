@@ -7,19 +7,26 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { withTransactions } from './transactions.js';
 
 export interface EmbeddedDynamo {
   endpoint: string;
   close(): Promise<void>;
 }
 
+/** dynalite, with the TransactWriteItems it lacks served in front of it (transactions.ts). */
 export async function startDynalite(): Promise<EmbeddedDynamo> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  // Never listening itself: its handler serves the front server's requests, and its close() closes its database.
+  const inner = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server = withTransactions(inner.listeners('request')[0] as Parameters<typeof withTransactions>[0]);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: async () => {
+      await new Promise((resolve) => server.close(resolve));
+      await new Promise((resolve) => inner.close(resolve));
+    },
   };
 }
 

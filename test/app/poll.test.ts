@@ -217,7 +217,7 @@ describe('pollOnce', () => {
     expect(publisher.sent).toHaveLength(2);
   });
 
-  it('loses neither alert of a job with two reasons when the poll fails between staging them', async () => {
+  it('loses neither alert of a job with two reasons when one of them cannot be written down', async () => {
     // Prepare: the second stage write fails once.
     const cwe = job({ status: 'completed_with_errors', failureReasonType: null });
     pleo.jobs = [cwe];
@@ -233,15 +233,41 @@ describe('pollOnce', () => {
     };
 
     // Act
-    await expect(poll()).rejects.toThrow('ProvisionedThroughputExceeded');
+    await expect(poll()).rejects.toBeInstanceOf(UndeliveredAlertsError);
+    const sentFirst = publisher.sent.length;
     await poll();
     await poll();
 
-    // Assess
+    // Assess: the first alert waited with the second, or the job's second reason would have been lost.
+    expect(sentFirst).toBe(0);
     expect(publisher.sent.map((a) => a.reason).sort()).toEqual([
       'accounting_system_validation_failure',
       'receipt_file_size_limit_exceeded',
     ]);
+  });
+
+  it('delivers the other new alerts when one cannot be written down, and reports that one every poll', async () => {
+    // Prepare: DynamoDB refuses one alert's item, every time.
+    pleo.jobs = [
+      job({ failureReasonType: 'missing_configuration' }),
+      job({ failureReasonType: 'validation_failure' }),
+    ];
+    const stage = state.stage.bind(state);
+    state.stage = async (alert, ...rest) => {
+      if (alert.reason === 'missing_configuration')
+        throw new Error('Item size has exceeded the maximum allowed size');
+      return stage(alert, ...rest);
+    };
+
+    // Act
+    const first = await poll().catch((e: unknown) => e);
+    const second = await poll().catch((e: unknown) => e);
+
+    // Assess
+    expect(first).toBeInstanceOf(UndeliveredAlertsError);
+    expect(second).toBeInstanceOf(UndeliveredAlertsError);
+    expect(publisher.sent.map((a) => a.reason)).toEqual(['validation_failure']);
+    expect(state.entries.size).toBe(0);
   });
 
   it('keeps delivering the other alerts when one cannot be written down', async () => {

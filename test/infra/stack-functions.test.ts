@@ -117,6 +117,7 @@ describe('Class: AlerterStack', () => {
             Action: [
               'dynamodb:BatchGetItem',
               'dynamodb:BatchWriteItem',
+              'dynamodb:ConditionCheckItem',
               'dynamodb:DeleteItem',
               'dynamodb:GetItem',
               'dynamodb:PutItem',

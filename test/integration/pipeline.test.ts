@@ -93,5 +93,6 @@ describe('the alert pipeline on the demo API, dynalite and fauxqs', () => {
         .map((p) => p.split(' ')[2])
         .sort(),
     );
-  });
+    // Three polls of 400 jobs through real I/O: half a minute and more on a loaded machine.
+  }, 120_000);
 });

@@ -139,14 +139,19 @@ describe('overlapping polls', () => {
           const owner = `invocation-${i}`;
           return poll(
             gated(world.pleo, gate, owner),
-            watch.state(gated(state, gate, owner), owner),
+            watch.state(gated(state.view(), gate, owner), owner),
             watch.publisher(gated(subscribers, gate, owner)),
             new Date(at.getTime() + i * 1000),
             owner,
           );
         });
         const outcomes = await scheduler.waitFor(Promise.allSettled(overlapping));
-        await poll(world.pleo, state, subscribers, new Date(at.getTime() + 3 * (LEASE_SECONDS + 1) * 1000));
+        await poll(
+          world.pleo,
+          state.view(),
+          subscribers,
+          new Date(at.getTime() + 3 * (LEASE_SECONDS + 1) * 1000),
+        );
 
         // Assess
         expect(outcomes.every((outcome) => outcome.status === 'fulfilled')).toBe(true);
@@ -182,10 +187,11 @@ describe('overlapping polls on dynalite', () => {
     await dynalite.close();
   });
 
-  const freshState = async () => {
+  /** A new table, and a function giving the state each poll (each process) builds over it. */
+  const freshTable = async () => {
     const tableName = `alerts-${Math.random().toString(36).slice(2, 10)}`;
     await ensureTable(dynamo, tableName);
-    return new DynamoAlertState(doc, { tableName, retentionDays: 67 });
+    return () => new DynamoAlertState(doc, { tableName, retentionDays: 67 });
   };
 
   it.each<{ name: string; firstFaults: Fault[]; flagged: number }>([
@@ -213,7 +219,7 @@ describe('overlapping polls on dynalite', () => {
     'lets exactly one of three racing invocations finish what a poll that $name left',
     async ({ firstFaults, flagged }) => {
       // Prepare: four groups of failures; the first invocation stops part-way
-      const state = await freshState();
+      const open = await freshTable();
       const world = new FakePleoWorld(START, 2);
       for (const company of [0, 1]) {
         for (const reason of [0, 1]) world.add({ kind: 'failed', company, reason });
@@ -222,15 +228,15 @@ describe('overlapping polls on dynalite', () => {
       const journal = new FaultJournal();
       const first = new FaultyProcess(firstFaults, journal);
       await expect(
-        poll(world.pleo, new FaultyState(state, first), new FaultyPublisher(subscribers, first), START),
+        poll(world.pleo, new FaultyState(open(), first), new FaultyPublisher(subscribers, first), START),
       ).rejects.toThrow();
 
       // Act: the retry and two schedules race on the real table once the lease ran out
       const at = new Date(START.getTime() + (LEASE_SECONDS + 1) * 1000);
       const racing = await Promise.all(
-        [0, 1, 2].map((i) => poll(world.pleo, state, subscribers, at, `invocation-${i}`)),
+        [0, 1, 2].map((i) => poll(world.pleo, open(), subscribers, at, `invocation-${i}`)),
       );
-      const later = await poll(world.pleo, state, subscribers, new Date(at.getTime() + 3_600_000));
+      const later = await poll(world.pleo, open(), subscribers, new Date(at.getTime() + 3_600_000));
 
       // Assess
       expect(racing.filter((report) => !report.skipped)).toHaveLength(1);
@@ -241,13 +247,13 @@ describe('overlapping polls on dynalite', () => {
         jobIds: alert.jobs.map((j) => j.jobId),
       }));
       expect(deliveryProblems(received, world.truth(), journal)).toEqual([]);
-      expect(await state.outbox()).toEqual([]);
+      expect(await open().outbox()).toEqual([]);
     },
   );
 
   it('skips every invocation that comes while a dead poll still holds the lease, then recovers', async () => {
     // Prepare
-    const state = await freshState();
+    const open = await freshTable();
     const world = new FakePleoWorld(START, 2);
     world.add({ kind: 'failed', company: 0, reason: 0 });
     const subscribers = new RecordingPublisher();
@@ -255,7 +261,7 @@ describe('overlapping polls on dynalite', () => {
     const first = new FaultyProcess([{ target: 'publish', nth: 0, kind: 'crashAfter' }], journal);
     await poll(
       world.pleo,
-      new FaultyState(state, first),
+      new FaultyState(open(), first),
       new FaultyPublisher(subscribers, first),
       START,
     ).catch(() => {});
@@ -263,11 +269,11 @@ describe('overlapping polls on dynalite', () => {
     // Act
     const within = new Date(START.getTime() + (LEASE_SECONDS - 1) * 1000);
     const early = await Promise.all(
-      [0, 1].map((i) => poll(world.pleo, state, subscribers, within, `early-${i}`)),
+      [0, 1].map((i) => poll(world.pleo, open(), subscribers, within, `early-${i}`)),
     );
     const after = new Date(START.getTime() + (LEASE_SECONDS + 1) * 1000);
     const late = await Promise.all(
-      [0, 1].map((i) => poll(world.pleo, state, subscribers, after, `late-${i}`)),
+      [0, 1].map((i) => poll(world.pleo, open(), subscribers, after, `late-${i}`)),
     );
 
     // Assess

@@ -206,7 +206,8 @@ describe('exactly-once delivery under faults (demo API over HTTP, dynalite, faux
         `(${counts.polls} polls, ${counts.injected} faults injected, ${counts.messages} messages received)`,
     );
     expect(counts.sequences).toBe(SEQUENCES);
-  });
+    // Real I/O on a shared machine: a minute and more under load.
+  }, 180_000);
 });
 
 /** The real client, fast to retry, with a job changing status after a chosen number of listing pages. */

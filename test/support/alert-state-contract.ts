@@ -1,17 +1,20 @@
 // What every AlertState must do, as one suite: the in-memory state the poll's fast tests run on and the DynamoDB
 // adapter the Lambda runs on both pass it, so the fast tests judge the poll against the semantics it really gets.
 import { beforeEach, describe, expect, it } from 'vitest';
+import { LeaseLostError } from '../../functions/app/errors.js';
 import type { AlertState } from '../../functions/app/ports.js';
 import type { Alert } from '../../functions/domain/alert.js';
 import { mergeAlert } from '../../functions/domain/lifecycle.js';
 import { digestMessage, makeAlert, makeJob, manyGroups, reminderMessage } from '../render/alert-fixtures.js';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
+const HOLDER = 'poll-1';
 const at = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
 
 /**
  * `emptyStore` gives a new, empty store for each test, as a function that opens a view of it: each call is the
- * state a new poll (a new process) would build over the same store.
+ * state a new poll (a new process) would build over the same store. Writes hold only while the view's poll holds
+ * the lease: the tests' `state` takes it first, as a poll does.
  */
 export function alertStateContract(name: string, emptyStore: () => Promise<() => AlertState>): void {
   describe(`AlertState contract: ${name}`, () => {
@@ -21,13 +24,24 @@ export function alertStateContract(name: string, emptyStore: () => Promise<() =>
     beforeEach(async () => {
       open = await emptyStore();
       state = open();
+      await state.acquireLease(HOLDER, NOW, 3_600);
     });
+
+    /** Another view for the poll holding the lease, as its process would open it again after a restart. */
+    const reopened = async () => {
+      const view = open();
+      await view.acquireLease(HOLDER, NOW, 3_600);
+      return view;
+    };
 
     const alert = (alertId: string, jobIds: string[] = [`${alertId}-job`]): Alert =>
       makeAlert({ alertId, jobs: jobIds.map((jobId, i) => makeJob(i, { jobId })) });
 
     describe('the lease and the health kept between polls', () => {
       it('lets one poll hold the lease until it releases it or it expires', async () => {
+        // Prepare
+        await state.releaseLease(HOLDER);
+
         // Act
         const first = await state.acquireLease('a', NOW, 60);
         const whileHeld = await state.acquireLease('b', at(30), 60);
@@ -51,19 +65,66 @@ export function alertStateContract(name: string, emptyStore: () => Promise<() =>
 
       it("keeps Pleo's failure count and the completed-exports check for the next poll", async () => {
         // Prepare
-        await state.acquireLease('poll-1', NOW, 60);
         const fresh = [await state.pleoFailures(), await state.completedCheckedAt()];
 
         // Act
         await state.setPleoFailures(2);
         await state.setCompletedCheckedAt(NOW.toISOString());
-        await state.releaseLease('poll-1');
+        await state.releaseLease(HOLDER);
         const next = open();
         await next.acquireLease('poll-2', at(300), 60);
 
         // Assess
         expect(fresh).toEqual([0, undefined]);
         expect([await next.pleoFailures(), await next.completedCheckedAt()]).toEqual([2, NOW.toISOString()]);
+      });
+    });
+
+    describe('writes fenced by the lease', () => {
+      it('refuses every write of a poll whose lease another poll took over: outbox, seals, groups and lease item stay', async () => {
+        // Prepare: the poll staged and sealed an alert, then outlived its lease; another poll took it over.
+        const first = alert('a-1');
+        await state.stage(first, HOLDER, NOW);
+        await state.seal(HOLDER, NOW);
+        await state.claim(alert('a-2'), NOW);
+        const other = open();
+        expect(await other.acquireLease('poll-2', at(3_601), 60)).toBe(true);
+        const before = [await open().outbox(), await open().failureGroups(), await other.pleoFailures()];
+
+        // Act
+        const writes = [
+          state.stage(alert('a-3'), HOLDER, NOW),
+          state.seal('poll-9', NOW),
+          state.discard('a-1'),
+          state.claim(first, NOW),
+          state.release('a-2', 'SNS answered 400'),
+          state.markPublished('a-2'),
+          state.complete(alert('a-2'), NOW, (stored) => mergeAlert(stored, alert('a-2'), NOW)),
+          state.setPleoFailures(3),
+          state.setCompletedCheckedAt(NOW.toISOString()),
+        ];
+        const outcomes = await Promise.allSettled(writes);
+
+        // Assess
+        expect(outcomes.map((o) => (o.status === 'rejected' ? o.reason : o))).toEqual(
+          writes.map(() => expect.any(LeaseLostError)),
+        );
+        expect([await open().outbox(), await open().failureGroups(), await other.pleoFailures()]).toEqual(
+          before,
+        );
+        expect(await open().sealedPolls(['poll-9'])).toEqual(new Set());
+      });
+
+      it('refuses the writes of a view that never took the lease', async () => {
+        await expect(open().stage(alert('a-1'), 'poll-x', NOW)).rejects.toBeInstanceOf(LeaseLostError);
+        expect(await open().outbox()).toEqual([]);
+      });
+
+      it('lets a poll write on after its lease ran out, while no other poll took it', async () => {
+        await state.releaseLease(HOLDER);
+        const late = open();
+        await late.acquireLease('poll-late', NOW, 3_600);
+        await expect(late.stage(alert('a-1'), 'poll-late', at(7_200))).resolves.toBeUndefined();
       });
     });
 
@@ -176,11 +237,11 @@ export function alertStateContract(name: string, emptyStore: () => Promise<() =>
           seen.push(stored);
           return mergeAlert(stored, first, NOW);
         });
-        const grown = await open().complete(second, at(60), (stored) => {
+        const grown = await (await reopened()).complete(second, at(60), (stored) => {
           seen.push(stored?.totals.jobs);
           return mergeAlert(stored, second, at(60));
         });
-        const untouched = await open().complete(alert('third', ['j3']), at(120), () => undefined);
+        const untouched = await (await reopened()).complete(alert('third', ['j3']), at(120), () => undefined);
 
         // Assess
         expect(seen).toEqual([undefined, 1]);

@@ -4,6 +4,5 @@ import { MemoryAlertState } from './memory-state.js';
 
 alertStateContract('MemoryAlertState', async () => {
   const store = new MemoryAlertState();
-  // One object is the store and every view of it.
-  return () => store;
+  return () => store.view();
 });

@@ -1,57 +1,101 @@
 // An in-memory AlertState for fast tests of the poll's logic; it passes the same contract as the DynamoDB adapter
-// (test/support/alert-state-contract.ts).
+// (test/support/alert-state-contract.ts), lease fencing included.
 
+import { LeaseLostError } from '../../functions/app/errors.js';
 import type { AlertState, GroupUpdate, OutboxEntry } from '../../functions/app/ports.js';
 import type { Alert } from '../../functions/domain/alert.js';
 import { type FailureGroup, groupKey } from '../../functions/domain/lifecycle.js';
 
-export class MemoryAlertState implements AlertState {
+/** What the table holds, shared by every view of one store. */
+class MemoryTable {
   readonly jobs = new Map<string, string>();
   readonly entries = new Map<string, OutboxEntry>();
   readonly groups = new Map<string, FailureGroup>();
+  readonly seals = new Set<string>();
   failures = 0;
+  completedChecked: string | undefined;
   lease: { owner: string; until: number } | undefined;
+}
+
+export class MemoryAlertState implements AlertState {
+  /** The poll this view serves, once it took the lease: its writes hold only while it still does. */
+  private owner: string | undefined;
+
+  constructor(private readonly table = new MemoryTable()) {}
+
+  /** The state another poll (another process) builds over the same store. */
+  view(): MemoryAlertState {
+    return new MemoryAlertState(this.table);
+  }
+
+  get jobs() {
+    return this.table.jobs;
+  }
+  get entries() {
+    return this.table.entries;
+  }
+  get groups() {
+    return this.table.groups;
+  }
+  get lease() {
+    return this.table.lease;
+  }
+  get failures() {
+    return this.table.failures;
+  }
+  set failures(count: number) {
+    this.table.failures = count;
+  }
 
   async acquireLease(owner: string, now: Date, seconds: number): Promise<boolean> {
-    if (this.lease && this.lease.until >= now.getTime() / 1000 && this.lease.owner !== owner) return false;
-    this.lease = { owner, until: now.getTime() / 1000 + seconds };
+    const { lease } = this.table;
+    if (lease && lease.until >= now.getTime() / 1000 && lease.owner !== owner) return false;
+    this.table.lease = { owner, until: now.getTime() / 1000 + seconds };
+    this.owner = owner;
     return true;
   }
 
   async releaseLease(owner: string): Promise<void> {
-    if (this.lease?.owner === owner) this.lease = undefined;
+    if (this.table.lease?.owner === owner) this.table.lease = undefined;
   }
 
   async knownJobIds(jobIds: readonly string[]): Promise<Set<string>> {
-    return new Set(jobIds.filter((id) => this.jobs.has(id)));
+    return new Set(jobIds.filter((id) => this.table.jobs.has(id)));
   }
 
   async outbox(): Promise<OutboxEntry[]> {
-    return [...this.entries.values()].map((entry) => structuredClone(entry));
+    return [...this.table.entries.values()].map((entry) => structuredClone(entry));
   }
 
-  readonly seals = new Set<string>();
-
   async stage(alert: Alert, pollId: string): Promise<void> {
-    this.entries.set(alert.alertId, { alert: structuredClone(alert), status: 'staged', attempts: 0, pollId });
+    this.holdLease();
+    this.table.entries.set(alert.alertId, {
+      alert: structuredClone(alert),
+      status: 'staged',
+      attempts: 0,
+      pollId,
+    });
   }
 
   async seal(pollId: string): Promise<void> {
-    this.seals.add(pollId);
+    this.holdLease();
+    this.table.seals.add(pollId);
   }
 
   async sealedPolls(pollIds: readonly string[]): Promise<Set<string>> {
-    return new Set(pollIds.filter((id) => this.seals.has(id)));
+    return new Set(pollIds.filter((id) => this.table.seals.has(id)));
   }
 
   async discard(alertId: string): Promise<void> {
-    this.entries.delete(alertId);
+    this.holdLease();
+    this.table.entries.delete(alertId);
   }
 
   async claim(alert: Alert): Promise<Alert> {
-    const previous = this.entries.get(alert.alertId);
+    this.holdLease();
+    const previous = this.table.entries.get(alert.alertId);
     const attempts = (previous?.attempts ?? 0) + 1;
-    this.entries.set(alert.alertId, {
+    this.table.entries.set(alert.alertId, {
       alert: structuredClone(alert),
       status: 'publishing',
       attempts,
@@ -69,43 +113,51 @@ export class MemoryAlertState implements AlertState {
   }
 
   async complete(alert: Alert, _now: Date, update: GroupUpdate): Promise<FailureGroup | undefined> {
-    for (const job of alert.jobs) this.jobs.set(job.jobId, alert.alertId);
+    // Job records go without the lease, as in DynamoDB; the group and the outbox entry only with it.
+    for (const job of alert.jobs) this.table.jobs.set(job.jobId, alert.alertId);
     const key = groupKey(alert.companyId, alert.reason);
-    const group = update(structuredClone(this.groups.get(key)));
-    if (group) this.groups.set(key, structuredClone(group));
-    this.entries.delete(alert.alertId);
+    const group = update(structuredClone(this.table.groups.get(key)));
+    this.holdLease();
+    if (group) this.table.groups.set(key, structuredClone(group));
+    this.table.entries.delete(alert.alertId);
     return group;
   }
 
   async suppress(alert: Alert): Promise<void> {
-    for (const job of alert.jobs) this.jobs.set(job.jobId, 'suppressed');
+    for (const job of alert.jobs) this.table.jobs.set(job.jobId, 'suppressed');
   }
 
   async failureGroups(): Promise<FailureGroup[]> {
-    return [...this.groups.values()].map((group) => structuredClone(group));
+    return [...this.table.groups.values()].map((group) => structuredClone(group));
   }
 
   async pleoFailures(): Promise<number> {
-    return this.failures;
+    return this.table.failures;
   }
 
   async setPleoFailures(count: number): Promise<void> {
-    this.failures = count;
+    if (count === this.table.failures) return;
+    this.holdLease();
+    this.table.failures = count;
   }
 
-  completedChecked: string | undefined;
-
   async completedCheckedAt(): Promise<string | undefined> {
-    return this.completedChecked;
+    return this.table.completedChecked;
   }
 
   async setCompletedCheckedAt(at: string): Promise<void> {
-    this.completedChecked = at;
+    this.holdLease();
+    this.table.completedChecked = at;
   }
 
   private setStatus(alertId: string, status: OutboxEntry['status']) {
-    const entry = this.entries.get(alertId);
+    this.holdLease();
+    const entry = this.table.entries.get(alertId);
     if (entry === undefined) throw new Error(`no outbox entry ${alertId}`);
     entry.status = status;
+  }
+
+  private holdLease(): void {
+    if (this.owner === undefined || this.table.lease?.owner !== this.owner) throw new LeaseLostError();
   }
 }

@@ -7,20 +7,29 @@
 //         GROUP/<company>#<reason>    a failure group, for reminders, resolved notices and the digest
 //         The lease item also keeps how many polls in a row could not reach Pleo, and when completed exports
 //         were last listed.
+//
+// Every write to the outbox, the seals, the groups and the lease item holds only while the poll still owns the
+// lease: it goes in one transaction with a check of the lease's owner (TransactWriteItems: a stale write fails and
+// changes nothing; each costs twice the write units of a plain write, plus 2 for the check of the small lease item).
+// A fencing token instead (an epoch on each item, `fence <= :epoch`) would still let a stale poll recreate an outbox
+// entry the new owner had finished and deleted, and so publish it again unflagged. Job records are written without
+// the check (BatchWriteItem takes no condition): they only ever say that a message about those jobs went out, true
+// whichever poll writes it.
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
-  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import '../../shared/zod-english.js';
+import { LeaseLostError } from '../../app/errors.js';
 import type { AlertState, GroupUpdate, OutboxEntry } from '../../app/ports.js';
 import {
   alertJobSchema,
@@ -52,7 +61,13 @@ export interface DynamoAlertStateOptions {
   /** Parallel BatchGetItem calls. */
   concurrency?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Ends every call of the poll this state serves (its invocation ran out of time), releasing the lease apart. */
+  signal?: AbortSignal | undefined;
 }
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+const LEASE_KEY = { pk: LEASE_PARTITION, sk: 'poller' };
 
 const RESOLVED_KEPT_SECONDS = 3 * DAY_SECONDS;
 
@@ -90,8 +105,11 @@ export class DynamoAlertState implements AlertState {
   private readonly retentionSeconds: number;
   private readonly concurrency: number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly abort: { abortSignal?: AbortSignal };
   private pleoFailureCount = 0;
   private completedChecked: string | undefined;
+  /** The poll this state serves, once it took the lease: every write is conditional on it still holding it. */
+  private owner: string | undefined;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -101,6 +119,7 @@ export class DynamoAlertState implements AlertState {
     this.retentionSeconds = options.retentionDays * DAY_SECONDS;
     this.concurrency = options.concurrency ?? 4;
     this.sleep = options.sleep ?? sleep;
+    this.abort = options.signal ? { abortSignal: options.signal } : {};
   }
 
   async acquireLease(owner: string, now: Date, seconds: number): Promise<boolean> {
@@ -109,14 +128,16 @@ export class DynamoAlertState implements AlertState {
       const result = await this.counted('UpdateItem').send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { pk: LEASE_PARTITION, sk: 'poller' },
+          Key: LEASE_KEY,
           UpdateExpression: 'SET #owner = :owner, leaseUntil = :until',
           ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now OR #owner = :owner',
           ExpressionAttributeNames: { '#owner': 'owner' },
           ExpressionAttributeValues: { ':owner': owner, ':until': nowSeconds + seconds, ':now': nowSeconds },
           ReturnValues: 'ALL_NEW',
         }),
+        this.abort,
       );
+      this.owner = owner;
       this.pleoFailureCount = Number(result.Attributes?.pleoFailures ?? 0);
       const checked = result.Attributes?.completedCheckedAt;
       this.completedChecked = typeof checked === 'string' ? checked : undefined;
@@ -129,10 +150,11 @@ export class DynamoAlertState implements AlertState {
 
   async releaseLease(owner: string): Promise<void> {
     try {
+      // Not stopped by the signal: a poll that ran out of time gives its lease back all the same.
       await this.counted('UpdateItem').send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { pk: LEASE_PARTITION, sk: 'poller' },
+          Key: LEASE_KEY,
           UpdateExpression: 'REMOVE #owner, leaseUntil',
           ConditionExpression: '#owner = :owner',
           ExpressionAttributeNames: { '#owner': 'owner' },
@@ -175,14 +197,7 @@ export class DynamoAlertState implements AlertState {
 
   async setPleoFailures(count: number): Promise<void> {
     if (count === this.pleoFailureCount) return;
-    await this.counted('UpdateItem').send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { pk: LEASE_PARTITION, sk: 'poller' },
-        UpdateExpression: 'SET pleoFailures = :count',
-        ExpressionAttributeValues: { ':count': count },
-      }),
-    );
+    await this.updateLease('SET pleoFailures = :count', { ':count': count });
     this.pleoFailureCount = count;
   }
 
@@ -191,15 +206,59 @@ export class DynamoAlertState implements AlertState {
   }
 
   async setCompletedCheckedAt(at: string): Promise<void> {
-    await this.counted('UpdateItem').send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { pk: LEASE_PARTITION, sk: 'poller' },
-        UpdateExpression: 'SET completedCheckedAt = :at',
-        ExpressionAttributeValues: { ':at': at },
-      }),
-    );
+    await this.updateLease('SET completedCheckedAt = :at', { ':at': at });
     this.completedChecked = at;
+  }
+
+  /** Writes to the lease item itself, as long as this poll holds it. */
+  private async updateLease(expression: string, values: Record<string, unknown>): Promise<void> {
+    try {
+      await this.counted('UpdateItem').send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: LEASE_KEY,
+          UpdateExpression: expression,
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ...values, ':owner': this.owner ?? '' },
+        }),
+        this.abort,
+      );
+    } catch (error) {
+      throw error instanceof ConditionalCheckFailedException ? new LeaseLostError() : error;
+    }
+  }
+
+  /**
+   * Writes `items` in one transaction with a check that this poll still holds the lease: all or nothing.
+   * @throws LeaseLostError when another poll holds it; ConditionalCheckFailedException when an item's own
+   * condition failed.
+   */
+  private async fenced(...items: TransactItem[]): Promise<void> {
+    const leaseCheck: TransactItem = {
+      ConditionCheck: {
+        TableName: this.table,
+        Key: LEASE_KEY,
+        ConditionExpression: '#owner = :owner',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':owner': this.owner ?? '' },
+      },
+    };
+    try {
+      await this.counted('TransactWriteItems').send(
+        new TransactWriteCommand({ TransactItems: [leaseCheck, ...items] }),
+        this.abort,
+      );
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [lease, ...own] = (error.CancellationReasons ?? []).map((reason) => reason.Code);
+      if (lease === 'ConditionalCheckFailed') throw new LeaseLostError();
+      if (!own.includes('ConditionalCheckFailed')) throw error;
+      throw new ConditionalCheckFailedException({
+        message: 'The conditional request failed',
+        $metadata: error.$metadata,
+      });
+    }
   }
 
   async failureGroups(): Promise<FailureGroup[]> {
@@ -207,8 +266,8 @@ export class DynamoAlertState implements AlertState {
   }
 
   async stage(alert: Alert, pollId: string, now: Date): Promise<void> {
-    await this.counted('PutItem').send(
-      new PutCommand({
+    await this.fenced({
+      Put: {
         TableName: this.table,
         Item: {
           pk: OUTBOX_PARTITION,
@@ -220,17 +279,17 @@ export class DynamoAlertState implements AlertState {
           createdAt: now.toISOString(),
           expiresAt: epochSeconds(now) + this.retentionSeconds,
         },
-      }),
-    );
+      },
+    });
   }
 
   async seal(pollId: string, now: Date): Promise<void> {
-    await this.counted('PutItem').send(
-      new PutCommand({
+    await this.fenced({
+      Put: {
         TableName: this.table,
         Item: { pk: SEAL_PARTITION, sk: pollId, expiresAt: epochSeconds(now) + this.retentionSeconds },
-      }),
-    );
+      },
+    });
   }
 
   async sealedPolls(pollIds: readonly string[]): Promise<Set<string>> {
@@ -244,15 +303,13 @@ export class DynamoAlertState implements AlertState {
   }
 
   async discard(alertId: string): Promise<void> {
-    await this.counted('DeleteItem').send(
-      new DeleteCommand({ TableName: this.table, Key: { pk: OUTBOX_PARTITION, sk: alertId } }),
-    );
+    await this.fenced({ Delete: { TableName: this.table, Key: { pk: OUTBOX_PARTITION, sk: alertId } } });
   }
 
   async claim(alert: Alert, now: Date): Promise<Alert> {
     const stored = storable(alert);
-    await this.counted('UpdateItem').send(
-      new UpdateCommand({
+    await this.fenced({
+      Update: {
         TableName: this.table,
         Key: { pk: OUTBOX_PARTITION, sk: alert.alertId },
         UpdateExpression:
@@ -266,8 +323,8 @@ export class DynamoAlertState implements AlertState {
           ':expiresAt': epochSeconds(now) + this.retentionSeconds,
           ':one': 1,
         },
-      }),
-    );
+      },
+    });
     return stored.alert;
   }
 
@@ -281,11 +338,11 @@ export class DynamoAlertState implements AlertState {
 
   async complete(alert: Alert, now: Date, update: GroupUpdate): Promise<FailureGroup | undefined> {
     await this.recordJobs(alert, now);
+    // Read as stored by the lease holder, written back in the same transaction as the outbox entry is emptied.
     const group = update(await this.getGroup(groupKey(alert.companyId, alert.reason)));
-    if (group !== undefined) await this.putGroup(group, now);
-    await this.counted('DeleteItem').send(
-      new DeleteCommand({ TableName: this.table, Key: { pk: OUTBOX_PARTITION, sk: alert.alertId } }),
-    );
+    await this.fenced(...(group === undefined ? [] : [{ Put: this.groupItem(group, now) }]), {
+      Delete: { TableName: this.table, Key: { pk: OUTBOX_PARTITION, sk: alert.alertId } },
+    });
     return group;
   }
 
@@ -295,30 +352,25 @@ export class DynamoAlertState implements AlertState {
 
   private async getGroup(key: string): Promise<FailureGroup | undefined> {
     const { Item } = await this.counted('GetItem').send(
-      new GetCommand({
-        TableName: this.table,
-        Key: { pk: GROUP_PARTITION, sk: key },
-        ConsistentRead: true,
-      }),
+      new GetCommand({ TableName: this.table, Key: { pk: GROUP_PARTITION, sk: key }, ConsistentRead: true }),
+      this.abort,
     );
     return Item === undefined ? undefined : readGroup(Item);
   }
 
-  private async putGroup(group: FailureGroup, now: Date): Promise<void> {
+  private groupItem(group: FailureGroup, now: Date) {
     // A resolved group stays a few days, for the digest's "resolved since yesterday".
     const keepSeconds = group.state === 'resolved' ? RESOLVED_KEPT_SECONDS : this.retentionSeconds;
-    await this.counted('PutItem').send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          pk: GROUP_PARTITION,
-          sk: groupKey(group.companyId, group.reason),
-          state: group.state,
-          group: gzipSync(JSON.stringify(group)),
-          expiresAt: epochSeconds(now) + keepSeconds,
-        },
-      }),
-    );
+    return {
+      TableName: this.table,
+      Item: {
+        pk: GROUP_PARTITION,
+        sk: groupKey(group.companyId, group.reason),
+        state: group.state,
+        group: gzipSync(JSON.stringify(group)),
+        expiresAt: epochSeconds(now) + keepSeconds,
+      },
+    };
   }
 
   /** Job records: these jobs were handled and are never alerted again while the record lives. */
@@ -342,8 +394,8 @@ export class DynamoAlertState implements AlertState {
   }
 
   private async setOutboxStatus(alertId: string, status: OutboxEntry['status'], problem?: string) {
-    await this.counted('UpdateItem').send(
-      new UpdateCommand({
+    await this.fenced({
+      Update: {
         TableName: this.table,
         Key: { pk: OUTBOX_PARTITION, sk: alertId },
         UpdateExpression:
@@ -351,8 +403,8 @@ export class DynamoAlertState implements AlertState {
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':status': status, ...(problem === undefined ? {} : { ':p': problem }) },
-      }),
-    );
+      },
+    });
   }
 
   private async batchGetJobs(jobIds: string[]): Promise<string[]> {
@@ -371,6 +423,7 @@ export class DynamoAlertState implements AlertState {
         new BatchGetCommand({
           RequestItems: { [this.table]: { Keys: pending, ProjectionExpression: 'pk, sk' } },
         }),
+        this.abort,
       );
       found.push(...(result.Responses?.[this.table] ?? []));
       pending = result.UnprocessedKeys?.[this.table]?.Keys ?? [];
@@ -392,6 +445,7 @@ export class DynamoAlertState implements AlertState {
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
         }),
+        this.abort,
       );
       items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
@@ -407,6 +461,7 @@ export class DynamoAlertState implements AlertState {
           new BatchWriteCommand({
             RequestItems: { [this.table]: pending },
           }),
+          this.abort,
         );
         pending = (result.UnprocessedItems?.[this.table] as Record<string, unknown>[] | undefined) ?? [];
         return pending.length;

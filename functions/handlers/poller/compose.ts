@@ -8,7 +8,7 @@ import { DEFAULT_RETRY } from '../../adapters/pleo/http.js';
 import type { SecretReader } from '../../adapters/secrets/secret-reader.js';
 import { SnsAlertPublisher } from '../../adapters/sns/publisher.js';
 import { OrganisationListingRefusedError } from '../../app/errors.js';
-import { digestOnce, type PollReport, pollOnce } from '../../app/poll.js';
+import { digestOnce, type Invocation, type PollReport, pollOnce } from '../../app/poll.js';
 import type { Log } from '../../app/ports.js';
 import { POLLER_SETTINGS, type PollerConfig } from '../../config/poller.js';
 import { resolveCredential } from './credential.js';
@@ -30,11 +30,12 @@ export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
   // One publisher per runtime: the SNS client is loaded on first use and then reused across polls.
   const publisher = new SnsAlertPublisher(config.alertTopicArn);
 
-  const deps = () => ({
+  const deps = (invocation: Invocation) => ({
     state: new DynamoAlertState(runtime.dynamo, {
       tableName: config.tableName,
       retentionDays: config.retentionDays,
       concurrency: config.dynamoConcurrency,
+      signal: invocation.signal,
     }),
     publisher: async () => publisher,
     log: runtime.log,
@@ -44,7 +45,7 @@ export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
 
   return {
     /** One poll of Pleo: new failures, resolved notices, reminders. */
-    async poll(signal?: AbortSignal): Promise<PollOutcome> {
+    async poll(invocation: Invocation = {}): Promise<PollOutcome> {
       const credential = await resolveCredential(config.credential, runtime.readSecret);
       let invalidRecords = 0;
       const pleo = new PleoClient({
@@ -58,8 +59,8 @@ export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
           runtime.log.warn('Skipped a record Pleo sent that does not fit the API contract', { ...record });
         },
       });
-      const pollDeps = { ...deps(), pleo };
-      const report = await pollOnce(pollDeps, config, signal).catch((error: unknown) => {
+      const pollDeps = { ...deps(invocation), pleo };
+      const report = await pollOnce(pollDeps, config, invocation).catch((error: unknown) => {
         throw error instanceof OrganisationListingRefusedError
           ? new OrganisationListingRefusedError(
               error.refusal,
@@ -71,9 +72,9 @@ export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
     },
 
     /** The daily digest, from the state alone: it needs no Pleo credential. */
-    async digest(): Promise<PollOutcome> {
-      const digestDeps = deps();
-      const report = await digestOnce(digestDeps, config);
+    async digest(invocation: Invocation = {}): Promise<PollOutcome> {
+      const digestDeps = deps(invocation);
+      const report = await digestOnce(digestDeps, config, invocation);
       return { ...report, dynamoRequests: digestDeps.state.requestCounts, invalidRecords: 0 };
     },
   };

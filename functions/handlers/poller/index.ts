@@ -17,12 +17,16 @@ const metrics = new Metrics();
 const config = parsePollerConfig(process.env);
 const poller = createPoller(config, awsRuntime(logger));
 
-export const handler = middy({ timeoutEarlyInMillis: 5_000 })
+/** middy rejects the invocation this long before Lambda would end it, and aborts the poll's signal. */
+const TIMEOUT_EARLY_MS = 5_000;
+
+export const handler = middy({ timeoutEarlyInMillis: TIMEOUT_EARLY_MS })
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   .use(reportFailure())
-  .handler(async (event: unknown, _context, { signal }) => {
-    const outcome = isDigestEvent(event) ? await poller.digest() : await poller.poll(signal);
+  .handler(async (event: unknown, context, { signal }) => {
+    const invocation = { signal, timeLeftMs: context.getRemainingTimeInMillis() - TIMEOUT_EARLY_MS };
+    const outcome = isDigestEvent(event) ? await poller.digest(invocation) : await poller.poll(invocation);
     record(outcome);
     logger.info('Poll finished', { ...outcome });
     return outcome;

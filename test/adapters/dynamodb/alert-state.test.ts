@@ -5,6 +5,8 @@ import {
   BatchWriteCommand,
   DynamoDBDocumentClient,
   GetCommand,
+  QueryCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -63,8 +65,9 @@ describe('DynamoAlertState on dynalite', () => {
     table = await startTestTable();
   });
   afterAll(() => table.close());
-  beforeEach(() => {
+  beforeEach(async () => {
     state = new DynamoAlertState(table.doc, { tableName: table.tableName, retentionDays: 21 });
+    await state.acquireLease('poll-1', NOW, 60);
   });
 
   it('walks an alert through the outbox and then knows its jobs, with a TTL past the lookback', async () => {
@@ -99,6 +102,8 @@ describe('DynamoAlertState on dynalite', () => {
     expect(record.Item?.expiresAt).toBe(Math.floor(NOW.getTime() / 1000) + 21 * 86_400);
     expect(state.requestCounts.BatchGetItem).toBe(3);
     expect(state.requestCounts.BatchWriteItem).toBe(Math.ceil(230 / 25));
+    // claim, release, claim, mark published, complete: each one transaction with the lease check
+    expect(state.requestCounts.TransactWriteItems).toBe(5);
   });
 });
 
@@ -109,6 +114,7 @@ describe('DynamoAlertState on dynalite, with large alerts and staged polls', () 
   beforeAll(async () => {
     table = await startTestTable();
     state = new DynamoAlertState(table.doc, { tableName: table.tableName, retentionDays: 21 });
+    await state.acquireLease('poll-1', NOW, 60);
   });
   afterAll(() => table.close());
 
@@ -129,6 +135,37 @@ describe('DynamoAlertState on dynalite, with large alerts and staged polls', () 
     const [entry] = await state.outbox();
     expect(entry?.alert).toEqual(stored);
     await state.discard('big');
+  });
+});
+
+describe('DynamoAlertState on dynalite, when the poll runs out of time', () => {
+  let table: Awaited<ReturnType<typeof startTestTable>>;
+
+  beforeAll(async () => {
+    table = await startTestTable();
+  });
+  afterAll(() => table.close());
+
+  it('sends nothing once the abort signal fired, and still gives the lease back', async () => {
+    // Prepare
+    const invocation = new AbortController();
+    const state = new DynamoAlertState(table.doc, {
+      tableName: table.tableName,
+      retentionDays: 21,
+      signal: invocation.signal,
+    });
+    await state.acquireLease('poll-1', NOW, 60);
+
+    // Act
+    invocation.abort(new Error('the invocation ran out of time'));
+    const stage = await state.stage(alert('late', ['j1']), 'poll-1', NOW).catch((e: unknown) => e);
+    await state.releaseLease('poll-1');
+
+    // Assess
+    expect(stage).toBeInstanceOf(Error);
+    const fresh = new DynamoAlertState(table.doc, { tableName: table.tableName, retentionDays: 21 });
+    expect(await fresh.outbox()).toEqual([]);
+    expect(await fresh.acquireLease('poll-2', NOW, 60)).toBe(true);
   });
 });
 
@@ -176,6 +213,33 @@ describe('DynamoAlertState with a mocked DynamoDB', () => {
     dynamo.on(BatchGetCommand).resolves({ UnprocessedKeys: { t: { Keys: [{ pk: 'JOB#a', sk: 'JOB' }] } } });
     const state = new DynamoAlertState(doc, { tableName: 't', retentionDays: 21, sleep: noWait });
     await expect(state.knownJobIds(['a'])).rejects.toThrow(/unprocessed/);
+  });
+
+  it("passes the poll's abort signal to every call but the one giving the lease back", async () => {
+    // Prepare
+    dynamo.on(UpdateCommand).resolves({ Attributes: {} });
+    dynamo.on(GetCommand).resolves({});
+    dynamo.on(BatchGetCommand).resolves({ Responses: {} });
+    dynamo.on(BatchWriteCommand).resolves({});
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    const { signal } = new AbortController();
+    const state = new DynamoAlertState(doc, { tableName: 't', retentionDays: 21, signal });
+
+    // Act
+    await state.acquireLease('poll-1', NOW, 60);
+    await state.knownJobIds(['a']);
+    await state.outbox();
+    await state.stage(alert('x', ['a']), 'poll-1', NOW);
+    await state.complete(alert('x', ['a']), NOW, () => undefined);
+    await state.setPleoFailures(1);
+    await state.releaseLease('poll-1');
+
+    // Assess
+    // The mock records send's arguments as they came: the command, then the options.
+    const options = dynamo.calls().map((call) => (call.args as unknown[])[1] as { abortSignal?: unknown });
+    expect(options.length).toBeGreaterThan(7);
+    expect(options.slice(0, -1).every((o) => o?.abortSignal === signal)).toBe(true);
+    expect(options.at(-1)).toBeUndefined();
   });
 
   it('propagates a DynamoDB error from the middle of a batched read', async () => {
