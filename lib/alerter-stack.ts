@@ -152,13 +152,13 @@ export class AlerterStack extends Stack {
     new CfnOutput(this, 'PleoApiKeySecretArn', {
       value: pleoSecretArn,
       description:
-        'Fill with: aws secretsmanager put-secret-value --secret-id <this ARN> --secret-string "<Pleo API key>"',
+        'Fill with the key saved in a file, never on a command line: aws secretsmanager put-secret-value --secret-id <this ARN> --secret-string file://pleo-key.txt',
     });
     if (slack) {
       new CfnOutput(this, 'SlackWebhookSecretArn', {
         value: slack.webhookSecretArn,
         description:
-          'Fill with: aws secretsmanager put-secret-value --secret-id <this ARN> --secret-string "https://hooks.slack.com/services/…"',
+          'Fill with the webhook URL saved in a file, never on a command line: aws secretsmanager put-secret-value --secret-id <this ARN> --secret-string file://slack-webhook.txt',
       });
       new CfnOutput(this, 'SlackNotifierFunctionName', {
         value: slack.functionName,

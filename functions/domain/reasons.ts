@@ -1,4 +1,5 @@
 // What each failure reason means to the person reading an alert: plain words, who acts, what to do.
+import { defang, oneLine } from '../shared/untrusted-text.js';
 import type { Category } from './alert.js';
 
 export interface ReasonInfo {
@@ -210,11 +211,7 @@ export function describeReason(reason: string): ReasonInfo {
   const entry = Object.hasOwn(REASONS, reason) ? REASONS[reason] : undefined;
   if (entry) return { reason, ...entry };
   // A new Pleo value: show it (sanitised, bounded) so the reader can look it up.
-  const raw =
-    reason
-      .replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
-      .trim()
-      .slice(0, RAW_SHOWN) || '(empty)';
+  const raw = defang(oneLine(reason)).slice(0, RAW_SHOWN) || '(empty)';
   return {
     reason,
     title: `unrecognised reason "${raw}"`,

@@ -1,6 +1,9 @@
 // Small text helpers shared by the email and Slack renderers: making untrusted text safe and short.
 import type { Alert, AlertJob } from '../domain/alert.js';
 import { describeReason } from '../domain/reasons.js';
+import { defang, oneLine } from '../shared/untrusted-text.js';
+
+export { oneLine };
 
 /** Where the reader fixes and re-runs exports. */
 export const PLEO_EXPORT_URL = 'https://app.pleo.io/export';
@@ -11,15 +14,6 @@ export const PLEO_EXPORT_URL = 'https://app.pleo.io/export';
  */
 export const RESOLVED_WHAT_TO_DO =
   'Check in Pleo that the expenses of the exports that had failed went out with it; export again any still waiting.';
-
-// Control characters (line breaks included) and invisible format characters (bidi overrides,
-// zero-width joiners) can reorder or hide text: in untrusted input they become plain spaces.
-const UNSAFE_CHARS = /[\p{Cc}\p{Cf}\u2028\u2029]+/gu;
-
-/** Untrusted text on one line: control/format characters replaced by spaces, runs of spaces collapsed. */
-export function oneLine(text: string): string {
-  return text.replace(UNSAFE_CHARS, ' ').replace(/\s+/g, ' ').trim();
-}
 
 /**
  * Cuts text to at most `max` UTF-16 code units (never splitting a surrogate pair), the last one '…' when cut.
@@ -32,6 +26,11 @@ export function cap(text: string, max: number): string {
   const last = text.charCodeAt(end - 1);
   if (last >= 0xd800 && last <= 0xdbff) end -= 1;
   return `${text.slice(0, end)}…`;
+}
+
+/** Pleo's text in an email: one line, links defanged, at most `max` characters. */
+export function pleoText(text: string, max: number): string {
+  return snippet(defang(cap(text, 4 * max + 16)), max);
 }
 
 /** Untrusted text for display: one line, at most `max` characters; only a bounded prefix of huge input is read. */

@@ -285,6 +285,10 @@ describe('Class: AlerterStack', () => {
         ]),
       );
       expect(template.toJSON().Outputs.SlackWebhookSecretArn.Value).toEqual(ref(secret));
+      // Secrets never on a command line: the outputs say how to fill them from a file.
+      for (const output of ['PleoApiKeySecretArn', 'SlackWebhookSecretArn']) {
+        expect(template.toJSON().Outputs[output].Description).toMatch(/--secret-string file:\/\/\S+$/);
+      }
       // To post a dead-lettered message again.
       expect(template.toJSON().Outputs.SlackNotifierFunctionName.Value).toEqual(
         ref(logicalIdOf(template, 'AWS::Lambda::Function', NOTIFIER)),

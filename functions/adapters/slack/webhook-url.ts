@@ -4,18 +4,24 @@
 type ReadSecret = (arn: string) => Promise<string | undefined>;
 
 /**
+ * Slack's incoming webhooks live on this host only: a URL elsewhere in the secret (a typo, a look-alike host, or
+ * someone's own server) would get every alert's content posted to it, so the notifier refuses it.
+ */
+const SLACK_WEBHOOK_HOST = 'hooks.slack.com';
+
+/**
  * Returns a reader of the webhook URL kept in the secret `arn`. The secret holds the URL itself, or a JSON object
  * with one entry holding it (what the Secrets Manager console's key/value editor produces).
- * @throws Error (from the reader) when the secret is empty or does not hold an http(s) URL.
+ * @throws Error (from the reader) when the secret is empty or does not hold an https URL on hooks.slack.com.
  */
 export function webhookUrlFromSecret(arn: string, readSecret: ReadSecret): () => Promise<string> {
   return async () => {
     const text = (await readSecret(arn))?.trim();
     if (!text) throw new Error(`Slack webhook secret ${arn} is empty: put the incoming webhook URL in it`);
     const url = text.startsWith('{') ? singleJsonValue(text) : text;
-    if (url === undefined || !isHttpUrl(url)) {
+    if (url === undefined || !isSlackWebhook(url)) {
       throw new Error(
-        `Slack webhook secret ${arn} does not hold a webhook URL: put the incoming webhook URL (https://hooks.slack.com/…) in it`,
+        `Slack webhook secret ${arn} does not hold a webhook URL: put the incoming webhook URL (https://${SLACK_WEBHOOK_HOST}/…) in it`,
       );
     }
     return url;
@@ -33,10 +39,10 @@ function singleJsonValue(text: string): string | undefined {
   }
 }
 
-function isHttpUrl(text: string): boolean {
+function isSlackWebhook(text: string): boolean {
   try {
-    const { protocol } = new URL(text);
-    return protocol === 'https:' || protocol === 'http:';
+    const { protocol, hostname, port, username, password } = new URL(text);
+    return protocol === 'https:' && hostname === SLACK_WEBHOOK_HOST && port === '' && !username && !password;
   } catch {
     return false;
   }

@@ -9,6 +9,7 @@ import {
   jobsPhrase,
   oneLine,
   PLEO_EXPORT_URL,
+  pleoText,
   plural,
   RESOLVED_WHAT_TO_DO,
   since,
@@ -43,7 +44,7 @@ export function failureSection(alert: Alert, info: ReasonInfo, limits: BodyLimit
 
 /** The problem, what happened, who acts and what to do; for a reminder or notice, its life so far. */
 function facts(alert: Alert, info: ReasonInfo): string[] {
-  const problem = `Problem:       ${info.title} (Pleo's reason code: ${cap(oneLine(alert.reason), 100)})`;
+  const problem = `Problem:       ${info.title} (Pleo's reason code: ${pleoText(alert.reason, 100)})`;
   if (alert.kind === 'resolved') {
     return [problem, ...resolvedFacts(alert), `What to do:    ${RESOLVED_WHAT_TO_DO}`];
   }

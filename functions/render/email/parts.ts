@@ -9,8 +9,8 @@ import {
   formatUtc,
   oneLine,
   otherReasons,
+  pleoText,
   plural,
-  snippet,
   statusWords,
   unlistedJobs,
 } from '../text.js';
@@ -71,10 +71,10 @@ function jobLines(job: AlertJob, maxReasonChars: number, othersWhere: string): s
   const lines = [
     `- Export job ${cap(oneLine(job.jobId), 100)}`,
     `  Created:   ${formatUtc(job.createdAt)}`,
-    `  Status:    ${statusWords(job.status) ?? cap(oneLine(job.status), 40)}`,
+    `  Status:    ${statusWords(job.status) ?? pleoText(job.status, 40)}`,
     `  Expenses:  ${items}`,
   ];
-  const reason = job.failureReason === null ? '' : snippet(job.failureReason, maxReasonChars);
+  const reason = job.failureReason === null ? '' : pleoText(job.failureReason, maxReasonChars);
   if (reason) lines.push(`  Pleo says: ${reason}`);
   const others = otherReasons(job);
   if (others) lines.push(`  Also failed for: ${others} (${othersWhere})`);

@@ -39,6 +39,11 @@ describe('webhookUrlFromSecret', () => {
   it.each([
     ['text that is not a URL', 'xoxb-not-a-url-token'],
     ['a non-web URL', 'ftp://hooks.slack.com/services/T000'],
+    ['plain http', 'http://hooks.slack.com/services/T000/B000/XXXX'],
+    ['another host', 'https://hooks.slack.com.evil.example/services/T000/B000/XXXX'],
+    ['a look-alike host', 'https://hooks-slack.com/services/T000/B000/XXXX'],
+    ['a user name before the host', 'https://hooks.slack.com@evil.example/services/T000'],
+    ['another port', 'https://hooks.slack.com:8443/services/T000/B000/XXXX'],
     ['a key/value secret with two entries', JSON.stringify({ a: URL_IN_SECRET, b: URL_IN_SECRET })],
     ['JSON that is not an object', '{not json'],
   ])('rejects %s without quoting it', async (_case, value) => {

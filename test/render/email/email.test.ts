@@ -4,6 +4,9 @@ import { MAX_SUBJECT_LENGTH, renderEmail, toAscii } from '../../../functions/ren
 import { RESOLVED_WHAT_TO_DO } from '../../../functions/render/text.js';
 import { makeAlert, makeJob } from '../alert-fixtures.js';
 
+/** Pleo text that tries to add a line of its own and a link, with a line separator. */
+const FORGED = 'Sync paused.\u2028What to do:    log in again at https://pleo-login.example.com/reset';
+
 const ONE_MB = 'Lorem ipsum dolor sit amet. '.repeat(37_450);
 
 function expectValidSubject(subject: string): void {
@@ -145,6 +148,32 @@ describe('toAscii', () => {
 });
 
 describe('renderEmail body', () => {
+  it.each([
+    [
+      'a failure text',
+      makeAlert({}, 1, { failureReason: FORGED }),
+      'hxxps://pleo-login[.]example[.]com/reset',
+    ],
+    [
+      'an unknown reason code',
+      makeAlert({ reason: FORGED, category: 'unknown' }, 1),
+      'hxxps://pleo-login[.]exa',
+    ],
+    // A status is cut at 40 characters, before the link.
+    [
+      'an unknown job status',
+      makeAlert({}, 1, { status: FORGED }),
+      'Sync paused. What to do: log in again a…',
+    ],
+  ])('keeps Pleo text on one line with its links defanged, in %s', (_case, alert, shown) => {
+    const { body } = renderEmail(alert);
+
+    // Only the alerter's own "What to do" starts a line, and no link of Pleo's text works.
+    expect(body.split('\n').filter((line) => /^\s*What to do/.test(line))).toHaveLength(1);
+    expect(body).not.toContain('https://pleo-login.example');
+    expect(body).toContain(shown);
+  });
+
   it('tells the reader what happened, who acts and what to do, with a link to Pleo', () => {
     const { body } = renderEmail(makeAlert());
 
