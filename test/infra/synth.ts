@@ -68,7 +68,7 @@ export function synthesize(context: Record<string, unknown> = {}): Synthesized {
         plugin: plugin.pluginName,
         rule: violation.ruleName,
         severity: violation.severity,
-        paths: violation.violatingConstructs.map((construct) => construct.constructPath),
+        paths: pathsOf(violation),
       })),
     ),
     plugins: report.pluginReports.map((plugin) => plugin.pluginName),
@@ -77,11 +77,14 @@ export function synthesize(context: Record<string, unknown> = {}): Synthesized {
         plugin: plugin.pluginName,
         id: violation.acknowledgedId,
         reason: violation.reason,
-        paths: violation.violatingConstructs.map((construct) => construct.constructPath),
+        paths: pathsOf(violation),
       })),
     ),
   };
 }
+
+const pathsOf = (violation: z.infer<typeof violationSchema>): string[] =>
+  violation.violatingConstructs.map((construct) => construct.constructPath);
 
 /** The logical id of the one resource of `type` whose properties match. */
 export function logicalIdOf(

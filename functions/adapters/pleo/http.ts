@@ -56,8 +56,17 @@ export async function getJson(url: URL, options: GetJsonOptions, deps: HttpDeps)
         const response = await deps.fetch(url, {
           headers: { authorization: options.authorization, accept: 'application/json' },
           signal: timeout.signal,
+          // A redirect would carry the API key to wherever it points: the answer is taken as it is, refused below.
+          redirect: 'manual',
         });
         if (response.ok) return { done: await readJson(response, where) };
+        if (response.status >= 300 && response.status < 400) {
+          await response.body?.cancel();
+          throw new PleoRequestError(
+            `${where} answered ${response.status}, a redirect, which the alerter does not follow (it would send the API key along): set the Pleo API URL to the address that answers`,
+            response.status,
+          );
+        }
         if (response.status === 401 || response.status === 403) {
           throw new PleoCredentialsError(response.status, { cause: await errorBody(response, redact) });
         }

@@ -89,6 +89,8 @@ export async function postToSlack(
           headers: { 'content-type': 'application/json' },
           body,
           signal: timeout.signal,
+          // Never re-post an alert to wherever a redirect points: a 3xx is refused below like any other answer.
+          redirect: 'manual',
         });
       } catch (error) {
         timeout.clear();

@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 // The Pleo client through real HTTP against the demo Export API server.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PleoClient, type PleoClientOptions } from '../../../functions/adapters/pleo/client.js';
@@ -425,4 +427,40 @@ describe('PleoClient against the demo Export API', () => {
     await expect(collect(pleo, { signal: controller.signal })).rejects.toThrow('Lambda is about to time out');
     expect(pleo.requestCount).toBe(1);
   });
+});
+
+describe('PleoClient and redirects', () => {
+  let server: Server;
+  const requests: { url: string; authorization: string }[] = [];
+
+  afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it.each([301, 302, 307, 308])(
+    'never follows a %i redirect, so the API key goes nowhere else',
+    async (status) => {
+      // Prepare: a base URL that redirects everything to a path of the same server, which would answer.
+      requests.length = 0;
+      server = createServer((req, res) => {
+        requests.push({ url: req.url ?? '', authorization: String(req.headers.authorization) });
+        if (req.url?.startsWith('/elsewhere')) res.writeHead(200).end('{"data":[],"pagination":{}}');
+        else res.writeHead(status, { location: '/elsewhere/v2/export-jobs' }).end();
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      const client = new PleoClient({
+        baseUrl: `http://127.0.0.1:${port}`,
+        credential: { kind: 'apiKey', apiKey: 'key-1' },
+        deps: noWait,
+      });
+
+      // Act
+      const listing = collect(client);
+
+      // Assess
+      await expect(listing).rejects.toThrow(
+        new RegExp(`answered ${status}, a redirect, which the alerter does not follow`),
+      );
+      expect(requests.map((request) => request.url.split('?')[0])).toEqual(['/v2/export-jobs']);
+    },
+  );
 });

@@ -88,6 +88,18 @@ describe('postToSlack', () => {
     ]);
   });
 
+  it.each([301, 302, 307, 308])(
+    'never follows a %i redirect: the alert is posted nowhere else',
+    async (status) => {
+      replies.push({ status, body: '', headers: { location: `${baseUrl}/elsewhere` } });
+
+      const posting = postToSlack(`${baseUrl}${SECRET_PATH}`, message, { sleep });
+
+      await expect(posting).rejects.toThrow(new RegExp(`^Slack webhook answered ${status}`));
+      expect(received.map((request) => request.url)).toEqual([SECRET_PATH]);
+    },
+  );
+
   it('waits as long as Retry-After says when rate limited, then succeeds', async () => {
     replies.push(
       { status: 429, body: 'rate_limited', headers: { 'retry-after': '2' } },
