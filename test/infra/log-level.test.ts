@@ -3,7 +3,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
-import { synthesize } from './synth.js';
+import { SYNTH_TIMEOUT_MS, synthesize } from './synth.js';
 
 const LEVELS = { TRACE: 6, DEBUG: 8, INFO: 12, WARN: 16, ERROR: 20, FATAL: 24 } as const;
 type Level = keyof typeof LEVELS;
@@ -51,7 +51,7 @@ describe.each(['DEBUG', 'INFO', 'WARN', 'ERROR'] as const)('logLevel %s, as depl
       template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } }),
     ).map((fn) => functionSchema.parse(fn));
     expect(functions).toHaveLength(2);
-  });
+  }, SYNTH_TIMEOUT_MS);
 
   afterEach(() => {
     vi.unstubAllEnvs();

@@ -1,7 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, it } from 'vitest';
 import { arnOf, core, OUR_ALARMS, ref } from './stack-fixtures.js';
-import { type Synthesized, synthesize } from './synth.js';
+import { SYNTH_TIMEOUT_MS, type Synthesized, synthesize } from './synth.js';
 
 describe('Class: AlerterStack', () => {
   describe('with the default configuration', () => {
@@ -13,7 +13,7 @@ describe('Class: AlerterStack', () => {
       synthesized = synthesize();
       template = synthesized.template;
       ids = core(template);
-    });
+    }, SYNTH_TIMEOUT_MS);
 
     it('keeps state in an on-demand table with PITR and TTL, encrypted with the stack key, that survives `cdk destroy`', () => {
       template.hasResource('AWS::DynamoDB::Table', {

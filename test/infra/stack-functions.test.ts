@@ -21,7 +21,7 @@ import {
   SLACK_SECRET_ARN,
   tableKeyStatement,
 } from './stack-fixtures.js';
-import { logicalIdOf, type Synthesized, statementsOfRole, synthesize } from './synth.js';
+import { logicalIdOf, SYNTH_TIMEOUT_MS, type Synthesized, statementsOfRole, synthesize } from './synth.js';
 
 describe('Class: AlerterStack', () => {
   describe('with the default configuration', () => {
@@ -33,7 +33,7 @@ describe('Class: AlerterStack', () => {
       synthesized = synthesize();
       template = synthesized.template;
       ids = core(template);
-    });
+    }, SYNTH_TIMEOUT_MS);
 
     it('runs the poller on Node.js 24, arm64, 256 MB, 120 s, one at a time, logging to its own encrypted log group kept a year', () => {
       // Prepare
@@ -180,7 +180,7 @@ describe('Class: AlerterStack', () => {
       });
       template = synthesized.template;
       ids = core(template);
-    });
+    }, SYNTH_TIMEOUT_MS);
 
     it('filters the logs at WARN in Powertools, not in Lambda, so that the metric lines (no level) still reach CloudWatch', () => {
       for (const fn of Object.values(
@@ -309,7 +309,7 @@ describe('Class: AlerterStack', () => {
       });
       template = synthesized.template;
       ids = core(template);
-    });
+    }, SYNTH_TIMEOUT_MS);
 
     it('creates no secret and grants reading exactly the given ones', () => {
       template.resourceCountIs('AWS::SecretsManager::Secret', 0);

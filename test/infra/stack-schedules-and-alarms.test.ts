@@ -6,7 +6,7 @@ import {
   SUCCESSFUL_POLLS_METRIC,
 } from '../../functions/contracts/poller.js';
 import { ACME, arnOf, core, envOf, POLLER, ref } from './stack-fixtures.js';
-import { logicalIdOf, type Synthesized, statementsOfRole, synthesize } from './synth.js';
+import { logicalIdOf, SYNTH_TIMEOUT_MS, type Synthesized, statementsOfRole, synthesize } from './synth.js';
 
 describe('Class: AlerterStack', () => {
   describe('with the default configuration', () => {
@@ -18,7 +18,7 @@ describe('Class: AlerterStack', () => {
       synthesized = synthesize();
       template = synthesized.template;
       ids = core(template);
-    });
+    }, SYNTH_TIMEOUT_MS);
 
     it('polls every 5 minutes through EventBridge Scheduler with retries and a dead-letter queue', () => {
       template.resourceCountIs('AWS::Scheduler::Schedule', 1);
@@ -165,7 +165,7 @@ describe('Class: AlerterStack', () => {
       });
       template = synthesized.template;
       ids = core(template);
-    });
+    }, SYNTH_TIMEOUT_MS);
 
     it('polls at the configured rate', () => {
       template.hasResourceProperties('AWS::Scheduler::Schedule', {

@@ -10,7 +10,7 @@ import {
   ref,
   SLACK_SECRET_ARN,
 } from './stack-fixtures.js';
-import { logicalIdOf, type Synthesized, synthesize } from './synth.js';
+import { logicalIdOf, SYNTH_TIMEOUT_MS, type Synthesized, synthesize } from './synth.js';
 
 describe('Class: AlerterStack', () => {
   describe('with the default configuration', () => {
@@ -22,7 +22,7 @@ describe('Class: AlerterStack', () => {
       synthesized = synthesize();
       template = synthesized.template;
       ids = core(template);
-    });
+    }, SYNTH_TIMEOUT_MS);
 
     it('refuses publishes without TLS, lets this stack’s CloudWatch alarms publish and refuses everyone but the poller', () => {
       template.hasResourceProperties('AWS::SNS::TopicPolicy', {
@@ -109,7 +109,7 @@ describe('Class: AlerterStack', () => {
       });
       template = synthesized.template;
       ids = core(template);
-    });
+    }, SYNTH_TIMEOUT_MS);
 
     it('subscribes plain emails to everything and filtered ones by message attributes', () => {
       template.resourceCountIs('AWS::SNS::Subscription', 3);
@@ -167,7 +167,7 @@ describe('Class: AlerterStack', () => {
       });
       template = synthesized.template;
       _ids = core(template);
-    });
+    }, SYNTH_TIMEOUT_MS);
 
     it('turns Slack on because a webhook secret is named', () => {
       template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda' });

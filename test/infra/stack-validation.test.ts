@@ -2,7 +2,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ContextError } from '../../lib/config.js';
 import { ACME, core, PLEO_SECRET_ARN, SLACK_SECRET_ARN } from './stack-fixtures.js';
-import { type Synthesized, synthesize } from './synth.js';
+import { SYNTH_TIMEOUT_MS, type Synthesized, synthesize } from './synth.js';
 
 describe('Class: AlerterStack', () => {
   describe('with the default configuration', () => {
@@ -14,7 +14,7 @@ describe('Class: AlerterStack', () => {
       synthesized = synthesize();
       template = synthesized.template;
       _ids = core(template);
-    });
+    }, SYNTH_TIMEOUT_MS);
 
     it('leaves no cdk-nag or Control Tower finding unacknowledged, and warns only that nobody receives the alerts yet', () => {
       expect(synthesized.plugins).toContain('cdk-validator-cfnguard');
@@ -67,7 +67,7 @@ describe('Class: AlerterStack', () => {
       });
       template = synthesized.template;
       _ids = core(template);
-    });
+    }, SYNTH_TIMEOUT_MS);
 
     it('leaves no validation finding unacknowledged, and acknowledges CT.LAMBDA.PR.3 for the notifier too', () => {
       expect(synthesized.findings).toEqual([]);
@@ -93,7 +93,7 @@ describe('Class: AlerterStack', () => {
       });
       template = synthesized.template;
       _ids = core(template);
-    });
+    }, SYNTH_TIMEOUT_MS);
 
     it('warns only that nobody receives the alarms: Slack takes alerts, never CloudWatch alarm notifications', () => {
       expect(synthesized.findings).toEqual([

@@ -7,6 +7,12 @@ import { createAlerterApp, STACK_ID } from '../../lib/alerter-app.js';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
 
+/**
+ * How long a synth may take in a test's setup: it bundles both functions with the AWS SDK and runs cdk-nag and
+ * cfn-guard, seconds on a quiet machine and over a minute on a loaded one.
+ */
+export const SYNTH_TIMEOUT_MS = 180_000;
+
 const cdkJsonSchema = z.object({ context: z.record(z.string(), z.unknown()) });
 
 const violationSchema = z.object({
