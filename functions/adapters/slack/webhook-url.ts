@@ -8,11 +8,14 @@ type ReadSecret = (arn: string) => Promise<string | undefined>;
  * someone's own server) would get every alert's content posted to it, so the notifier refuses it.
  */
 const SLACK_WEBHOOK_HOST = 'hooks.slack.com';
+/** A stand-in for Slack on this machine (tests, local runs): nothing leaves the machine, http is fine. */
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 
 /**
  * Returns a reader of the webhook URL kept in the secret `arn`. The secret holds the URL itself, or a JSON object
  * with one entry holding it (what the Secrets Manager console's key/value editor produces).
- * @throws Error (from the reader) when the secret is empty or does not hold an https URL on hooks.slack.com.
+ * @throws Error (from the reader) when the secret is empty or does not hold an https URL on hooks.slack.com (or
+ *   a URL on this machine).
  */
 export function webhookUrlFromSecret(arn: string, readSecret: ReadSecret): () => Promise<string> {
   return async () => {
@@ -42,7 +45,9 @@ function singleJsonValue(text: string): string | undefined {
 function isSlackWebhook(text: string): boolean {
   try {
     const { protocol, hostname, port, username, password } = new URL(text);
-    return protocol === 'https:' && hostname === SLACK_WEBHOOK_HOST && port === '' && !username && !password;
+    if (username || password) return false;
+    if (LOOPBACK_HOSTS.includes(hostname)) return protocol === 'https:' || protocol === 'http:';
+    return protocol === 'https:' && hostname === SLACK_WEBHOOK_HOST && port === '';
   } catch {
     return false;
   }

@@ -15,6 +15,13 @@ describe('webhookUrlFromSecret', () => {
     await expect(read()).resolves.toBe(URL_IN_SECRET);
   });
 
+  it.each(['http://127.0.0.1:4010/services/T0/B0/x', 'http://localhost:4010/hook', 'http://[::1]:4010/hook'])(
+    'reads %s, a stand-in for Slack on this machine',
+    async (url) => {
+      await expect(webhookUrlFromSecret(ARN, async () => url)()).resolves.toBe(url);
+    },
+  );
+
   it('asks the fetcher for the configured secret', async () => {
     const asked: string[] = [];
 
