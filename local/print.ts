@@ -12,7 +12,10 @@ export function printDelivery(message: StructuredMessage, write: (text: string) 
   write(`\n${RULE}\n#  SLACK\n${RULE}\n${slackAsText(message.slack.blocks)}\n`);
 }
 
-/** A plain rendering of the Block Kit message, close to how Slack lays it out. */
+/**
+ * A plain rendering of the Block Kit message, close to how Slack lays it out: blocks apart, a section's fields
+ * (Slack's two columns) a line each, label first.
+ */
 export function slackAsText(blocks: readonly SlackBlock[]): string {
   return blocks
     .map((block) => {
@@ -20,9 +23,10 @@ export function slackAsText(blocks: readonly SlackBlock[]): string {
         case 'header':
           return `*${block.text.text}*`;
         case 'section':
-          return [...(block.text ? [block.text] : []), ...(block.fields ?? [])]
-            .map((text) => asShown(text.text))
-            .join('\n');
+          return [
+            ...(block.text ? [asShown(block.text.text)] : []),
+            ...(block.fields ?? []).map((field) => asShown(field.text).replace('\n', ' ')),
+          ].join('\n');
         case 'context':
           return block.elements.map((element) => asShown(element.text)).join('  ·  ');
         case 'divider':
@@ -30,7 +34,7 @@ export function slackAsText(blocks: readonly SlackBlock[]): string {
       }
       return '';
     })
-    .join('\n');
+    .join('\n\n');
 }
 
 /** mrkdwn as Slack shows it: a link as its label and address, `&amp;`, `&lt;` and `&gt;` as the characters. */

@@ -97,9 +97,9 @@ async function pollAndShow(poller: ReturnType<typeof createPoller>): Promise<boo
   let slackUrl = env.SLACK_WEBHOOK_URL;
   for (const body of (await parts?.sns?.drain()) ?? []) {
     const message = parseStructuredMessage(body);
-    if (args.verbose || !shownKinds.has(message.alert.kind)) printDelivery(message, write);
+    if (args.verbose || !shownKinds.has(message.kind)) printDelivery(message, write);
     else write(`✉  ${message.email.subject}`);
-    shownKinds.add(message.alert.kind);
+    shownKinds.add(message.kind);
     if (slackUrl) {
       const result = await postShown(slackUrl, message.slack);
       if (result !== 'posted') ok = false;

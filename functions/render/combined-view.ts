@@ -2,7 +2,7 @@
 // the Slack header. Each section is worded by the single message's own renderer.
 import { type CombinedAlert, reasonsOf } from '../domain/alert.js';
 import { describeReason } from '../domain/reasons.js';
-import { capitalise, jobsPhrase, plural } from './text.js';
+import { capitalise, companyLabel, failedItemsPhrase, jobsPhrase, plural } from './text.js';
 
 /**
  * The headline in parts, so that a short space can drop the count first and then shorten the company:
@@ -50,6 +50,39 @@ export function combinedJobsPhrase(message: CombinedAlert): string {
 
 /** The heading of a current-state message, and of nothing else. */
 export const CURRENT_STATE_HEADING = 'Open export problems when watching began';
+
+/**
+ * What the message is, in a sentence or two that name the company: untrusted, escape it. Below it come the problems,
+ * each with who acts and what to do.
+ */
+export function combinedIntro(message: CombinedAlert): string {
+  const company = companyLabel(message);
+  const problems = problemsPhrase(message);
+  const jobs = message.totals.jobs > 0 ? ` (${combinedJobsPhrase(message)})` : '';
+  const count = `in one message rather than ${message.sections.length}; each is below with who acts and what to do.`;
+  if (message.combined === 'current-state') {
+    return (
+      `The alerter has started watching the exports of ${company} and found ${problems} open${jobs}. This is ` +
+      'the state it found, not news: from now on each is followed on its own (reminders while open, a notice ' +
+      'when resolved), and new failures are alerted as they come.'
+    );
+  }
+  switch (message.kind) {
+    case 'resolved':
+      return `Resolved: a later export for ${company} went through, so ${problems} look fixed.`;
+    case 'reminder':
+      return `Reminder: ${problems} of ${company} are still not fixed${jobs}, ${count}`;
+    default:
+      return `${problems} with the exports from Pleo to the accounting system for ${company}${jobs}, ${count}`;
+  }
+}
+
+/** '12 exports', '144 expenses', '36 failed expenses': the message's totals, every export once. */
+export function totalsParts(message: CombinedAlert): string[] {
+  const { jobs, items } = message.totals;
+  const failed = failedItemsPhrase(message.totals, 'failed expense');
+  return [plural(jobs, 'export'), plural(items, 'expense'), failed || 'failed expenses not counted by Pleo'];
+}
 
 /** 'Missing configuration: 3 failed exports': a section in one line, for a table of contents. */
 export function sectionLine(section: CombinedAlert['sections'][number]): string {

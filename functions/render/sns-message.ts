@@ -1,5 +1,5 @@
 // Builds the one SNS publish that carries a message to every subscriber: text for email, structured JSON for the rest.
-import type { Alert } from '../domain/alert.js';
+import { categoriesOf, isCombined, type Message, reasonsOf } from '../domain/alert.js';
 import { type EmailOptions, renderEmail } from './email/email.js';
 import { renderSlack } from './slack/slack.js';
 import { bytes, fitDigest, fitJobs, publishMessage, sum } from './sns-fit.js';
@@ -9,7 +9,8 @@ import { cap, oneLine } from './text.js';
 export const SNS_MAX_BYTES = 262_144;
 
 export interface SnsMessageAttribute {
-  DataType: 'String';
+  /** `String.Array`: a JSON array of strings; a filter policy matches it when any element matches. */
+  DataType: 'String' | 'String.Array';
   StringValue: string;
 }
 
@@ -27,6 +28,17 @@ const EMAIL_STEPS: EmailOptions[] = [
   { maxJobs: 20, maxReasonChars: 200, maxDigestLines: 40 },
   { maxJobs: 5, maxReasonChars: 100, maxDigestLines: 10 },
 ];
+// A combined message lists at most 10 jobs a section; with many sections, what each section says must fit too:
+// first the jobs go from the email, then job ids from the structured copy (COMBINED_DROP_FROM), then sections are
+// only listed by name.
+const COMBINED_EMAIL_STEPS: EmailOptions[] = [
+  {},
+  { maxJobs: 3, maxReasonChars: 200 },
+  { maxJobs: 0 },
+  { maxJobs: 0, maxSections: 20 },
+  { maxJobs: 0, maxSections: 0 },
+];
+const COMBINED_DROP_FROM = 2;
 // Room for digit-count drift between the size estimate and the final message (dropped counts, commas).
 const SAFETY_BYTES = 256;
 
@@ -39,14 +51,16 @@ const SAFETY_BYTES = 256;
  * counts the rest in `overflow.droppedDigestLines`; when not even those renderings fit (long company names in a
  * script of several bytes a letter), the email lists fewer lines.
  */
-export function buildSnsMessage(alert: Alert): SnsMessage {
-  const slack = renderSlack(alert);
-  const MessageAttributes = attributes(alert);
-  for (const step of EMAIL_STEPS) {
-    const rendered = { email: renderEmail(alert, step), slack };
+export function buildSnsMessage(message: Message): SnsMessage {
+  const slack = renderSlack(message);
+  const MessageAttributes = attributes(message);
+  const steps = isCombined(message) ? COMBINED_EMAIL_STEPS : EMAIL_STEPS;
+  const dropFrom = isCombined(message) ? COMBINED_DROP_FROM : EMAIL_STEPS.length - 1;
+  for (const [index, step] of steps.entries()) {
+    const rendered = { email: renderEmail(message, step), slack };
     const budget = SNS_MAX_BYTES - envelopeBytes(rendered.email.subject, MessageAttributes) - SAFETY_BYTES;
-    const digest = fitDigest(alert, rendered, budget);
-    const fit = digest && fitJobs(digest, rendered, budget, step === EMAIL_STEPS.at(-1));
+    const digest = fitDigest(message, rendered, budget);
+    const fit = digest && fitJobs(digest, rendered, budget, index >= dropFrom);
     if (fit) {
       return {
         Subject: rendered.email.subject,
@@ -58,7 +72,7 @@ export function buildSnsMessage(alert: Alert): SnsMessage {
   }
   // Only an alert whose own fields (company name, ids) run to hundreds of kilobytes gets here.
   throw new Error(
-    `Alert ${cap(oneLine(alert.alertId), 100)} is too large for one SNS message even without its jobs`,
+    `Alert ${cap(oneLine(message.alertId), 100)} is too large for one SNS message even without its jobs`,
   );
 }
 
@@ -73,20 +87,29 @@ function envelopeBytes(subject: string, attrs: Record<string, SnsMessageAttribut
   );
 }
 
-/** Attributes subscribers can filter on; SNS rejects empty values, so empty ones are left out. */
-function attributes(alert: Alert): Record<string, SnsMessageAttribute> {
-  const values: Record<string, string | null> = {
-    company: alert.companyId,
-    companyName: alert.companyName,
-    reason: alert.reason,
-    category: alert.category,
-    kind: alert.kind,
-    alertId: alert.alertId,
-  };
+/**
+ * Attributes subscribers can filter on; SNS rejects empty values, so empty ones are left out. `reason` and `category`
+ * hold every value of the message, a combined one's too, as `String.Array`. Single messages send them as arrays as
+ * well: a filter policy matches an array when any element matches, so `{"category": ["accountant"]}` (or
+ * anything-but, prefix) selects a one-element array exactly as it selects the string, and a subscriber that reads
+ * the attributes (an SQS queue with raw delivery, a Lambda) finds one type per attribute, whatever the message.
+ */
+function attributes(message: Message): Record<string, SnsMessageAttribute> {
   const result: Record<string, SnsMessageAttribute> = {};
-  for (const [name, value] of Object.entries(values)) {
-    const clean = value === null ? '' : cap(oneLine(value), 256);
-    if (clean) result[name] = { DataType: 'String', StringValue: clean };
-  }
+  const clean = (value: string | null) => (value === null ? '' : cap(oneLine(value), 256));
+  const one = (name: string, value: string | null) => {
+    const text = clean(value);
+    if (text) result[name] = { DataType: 'String', StringValue: text };
+  };
+  const many = (name: string, values: readonly string[]) => {
+    const texts = values.map(clean).filter(Boolean);
+    if (texts.length > 0) result[name] = { DataType: 'String.Array', StringValue: JSON.stringify(texts) };
+  };
+  one('company', message.companyId);
+  one('companyName', message.companyName);
+  many('reason', reasonsOf(message));
+  many('category', categoriesOf(message));
+  one('kind', message.kind);
+  one('alertId', message.alertId);
   return result;
 }

@@ -5,6 +5,7 @@ import { parseStructuredMessage } from '../../functions/contracts/structured-mes
 import { DemoStore } from '../../local/demo-api/store.js';
 import type { LocalParts } from '../../local/parts.js';
 import { deliveredSince, startEmbeddedPoller } from '../support/embedded.js';
+import { onlyAlert } from '../support/structured.js';
 
 const HOUR = 3_600_000;
 const ACME = { id: '3f1c2a4e-8b7d-4c1a-9e2f-5a6b7c8d9e01', name: 'Acme ApS' };
@@ -76,7 +77,7 @@ describe('the alert lifecycle on the demo API, dynalite and fauxqs', () => {
     // The digest lists what is open; a second run the same day sends nothing.
     await poller.digest();
     await poller.digest();
-    const digests = ((await parts.sns?.drain()) ?? []).map((body) => parseStructuredMessage(body).alert);
+    const digests = ((await parts.sns?.drain()) ?? []).map((body) => onlyAlert(parseStructuredMessage(body)));
     expect(digests.map((d) => [d.kind, d.digest?.open.map((l) => l.companyName)])).toEqual([
       ['digest', ['Nordlys AB']],
     ]);

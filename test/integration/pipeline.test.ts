@@ -10,6 +10,7 @@ import { generateDataset, randomNewFailure } from '../../local/demo-api/seed.js'
 import type { DemoStore } from '../../local/demo-api/store.js';
 import type { LocalParts } from '../../local/parts.js';
 import { startEmbedded } from '../support/embedded.js';
+import { alertsWithJobIds, onlyAlert } from '../support/structured.js';
 
 const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };
 
@@ -64,16 +65,14 @@ describe('the alert pipeline on the demo API, dynalite and fauxqs', () => {
     const messages = await delivered();
 
     // Assess: one message per group, each (job, reason) exactly once
-    const groups = messages.map((m) => `${m.alert.companyId} ${m.alert.reason}`);
+    const alerts = messages.map(onlyAlert);
+    const groups = alerts.map((a) => `${a.companyId} ${a.reason}`);
     expect(new Set(groups).size).toBe(messages.length);
-    const pairs = messages.flatMap((m) =>
-      [...m.alert.jobs.map((j) => j.jobId), ...m.overflow.jobIds].map(
-        (id) => `${id} ${m.alert.companyId} ${m.alert.reason}`,
-      ),
-    );
+    const withIds = messages.flatMap(alertsWithJobIds);
+    const pairs = withIds.flatMap((a) => a.jobIds.map((id) => `${id} ${a.companyId} ${a.reason}`));
     expect(pairs.length).toBe(new Set(pairs).size);
     expect(new Set(pairs)).toEqual(expectedPairs(store));
-    expect(messages.every((m) => m.overflow.droppedJobs === 0)).toBe(true);
+    expect(withIds.every((a) => a.droppedJobs === 0)).toBe(true);
     expect(first).toMatchObject({ jobsSeen: 400, newFailures: 400, alertsPublished: messages.length });
 
     // Act + Assess: a second poll sends nothing
@@ -86,8 +85,9 @@ describe('the alert pipeline on the demo API, dynalite and fauxqs', () => {
     await poller.poll();
     const after = await delivered();
     expect(after.length).toBeGreaterThanOrEqual(1);
-    expect(after.every((m) => m.alert.jobs.every((j) => j.jobId === late.id))).toBe(true);
-    expect(after.map((m) => m.alert.reason).sort()).toEqual(
+    const lateAlerts = after.map(onlyAlert);
+    expect(lateAlerts.every((a) => a.jobs.every((j) => j.jobId === late.id))).toBe(true);
+    expect(lateAlerts.map((a) => a.reason).sort()).toEqual(
       [...expectedPairs(store)]
         .filter((p) => p.startsWith(late.id))
         .map((p) => p.split(' ')[2])

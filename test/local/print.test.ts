@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PollOutcome } from '../../functions/handlers/poller/compose.js';
 import { renderSlack } from '../../functions/render/slack/slack.js';
 import { slackAsText, summary } from '../../local/print.js';
-import { makeAlert } from '../render/alert-fixtures.js';
+import { combinedMessage, makeAlert } from '../render/alert-fixtures.js';
 
 function outcome(counts: Partial<PollOutcome>): PollOutcome {
   return {
@@ -51,9 +51,17 @@ describe('slackAsText', () => {
 
     const text = slackAsText(blocks);
 
-    expect(text).toContain('*Company*\nThistle & Finch <Ltd>\n');
+    expect(text).toContain('*Company* Thistle & Finch <Ltd>\n');
     expect(text).toContain('Open the exports in Pleo (https://app.pleo.io/export)');
     expect(text).toContain('      a &lt; b\n');
     expect(text).not.toContain('&amp;');
+  });
+
+  it('sets blocks apart, as Slack does, so each reason of a combined message stands on its own', () => {
+    const text = slackAsText(renderSlack(combinedMessage(3)).blocks);
+
+    expect(text).toMatch(/\n\n\*1\. Access to the accounting system revoked\* /);
+    expect(text).toMatch(/for this reason\n\n\*2\. Missing configuration\* /);
+    expect(text).toContain('*Who acts* A Pleo admin who can manage the accounting integration.');
   });
 });

@@ -2,6 +2,7 @@
 // the poll as the Lambda composes it (demo API, dynalite, fauxqs), and the environment through parsePollerConfig. A bad
 // record is skipped with a warning and counted (the InvalidRecordsSkipped metric), or it is carried through
 // rendered harmless, or the poll fails loudly with a typed error; the other alerts always get through.
+
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -23,6 +24,7 @@ import type { ExportJob } from '../../local/demo-api/types.js';
 import { type EmbeddedDynamo, ensureTable, startDynalite } from '../../local/embedded/dynamodb.js';
 import { type EmbeddedSns, startEmbeddedSns } from '../../local/embedded/sns.js';
 import { TEST_CREDENTIALS, TEST_REGION } from '../support/dynamo.js';
+import { alertsWithJobIds, onlyAlert } from '../support/structured.js';
 
 const COMPANY = { id: '3f1c2a4e-8b7d-4c1a-9e2f-5a6b7c8d9e01', name: 'Acme ApS' };
 
@@ -87,9 +89,10 @@ const pageWith =
 const listing = { pathPrefix: '/v2/export-jobs' };
 
 const jobIdsOf = (messages: StructuredMessage[]) =>
-  messages.flatMap((m) => [...m.alert.jobs.map((job) => job.jobId), ...m.overflow.jobIds]);
+  messages.flatMap((m) => alertsWithJobIds(m).flatMap((alert) => alert.jobIds));
+/** The one message that holds the job. */
 const only = (messages: StructuredMessage[], jobId: string) => {
-  const found = messages.filter((m) => m.alert.jobs.some((job) => job.jobId === jobId));
+  const found = messages.filter((m) => m.alerts.some((a) => a.jobs.some((job) => job.jobId === jobId)));
   expect(found).toHaveLength(1);
   return found[0] as StructuredMessage;
 };
@@ -200,7 +203,8 @@ const rows: Row[] = [
     expected: { skipped: 1 },
     check: (messages) => {
       expect(
-        messages.find((m) => m.alert.reason === 'receipt_upload_failure')?.alert.totals.failedItems,
+        messages.flatMap((m) => m.alerts).find((a) => a.reason === 'receipt_upload_failure')?.totals
+          .failedItems,
       ).toBe(1);
     },
   },
@@ -258,7 +262,7 @@ const rows: Row[] = [
     input: pageWith(wireJob({ id: 'new-reason', failureReasonType: 'quantum_ledger_desync' })),
     expected: 'carried',
     check: (messages) => {
-      expect(only(messages, 'new-reason').alert).toMatchObject({
+      expect(onlyAlert(only(messages, 'new-reason'))).toMatchObject({
         reason: 'quantum_ledger_desync',
         category: 'unknown',
       });
@@ -280,7 +284,7 @@ const rows: Row[] = [
     },
     expected: 'carried',
     check: (messages) => {
-      expect(only(messages, 'legacy-export-17').alert.reason).toBe('unknown');
+      expect(onlyAlert(only(messages, 'legacy-export-17')).reason).toBe('unknown');
     },
   },
   {
@@ -303,9 +307,9 @@ const rows: Row[] = [
     },
     expected: 'carried',
     check: (messages) => {
-      const message = only(messages, 'a0000000-0000-4000-8000-000000010000');
-      expect(message.alert.totals.failedItems).toBe(10_000);
-      expect(message.alert.jobs[0]).toMatchObject({ numberOfItems: 10_005, failedItems: 10_000 });
+      const alert = onlyAlert(only(messages, 'a0000000-0000-4000-8000-000000010000'));
+      expect(alert.totals.failedItems).toBe(10_000);
+      expect(alert.jobs[0]).toMatchObject({ numberOfItems: 10_005, failedItems: 10_000 });
     },
   },
   {

@@ -20,6 +20,7 @@ import { deliveryProblems, type Received } from '../support/delivery-oracle.js';
 import { TEST_CREDENTIALS, TEST_REGION } from '../support/dynamo.js';
 import { FaultJournal, FaultyProcess, FaultyPublisher, FaultyState } from '../support/faults.js';
 import { DYNAMO_FAULTS, DYNAMO_OPERATIONS, FlakyDocumentClient } from '../support/flaky-dynamo.js';
+import { alertsWithJobIds } from '../support/structured.js';
 import { changesArb, deliveryFaultArb, jobsArb } from './arbitraries.js';
 import { COMPANIES, DemoStoreWorld } from './world.js';
 
@@ -103,10 +104,7 @@ describe('exactly-once delivery under faults (demo API over HTTP, dynalite, faux
   });
 
   const received = async (): Promise<Received[]> =>
-    (await sns.drain()).map((body) => {
-      const { alert, overflow } = parseStructuredMessage(body);
-      return { ...alert, jobIds: [...alert.jobs.map((job) => job.jobId), ...overflow.jobIds] };
-    });
+    (await sns.drain()).flatMap((body) => alertsWithJobIds(parseStructuredMessage(body)));
 
   /** Runs one sequence; returns the oracle's complaints. */
   async function runSequence(scenario: Scenario, counts: Counts): Promise<string[]> {

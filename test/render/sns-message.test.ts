@@ -6,7 +6,9 @@ import { INCIDENTS } from '../../functions/domain/incidents.js';
 import { renderEmail } from '../../functions/render/email/email.js';
 import { renderSlack } from '../../functions/render/slack/slack.js';
 import { buildSnsMessage, SNS_MAX_BYTES, type SnsMessage } from '../../functions/render/sns-message.js';
+import { alertsWithJobIds, onlyAlert } from '../support/structured.js';
 import {
+  combinedMessage,
   digestMessage,
   incidentMessage,
   makeAlert,
@@ -53,9 +55,19 @@ describe('buildSnsMessage', () => {
     expect(byProtocol.sqs).toBe(byProtocol.lambda);
     expect(byProtocol.https).toBe(byProtocol.lambda);
     expect(parseStructuredMessage(byProtocol.lambda)).toEqual({
-      schemaVersion: 1,
-      alert,
-      overflow: { jobIds: [], droppedJobs: 0 },
+      schemaVersion: 2,
+      alertId: alert.alertId,
+      kind: 'alert',
+      combined: null,
+      companyId: alert.companyId,
+      companyName: 'Acme ApS',
+      reasons: ['missing_configuration'],
+      categories: ['accountant'],
+      totals: alert.totals,
+      detectedAt: alert.detectedAt,
+      possibleRedelivery: false,
+      alerts: [alert],
+      overflow: { alerts: [] },
       email,
       slack: renderSlack(alert),
     });
@@ -64,15 +76,15 @@ describe('buildSnsMessage', () => {
   it("keeps a job's other reasons in the structured part", () => {
     const alert = makeAlert({}, 1, { alsoFailedFor: ['receipt_file_size_limit_exceeded'] });
     const structured = parseStructuredMessage(buildSnsMessage(alert).Message);
-    expect(structured.alert.jobs[0]?.alsoFailedFor).toEqual(['receipt_file_size_limit_exceeded']);
+    expect(onlyAlert(structured).jobs[0]?.alsoFailedFor).toEqual(['receipt_file_size_limit_exceeded']);
   });
 
-  it('sets the attributes subscribers filter on', () => {
+  it('sets the attributes subscribers filter on, reason and category as arrays', () => {
     expect(buildSnsMessage(makeAlert({ kind: 'reminder' })).MessageAttributes).toEqual({
       company: { DataType: 'String', StringValue: 'c0ffee00-1111-2222-3333-444455556666' },
       companyName: { DataType: 'String', StringValue: 'Acme ApS' },
-      reason: { DataType: 'String', StringValue: 'missing_configuration' },
-      category: { DataType: 'String', StringValue: 'accountant' },
+      reason: { DataType: 'String.Array', StringValue: '["missing_configuration"]' },
+      category: { DataType: 'String.Array', StringValue: '["accountant"]' },
       kind: { DataType: 'String', StringValue: 'reminder' },
       alertId: { DataType: 'String', StringValue: 'alert-7c1d' },
     });
@@ -84,18 +96,20 @@ describe('buildSnsMessage', () => {
     ).MessageAttributes;
 
     expect(attributes).not.toHaveProperty('companyName');
-    expect(attributes.reason?.StringValue).toHaveLength(256);
-    expect(attributes.reason?.StringValue).toMatch(/^r x+…$/);
+    const [reason] = JSON.parse(attributes.reason?.StringValue ?? '[]');
+    expect(reason).toHaveLength(256);
+    expect(reason).toMatch(/^r x+…$/);
   });
 
   it("cuts each job's failure text in the structured part, keeping every job", () => {
     const alert = makeAlert({}, 3, { failureReason: 'q'.repeat(10_000) });
 
-    const { alert: sent, overflow } = parseStructuredMessage(buildSnsMessage(alert).Message);
+    const structured = parseStructuredMessage(buildSnsMessage(alert).Message);
+    const sent = onlyAlert(structured);
 
     expect(sent.jobs.map((job) => job.jobId)).toEqual(alert.jobs.map((job) => job.jobId));
     expect(sent.jobs.map((job) => job.failureReason)).toEqual(Array(3).fill(`${'q'.repeat(1999)}…`));
-    expect(overflow).toEqual({ jobIds: [], droppedJobs: 0 });
+    expect(structured.overflow).toEqual({ alerts: [] });
   });
 
   it.each([
@@ -112,11 +126,11 @@ describe('buildSnsMessage', () => {
     // Assess
     expect(publishBytes(message)).toBeLessThanOrEqual(SNS_MAX_BYTES);
     const structured = parseStructuredMessage(message.Message);
-    const ids = [...structured.alert.jobs.map((job) => job.jobId), ...structured.overflow.jobIds];
-    expect(ids).toEqual(alert.jobs.map((job) => job.jobId));
-    expect(structured.overflow.droppedJobs).toBe(0);
-    expect(structured.alert.totals).toEqual(alert.totals);
-    expect(structured.alert.jobs.length).toBeGreaterThan(0);
+    const [sent] = alertsWithJobIds(structured);
+    expect(sent?.jobIds).toEqual(alert.jobs.map((job) => job.jobId));
+    expect(sent?.droppedJobs).toBe(0);
+    expect(sent?.totals).toEqual(alert.totals);
+    expect(sent?.jobs.length).toBeGreaterThan(0);
     expect(structured.email.body).toContain(`In total: ${count.toLocaleString('en-US')} exports`);
   });
 
@@ -143,9 +157,9 @@ describe('buildSnsMessage', () => {
     expect(messages).toHaveLength(5);
     for (const message of messages) expect(publishBytes(message)).toBeLessThanOrEqual(SNS_MAX_BYTES);
     const ids = messages.flatMap((message) => {
-      const { alert, overflow } = parseStructuredMessage(message.Message);
-      expect(overflow.droppedJobs).toBe(0);
-      return [...alert.jobs.map((job) => job.jobId), ...overflow.jobIds];
+      const [sent] = alertsWithJobIds(parseStructuredMessage(message.Message));
+      expect(sent?.droppedJobs).toBe(0);
+      return sent?.jobIds ?? [];
     });
     expect(ids).toHaveLength(5_000);
     expect(new Set(ids)).toEqual(new Set(jobs.map((failure) => failure.job.id)));
@@ -157,12 +171,14 @@ describe('buildSnsMessage', () => {
     const message = buildSnsMessage(alert);
 
     expect(publishBytes(message)).toBeLessThanOrEqual(SNS_MAX_BYTES);
-    const { alert: sent, overflow, email } = parseStructuredMessage(message.Message);
-    const kept = [...sent.jobs.map((job) => job.jobId), ...overflow.jobIds];
+    const structured = parseStructuredMessage(message.Message);
+    const [sent] = alertsWithJobIds(structured);
+    const kept = sent?.jobIds ?? [];
     expect(kept.length).toBeGreaterThan(MAX_JOBS_PER_ALERT);
     expect(kept).toEqual(alert.jobs.slice(0, kept.length).map((job) => job.jobId));
-    expect(overflow.droppedJobs).toBe(10_000 - kept.length);
-    expect(sent.totals.jobs).toBe(10_000);
+    expect(sent?.droppedJobs).toBe(10_000 - kept.length);
+    expect(sent?.totals.jobs).toBe(10_000);
+    const { email } = structured;
     expect(email.body).toContain('In total: 10,000 exports');
   });
 
@@ -208,7 +224,9 @@ describe('buildSnsMessage for a digest', () => {
 
       // Assess
       expect(publishBytes(message)).toBeLessThanOrEqual(SNS_MAX_BYTES);
-      const { alert: sent, overflow, email } = parseStructuredMessage(message.Message);
+      const structured = parseStructuredMessage(message.Message);
+      const { overflow, email } = structured;
+      const sent = onlyAlert(structured);
       const kept = sent.digest ?? { open: [], resolvedSinceYesterday: [] };
       expect(kept.open).toEqual(open.slice(0, kept.open.length));
       expect(kept.resolvedSinceYesterday).toEqual(
@@ -241,14 +259,10 @@ describe('buildSnsMessage for a digest', () => {
   it('keeps every line of a digest that fits, saying none was dropped', () => {
     const digest = digestMessage(manyGroups(20, 10));
 
-    const { alert, overflow } = parseStructuredMessage(buildSnsMessage(digest).Message);
+    const { alerts, overflow } = parseStructuredMessage(buildSnsMessage(digest).Message);
 
-    expect(alert).toEqual(digest);
-    expect(overflow).toEqual({
-      jobIds: [],
-      droppedJobs: 0,
-      droppedDigestLines: { open: 0, resolvedSinceYesterday: 0 },
-    });
+    expect(alerts).toEqual([digest]);
+    expect(overflow).toEqual({ alerts: [], droppedDigestLines: { open: 0, resolvedSinceYesterday: 0 } });
   });
 });
 
@@ -269,15 +283,15 @@ describe('parseStructuredMessage', () => {
       JSON.stringify({ Type: 'Notification', Message: message.Message }),
     ],
   ])('reads %s', (_case, json) => {
-    expect(parseStructuredMessage(json).alert).toEqual(alert);
+    expect(parseStructuredMessage(json).alerts).toEqual([alert]);
   });
 
   it.each([
     ['text that is not JSON', 'hello', /not JSON/],
-    ['JSON of another shape', '{"schemaVersion":1,"alert":{}}', /Not a structured alert message/],
+    ['JSON of another shape', '{"schemaVersion":2,"alerts":{}}', /Not a structured alert message/],
     [
       'an unknown schema version',
-      structuredJson.replace('"schemaVersion":1', '"schemaVersion":2'),
+      structuredJson.replace('"schemaVersion":2', '"schemaVersion":3'),
       /schemaVersion/,
     ],
     [
@@ -291,9 +305,9 @@ describe('parseStructuredMessage', () => {
 
   it('rejects a message that says nothing about its jobs', () => {
     const broken = JSON.parse(structuredJson);
-    delete broken.alert.jobs;
+    delete broken.alerts[0].jobs;
 
-    expect(() => parseStructuredMessage(JSON.stringify(broken))).toThrow(/alert\.jobs/);
+    expect(() => parseStructuredMessage(JSON.stringify(broken))).toThrow(/alerts\[0\]\.jobs/);
   });
 
   it.each([
@@ -304,7 +318,7 @@ describe('parseStructuredMessage', () => {
     ['a digest', digestMessage(manyGroups(12, 5))],
     ['an empty digest', digestMessage([])],
   ])('round-trips the lifecycle and digest of %s', (_case, alert) => {
-    const { alert: read } = parseStructuredMessage(buildSnsMessage(alert).Message);
+    const read = onlyAlert(parseStructuredMessage(buildSnsMessage(alert).Message));
 
     expect(read).toEqual(alert);
     expect(read.lifecycle).toEqual(alert.lifecycle);
@@ -314,16 +328,142 @@ describe('parseStructuredMessage', () => {
   it('rejects a digest line without its company', () => {
     const json = protocols.parse(JSON.parse(buildSnsMessage(digestMessage(manyGroups(2, 2))).Message)).sqs;
     const broken = JSON.parse(json);
-    delete broken.alert.digest.open[0].companyId;
+    delete broken.alerts[0].digest.open[0].companyId;
 
     expect(() => parseStructuredMessage(JSON.stringify(broken))).toThrow(
-      /alert\.digest\.open\[0\]\.companyId/,
+      /alerts\[0\]\.digest\.open\[0\]\.companyId/,
     );
   });
 
   it('round-trips jobs whose failure text and failed count are unknown', () => {
     const withNull = makeAlert({ jobs: [makeJob(0, { failureReason: null, failedItems: null })] });
 
-    expect(parseStructuredMessage(buildSnsMessage(withNull).Message).alert).toEqual(withNull);
+    expect(parseStructuredMessage(buildSnsMessage(withNull).Message).alerts).toEqual([withNull]);
+  });
+});
+
+describe('buildSnsMessage for a combined message', () => {
+  it('routes by every reason and category inside, as arrays, and by company and kind', () => {
+    const message = combinedMessage(5, { kind: 'reminder' });
+
+    expect(buildSnsMessage(message).MessageAttributes).toEqual({
+      company: { DataType: 'String', StringValue: 'c0ffee00-1111-2222-3333-444455556666' },
+      companyName: { DataType: 'String', StringValue: 'Acme ApS' },
+      reason: {
+        DataType: 'String.Array',
+        StringValue: JSON.stringify(message.sections.map((section) => section.reason)),
+      },
+      category: { DataType: 'String.Array', StringValue: '["admin","transient","accountant"]' },
+      kind: { DataType: 'String', StringValue: 'reminder' },
+      alertId: { DataType: 'String', StringValue: message.alertId },
+    });
+  });
+
+  it('lists every group inside as an alert of its own, under the message as a whole (schema version 2)', () => {
+    // Prepare
+    const message = combinedMessage(4, { currentState: true });
+
+    // Act
+    const structured = parseStructuredMessage(buildSnsMessage(message).Message);
+
+    // Assess
+    expect(structured).toMatchObject({
+      schemaVersion: 2,
+      alertId: message.alertId,
+      kind: 'alert',
+      combined: 'current-state',
+      companyId: message.companyId,
+      companyName: 'Acme ApS',
+      reasons: message.sections.map((section) => section.reason),
+      categories: ['admin', 'accountant'],
+      totals: { jobs: 8, items: 96, failedItems: 24 },
+      possibleRedelivery: false,
+      overflow: { alerts: [] },
+      email: renderEmail(message),
+      slack: renderSlack(message),
+    });
+    expect(structured.alerts).toEqual(message.sections);
+  });
+
+  it.each([
+    ['40 reasons of 20 jobs with long texts', 40, 20, LONG_REASON],
+    ['40 reasons of a full part of jobs each', 40, MAX_JOBS_PER_ALERT, null],
+    ['8 reasons of a full part of jobs with long texts', 8, MAX_JOBS_PER_ALERT, LONG_REASON],
+  ])(
+    'fits %s in one SNS message, each reason keeping its newest jobs, the rest counted',
+    (_case, reasons, jobsEach, failureReason) => {
+      // Prepare
+      const message = combinedMessage(reasons, { jobsEach, job: { failureReason } });
+
+      // Act
+      const published = buildSnsMessage(message);
+
+      // Assess
+      expect(publishBytes(published)).toBeLessThanOrEqual(SNS_MAX_BYTES);
+      const structured = parseStructuredMessage(published.Message);
+      const sent = alertsWithJobIds(structured);
+      expect(sent.map((alert) => alert.alertId)).toEqual(message.sections.map((section) => section.alertId));
+      for (const [index, alert] of sent.entries()) {
+        const section = message.sections[index];
+        expect(alert.jobIds).toEqual(section?.jobs.slice(0, alert.jobIds.length).map((job) => job.jobId));
+        expect(alert.jobIds.length + alert.droppedJobs).toBe(jobsEach);
+        expect(alert.jobIds.length).toBeGreaterThan(0);
+        expect(alert.totals).toEqual(section?.totals);
+      }
+      expect(structured.totals).toEqual(message.totals);
+      expect(structured.email.subject).toBe(renderEmail(message).subject);
+    },
+  );
+
+  it('fits 120 reasons, each counting the jobs it could not name', () => {
+    const message = combinedMessage(120, {
+      jobsEach: 10,
+      job: { failureReason: 'Account 4000 is inactive' },
+    });
+
+    const published = buildSnsMessage(message);
+
+    expect(publishBytes(published)).toBeLessThanOrEqual(SNS_MAX_BYTES);
+    const structured = parseStructuredMessage(published.Message);
+    expect(structured.alerts).toHaveLength(120);
+    for (const alert of alertsWithJobIds(structured))
+      expect(alert.jobIds.length + alert.droppedJobs).toBe(10);
+    expect(structured.email.body).toMatch(/^ {2}120\. /m);
+  });
+
+  it('reads a message of schema version 1 as version 2, its alert the only one', () => {
+    // Prepare: what the alerter published before version 2, cut to fit
+    const alert = makeAlert({}, 3);
+    const v1 = {
+      schemaVersion: 1,
+      alert: { ...alert, jobs: alert.jobs.slice(0, 1) },
+      overflow: { jobIds: alert.jobs.slice(1).map((job) => job.jobId), droppedJobs: 4 },
+      email: renderEmail(alert),
+      slack: renderSlack(alert),
+    };
+
+    // Act
+    const read = parseStructuredMessage(
+      JSON.stringify({ Type: 'Notification', Message: JSON.stringify(v1) }),
+    );
+
+    // Assess
+    expect(read).toEqual({
+      schemaVersion: 2,
+      alertId: alert.alertId,
+      kind: 'alert',
+      combined: null,
+      companyId: alert.companyId,
+      companyName: 'Acme ApS',
+      reasons: ['missing_configuration'],
+      categories: ['accountant'],
+      totals: alert.totals,
+      detectedAt: alert.detectedAt,
+      possibleRedelivery: false,
+      alerts: [v1.alert],
+      overflow: { alerts: [{ alertId: alert.alertId, jobIds: v1.overflow.jobIds, droppedJobs: 4 }] },
+      email: v1.email,
+      slack: v1.slack,
+    });
   });
 });

@@ -7,6 +7,7 @@ import { awsRuntime } from '../../functions/handlers/poller/aws-runtime.js';
 import { createPoller } from '../../functions/handlers/poller/compose.js';
 import type { DemoStore } from '../../local/demo-api/store.js';
 import { type LocalParts, startLocalParts } from '../../local/parts.js';
+import { onlyAlert } from './structured.js';
 
 const OVERRIDES = ['PLEO_API_URL', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_SNS', 'PLEO_COMPANIES'];
 
@@ -18,7 +19,7 @@ export function startEmbedded(store: DemoStore): Promise<LocalParts> {
 /** `kind company reason` of each message SNS delivered since the last call: what the lifecycle tests compare. */
 export async function deliveredSince(parts: LocalParts): Promise<string[]> {
   return ((await parts.sns?.drain()) ?? []).map((body) => {
-    const { alert } = parseStructuredMessage(body);
+    const alert = onlyAlert(parseStructuredMessage(body));
     return `${alert.kind} ${alert.companyName ?? alert.companyId} ${alert.reason}`;
   });
 }

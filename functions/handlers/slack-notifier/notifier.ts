@@ -36,27 +36,22 @@ export function createSlackNotifier(
     for (const record of event.Records) {
       let context: Record<string, unknown> = { snsMessageId: record.Sns.MessageId };
       try {
-        const { alert, slack } = parseStructuredMessage(record.Sns.Message);
-        context = {
-          ...context,
-          alertId: alert.alertId,
-          kind: alert.kind,
-          companyId: alert.companyId,
-          reason: alert.reason,
-        };
+        // A combined message is posted once, under its own id, like any other.
+        const { alertId, kind, companyId, reasons, slack } = parseStructuredMessage(record.Sns.Message);
+        context = { ...context, alertId, kind, companyId, reasons };
         // Only the poller may publish (the topic policy); a message the renderers could not have made is refused
         // all the same, so that no link or mention reaches the channel under the alerter's name.
         const foreign = foreignMarkup(slack);
         if (foreign.length > 0) {
           throw new Error(`Refused: not a Slack message of the alerter (${foreign.join('; ')})`);
         }
-        if (await deps.ledger.delivered(alert.alertId)) {
+        if (await deps.ledger.delivered(alertId)) {
           deps.logger.info('Alert was posted to Slack already; skipping the repeat', context);
           continue;
         }
         const webhookUrl = await deps.getWebhookUrl();
         await postToSlack(webhookUrl, slack, { fetch: deps.fetch, sleep: deps.sleep, signal });
-        await deps.ledger.record(alert.alertId, (deps.now ?? (() => new Date()))());
+        await deps.ledger.record(alertId, (deps.now ?? (() => new Date()))());
         deps.logger.info('Posted alert to Slack', context);
       } catch (error) {
         deps.logger.error('Could not post alert to Slack', { ...context, error });

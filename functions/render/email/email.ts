@@ -22,12 +22,15 @@ export interface EmailOptions {
   maxReasonChars?: number;
   /** Lines of each digest list (open, resolved) shown; the rest are counted. */
   maxDigestLines?: number;
+  /** Sections of a combined message told in full; the others are only listed by name. */
+  maxSections?: number;
 }
 
 export const EMAIL_DEFAULTS: Required<EmailOptions> = {
   maxJobs: 50,
   maxReasonChars: 500,
   maxDigestLines: 100,
+  maxSections: Number.POSITIVE_INFINITY,
 };
 
 /** SNS (and mail clients) want subjects under 100 characters. */

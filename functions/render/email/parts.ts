@@ -20,6 +20,7 @@ export interface BodyLimits {
   maxJobs: number;
   maxReasonChars: number;
   maxDigestLines: number;
+  maxSections: number;
 }
 
 /** 'Acme ApS (Pleo company id c0ffee…)', or just the id when no name is configured. */
@@ -50,11 +51,12 @@ export function jobList(
   othersWhere = 'each in its own message',
 ) {
   if (alert.jobs.length === 0) return [];
-  const lines = ['', heading, ''];
   const shown = alert.jobs.slice(0, limits.maxJobs);
+  // With no job listed (a combined message short of room), the totals say it all.
+  const lines = shown.length > 0 ? ['', heading, ''] : [''];
   for (const job of shown) lines.push(...jobLines(job, limits.maxReasonChars, othersWhere), '');
   const more = unlistedJobs(alert, shown.length);
-  if (more > 0) lines.push(`… and ${plural(more, 'more job')}.`, '');
+  if (more > 0 && shown.length > 0) lines.push(`… and ${plural(more, 'more job')}.`, '');
   const failed = failedItemsPhrase(alert.totals, 'failed expense');
   lines.push(
     `In total: ${plural(alert.totals.jobs, 'export')}, ${plural(alert.totals.items, 'expense')}` +

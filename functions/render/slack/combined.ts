@@ -7,15 +7,15 @@ import { describeReason } from '../../domain/reasons.js';
 import {
   CURRENT_STATE_HEADING,
   combinedHeadline,
-  combinedJobsPhrase,
+  combinedIntro,
   headlineWith,
-  problemsPhrase,
+  sectionLine,
+  totalsParts,
 } from '../combined-view.js';
 import {
   cap,
   capitalise,
   companyLabel,
-  failedItemsPhrase,
   PLEO_EXPORT_URL,
   plural,
   RESOLVED_WHAT_TO_DO,
@@ -45,12 +45,13 @@ export function combinedSlack(message: CombinedAlert): SlackMessage {
   const company = companyLabel(message);
   const title = headlineWith(parts, company);
   const resolved = message.kind === 'resolved';
+  const intro = message.combined === 'current-state' ? `*${CURRENT_STATE_HEADING}*\n` : '';
   const head: SlackBlock[] = [
     header(resolved ? `✅ ${title}` : title),
-    section(`${intro(message)}\n<${PLEO_EXPORT_URL}|Open the exports in Pleo>`, [
-      field('Company', escapeMrkdwn(company)),
-      field('In total', totalsText(message)),
-    ]),
+    section(
+      `${intro}${escapeMrkdwn(combinedIntro(message))}\n<${PLEO_EXPORT_URL}|Open the exports in Pleo>`,
+      [field('Company', escapeMrkdwn(company)), field('In total', totalsParts(message).join(' · '))],
+    ),
     { type: 'divider' },
   ];
   // The footer is made last, with its notes; a generous stand-in reserves its room.
@@ -86,7 +87,7 @@ function sectionBlocks(
   const lines: string[] = [];
   let used = 0;
   for (const [index, alert] of sections.entries()) {
-    const line = sectionLine(alert, index + 1);
+    const line = lineOf(alert, index + 1);
     if (used + line.length + 1 > textRoom) break;
     used += line.length + 1;
     lines.push(line);
@@ -115,36 +116,7 @@ function jobLines(alert: Alert): string[] {
   return [...shown.map(jobLine), ...(more > 0 ? [`… and ${plural(more, 'more job')}`] : [])];
 }
 
-/** '• *2. Missing configuration* · 3 failed exports · 9 failed expenses': the section in one line. */
-function sectionLine(alert: Alert, number: number): string {
-  const title = `*${number}. ${escapeMrkdwn(capitalise(describeReason(alert.reason).title))}*`;
-  const failed = failedItemsPhrase(alert.totals, 'failed expense');
-  const counts =
-    alert.totals.jobs > 0 ? [plural(alert.totals.jobs, 'export'), ...(failed ? [failed] : [])] : [];
-  return cap([`• ${title}`, ...counts].join(' · '), SLACK_LIMITS.sectionText);
-}
-
-function intro(message: CombinedAlert): string {
-  const problems = problemsPhrase(message);
-  const jobs = message.totals.jobs > 0 ? ` (${combinedJobsPhrase(message)})` : '';
-  if (message.combined === 'current-state') {
-    return (
-      `*${CURRENT_STATE_HEADING}*\nThe alerter has started watching these exports and found ${problems} open${jobs}. ` +
-      'This is the state it found, not news: from now on each is followed on its own.'
-    );
-  }
-  switch (message.kind) {
-    case 'resolved':
-      return `A later export went through, so ${problems} look fixed.`;
-    case 'reminder':
-      return `${capitalise(problems)} still not fixed${jobs}, in one message rather than ${message.sections.length}.`;
-    default:
-      return `${capitalise(problems)}${jobs}, in one message rather than ${message.sections.length}.`;
-  }
-}
-
-function totalsText(message: CombinedAlert): string {
-  const { jobs, items } = message.totals;
-  const failed = failedItemsPhrase(message.totals, 'failed', 'failed');
-  return `${plural(jobs, 'export')} · ${plural(items, 'expense')} · ${failed || 'Pleo did not say how many failed'}`;
+/** '• *2. Missing configuration: 3 failed exports*': the section in one line. */
+function lineOf(alert: Alert, number: number): string {
+  return cap(`• *${number}. ${escapeMrkdwn(sectionLine(alert))}*`, SLACK_LIMITS.sectionText);
 }

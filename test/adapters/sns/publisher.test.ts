@@ -41,8 +41,8 @@ describe('Class: SnsAlertPublisher', () => {
       Subject: renderEmail(alert).subject,
       MessageAttributes: expect.objectContaining({
         company: { DataType: 'String', StringValue: alert.companyId },
-        reason: { DataType: 'String', StringValue: alert.reason },
-        category: { DataType: 'String', StringValue: alert.category },
+        reason: { DataType: 'String.Array', StringValue: JSON.stringify([alert.reason]) },
+        category: { DataType: 'String.Array', StringValue: JSON.stringify([alert.category]) },
         kind: { DataType: 'String', StringValue: 'alert' },
       }),
     });
@@ -50,7 +50,7 @@ describe('Class: SnsAlertPublisher', () => {
     const byProtocol = JSON.parse(input?.Message ?? '{}');
     expect(Object.keys(byProtocol).sort()).toEqual(['default', 'email', 'https', 'lambda', 'sqs']);
     expect(byProtocol.default).toBe(renderEmail(alert).body);
-    expect(parseStructuredMessage(byProtocol.sqs).alert).toEqual(alert);
+    expect(parseStructuredMessage(byProtocol.sqs).alerts).toEqual([alert]);
   });
 
   it.each([

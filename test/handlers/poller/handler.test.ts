@@ -8,6 +8,7 @@ import { DIGEST_EVENT, SUCCESSFUL_POLLS_METRIC } from '../../../functions/contra
 import { parseStructuredMessage } from '../../../functions/contracts/structured-message.js';
 import { type DemoApi, startDemoApi } from '../../../local/demo-api/server.js';
 import { type LocalParts, startLocalParts } from '../../../local/parts.js';
+import { onlyAlert } from '../../support/structured.js';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:pleo-api-key-AbCdEf';
 const secrets = mockClient(SecretsManagerClient);
@@ -90,7 +91,9 @@ describe('the poller Lambda handler', () => {
     await handler(event, context());
 
     // Assess
-    const [digest] = ((await parts.sns?.drain()) ?? []).map((body) => parseStructuredMessage(body).alert);
+    const [digest] = ((await parts.sns?.drain()) ?? []).map((body) =>
+      onlyAlert(parseStructuredMessage(body)),
+    );
     expect(digest?.kind).toBe('digest');
     expect(digest?.digest?.open.length).toBeGreaterThan(0);
   });

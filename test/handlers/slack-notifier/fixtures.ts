@@ -1,10 +1,10 @@
 // SNS events carrying structured alert messages, as the Slack notifier receives them.
 import type { SNSEvent, SNSEventRecord } from 'aws-lambda';
-import type { Alert } from '../../../functions/domain/alert.js';
+import type { Message } from '../../../functions/domain/alert.js';
 import { buildSnsMessage } from '../../../functions/render/sns-message.js';
 
-/** What SNS hands a `lambda` subscriber for this alert: the `lambda` entry of the per-protocol map. */
-export function lambdaMessageFor(alert: Alert): string {
+/** What SNS hands a `lambda` subscriber for this message: the `lambda` entry of the per-protocol map. */
+export function lambdaMessageFor(alert: Message): string {
   const byProtocol: unknown = JSON.parse(buildSnsMessage(alert).Message);
   if (typeof byProtocol !== 'object' || byProtocol === null || !('lambda' in byProtocol)) {
     throw new Error('no lambda entry');

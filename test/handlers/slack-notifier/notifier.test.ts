@@ -6,7 +6,7 @@ import {
   type NotifierLogger,
 } from '../../../functions/handlers/slack-notifier/notifier.js';
 import { renderSlack } from '../../../functions/render/slack/slack.js';
-import { makeAlert } from '../../render/alert-fixtures.js';
+import { combinedMessage, makeAlert } from '../../render/alert-fixtures.js';
 import { lambdaMessageFor, snsEvent } from './fixtures.js';
 
 const WEBHOOK_URL = 'https://hooks.slack.example/services/T0SECRET/B0SECRET/xoxSecretToken123';
@@ -69,7 +69,7 @@ describe('createSlackNotifier', () => {
           alertId: 'a-1',
           kind: 'alert',
           companyId: first.companyId,
-          reason: 'missing_configuration',
+          reasons: ['missing_configuration'],
         },
       },
       {
@@ -80,10 +80,45 @@ describe('createSlackNotifier', () => {
           alertId: 'a-2',
           kind: 'resolved',
           companyId: second.companyId,
-          reason: 'job_expired',
+          reasons: ['job_expired'],
         },
       },
     ]);
+  });
+
+  it('posts a combined message once, under its own id', async () => {
+    // Prepare
+    const message = combinedMessage(4);
+
+    // Act
+    await notifier()(snsEvent(lambdaMessageFor(message), lambdaMessageFor(message)));
+
+    // Assess
+    expect(posts).toEqual([{ url: WEBHOOK_URL, body: renderSlack(message) }]);
+    expect(posted).toEqual(new Set([message.alertId]));
+    expect(logs[0]?.attributes).toMatchObject({
+      alertId: message.alertId,
+      reasons: message.sections.map((section) => section.reason),
+    });
+  });
+
+  it('posts a message of schema version 1, published before version 2', async () => {
+    // Prepare: a dead letter sent again after the upgrade
+    const alert = makeAlert({ alertId: 'a-old' });
+    const v1 = {
+      schemaVersion: 1,
+      alert,
+      overflow: { jobIds: [], droppedJobs: 0 },
+      email: { subject: 's', body: 'b' },
+      slack: renderSlack(alert),
+    };
+
+    // Act
+    await notifier()(snsEvent(JSON.stringify(v1)));
+
+    // Assess
+    expect(posts).toEqual([{ url: WEBHOOK_URL, body: renderSlack(alert) }]);
+    expect(posted).toEqual(new Set(['a-old']));
   });
 
   it('skips an alert it posted already and posts it again if the first post failed', async () => {
@@ -112,7 +147,7 @@ describe('createSlackNotifier', () => {
     expect(logs[0]).toMatchObject({
       level: 'error',
       message: 'Could not post alert to Slack',
-      attributes: { alertId: 'alert-7c1d', kind: 'alert', reason: 'missing_configuration' },
+      attributes: { alertId: 'alert-7c1d', kind: 'alert', reasons: ['missing_configuration'] },
     });
     expect(
       JSON.stringify(logs, (_key, value) =>

@@ -112,8 +112,8 @@ describe('renderEmail of a combined message', () => {
         '  4. Validation failed: 2 failed exports',
       ].join('\n'),
     );
-    expect(body).toMatch(/\n1 of 4: Access to the accounting system revoked\n/);
-    expect(body).toMatch(/\n4 of 4: Validation failed\n/);
+    expect(body).toContain('\n==== 1 of 4: Access to the accounting system revoked ====\n');
+    expect(body).toContain('\n==== 4 of 4: Validation failed ====\n');
     expect(body.match(/Open the exports in Pleo/g)).toHaveLength(1);
     expect(body.match(/^-- $/gm)).toHaveLength(1);
   });
@@ -148,5 +148,23 @@ describe('renderEmail of a combined message', () => {
     const message = { ...combinedMessage(4), possibleRedelivery: true };
 
     expect(renderEmail(message).body.match(/you may have received this alert already/g)).toHaveLength(1);
+  });
+
+  it('tells the first sections in full and lists the others by name when asked to be short', () => {
+    const { body } = renderEmail(combinedMessage(5), { maxJobs: 0, maxSections: 2 });
+
+    expect(body).toContain('Problems 3 to 5 are listed here by name only');
+    expect(body).toMatch(/^ {2}5\. /m);
+    expect(body).toContain('==== 2 of 5: ');
+    expect(body).not.toContain('==== 3 of 5: ');
+    expect(body).not.toContain('The exports (newest first):');
+    expect(body).toContain('In total: 2 exports, 24 expenses, 6 failed expenses for this reason.');
+  });
+
+  it('says all are listed by name only when none can be told in full', () => {
+    const { body } = renderEmail(combinedMessage(5), { maxJobs: 0, maxSections: 0 });
+
+    expect(body).toContain('They are listed here by name only');
+    expect(body).not.toContain('==== ');
   });
 });

@@ -34,7 +34,7 @@ describe('renderSlack of a combined message', () => {
       type: 'header',
       text: { type: 'plain_text', text: 'Acme ApS: 4 export problems (20 failed exports)', emoji: false },
     });
-    expect(all).toContain('*In total*\n20 exports · 240 expenses · 60 failed');
+    expect(all).toContain('*In total*\n20 exports · 240 expenses · 60 failed expenses');
     expect(all.join('\n')).toContain(
       '*2. Missing configuration* (`missing_configuration`)\n*What happened*\n',
     );
@@ -79,9 +79,7 @@ describe('renderSlack of a combined message', () => {
 
     const { shown, counted } = shownAndCounted(blocks);
     expect([shown.length, counted]).toEqual([40, 0]);
-    expect(texts(blocks).join('\n')).toMatch(
-      /\n• \*\d+\. Missing configuration\* · 2 exports · 6 failed expenses\n/,
-    );
+    expect(texts(blocks).join('\n')).toMatch(/\n• \*\d+\. Missing configuration: 2 failed exports\*\n/);
   });
 
   it('keeps reasons with long codes within the text a message may have', () => {
@@ -127,7 +125,7 @@ describe('renderSlack of a combined message', () => {
       'reminders',
       { kind: 'reminder' },
       'Reminder for Acme ApS: 3 export problems still open (6 failed exports)',
-      /^3 export problems still not fixed/,
+      /^Reminder: 3 export problems of Acme ApS are still not fixed/,
     ],
     ['resolved notices', { kind: 'resolved' }, '✅ Resolved for Acme ApS: 3 export problems', /look fixed/],
   ])('heads %s as such', (_case, options, title, intro) => {
