@@ -51,15 +51,12 @@ export function combinedJobsPhrase(message: CombinedAlert): string {
 /** The heading of a current-state message, and of nothing else. */
 export const CURRENT_STATE_HEADING = 'Open export problems when watching began';
 
-/**
- * What the message is, in a sentence or two that name the company: untrusted, escape it. Below it come the problems,
- * each with who acts and what to do.
- */
+/** What the message is, in a sentence or two that name the company: untrusted, escape it. */
 export function combinedIntro(message: CombinedAlert): string {
   const company = companyLabel(message);
   const problems = problemsPhrase(message);
   const jobs = message.totals.jobs > 0 ? ` (${combinedJobsPhrase(message)})` : '';
-  const count = `in one message rather than ${message.sections.length}; each is below with who acts and what to do.`;
+  const count = `in one message rather than ${message.sections.length}.`;
   if (message.combined === 'current-state') {
     return (
       `The alerter has started watching the exports of ${company} and found ${problems} open${jobs}. This is ` +

@@ -45,11 +45,11 @@ export function combinedSlack(message: CombinedAlert): SlackMessage {
   const company = companyLabel(message);
   const title = headlineWith(parts, company);
   const resolved = message.kind === 'resolved';
-  const intro = message.combined === 'current-state' ? `*${CURRENT_STATE_HEADING}*\n` : '';
+  const heading = message.combined === 'current-state' ? `*${CURRENT_STATE_HEADING}*\n` : '';
   const head: SlackBlock[] = [
     header(resolved ? `✅ ${title}` : title),
     section(
-      `${intro}${escapeMrkdwn(combinedIntro(message))}\n<${PLEO_EXPORT_URL}|Open the exports in Pleo>`,
+      `${heading}${escapeMrkdwn(combinedIntro(message))}\n<${PLEO_EXPORT_URL}|Open the exports in Pleo>`,
       [field('Company', escapeMrkdwn(company)), field('In total', totalsParts(message).join(' · '))],
     ),
     { type: 'divider' },
