@@ -94,3 +94,14 @@ export interface Log {
   warn(message: string, ...extra: Record<string, unknown>[]): void;
   error(message: string, ...extra: Record<string, unknown>[]): void;
 }
+
+/**
+ * Remembers what may happen once: a Slack request (a replay is refused) or an email action link (a second use is
+ * refused). An entry is kept until `until`, after which the thing it guards is refused anyway (stale, expired).
+ */
+export interface OnceLedger {
+  /** Records `key` as used; false when it was used already. */
+  use(key: string, until: Date): Promise<boolean>;
+  /** Forgets a use whose action failed, so the same request or link can be tried again. */
+  forget(key: string): Promise<void>;
+}

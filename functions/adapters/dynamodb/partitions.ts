@@ -17,6 +17,9 @@ export const deliveredPartition = (channel: string, alertId: string): string =>
 /** The channel the Slack notifier records its posts under. */
 export const SLACK_CHANNEL = 'slack';
 
+/** Followed by what was used: a Slack request seen, an email action link used (once-ledger.ts). */
+export const ONCE_PARTITION_PREFIX = 'ONCE#';
+
 /** The poller's partition keys, as IAM StringLike patterns. */
 export const STATE_PARTITION_PATTERNS: readonly string[] = [
   LEASE_PARTITION,
