@@ -1,0 +1,26 @@
+// What a reader can do about a failure group from the alert itself (Slack buttons, email links): the same
+// acknowledge, snooze and mute the command line offers, and a retry of the failed export.
+
+export const ACTION_NAMES = ['ack', 'snooze', 'mute', 'retry'] as const;
+export type ActionName = (typeof ACTION_NAMES)[number];
+
+const DAY_MS = 86_400_000;
+
+/** How each action is offered: the button's words, and how long a snooze or mute lasts. */
+export const ACTIONS: Readonly<Record<ActionName, { label: string; durationMs?: number }>> = {
+  ack: { label: 'Acknowledge' },
+  snooze: { label: 'Snooze 1 day', durationMs: DAY_MS },
+  mute: { label: 'Mute 7 days', durationMs: 7 * DAY_MS },
+  retry: { label: 'Retry export' },
+};
+
+export const isActionName = (name: string): name is ActionName =>
+  (ACTION_NAMES as readonly string[]).includes(name);
+
+/** The failure group an action is about, and the message it was offered in. */
+export interface ActionTarget {
+  companyId: string;
+  reason: string;
+  /** The alert, reminder or combined message the button or link was in. */
+  alertId: string;
+}
