@@ -2,7 +2,7 @@
 // context keys are the poller's settings deployers set (functions/config/poller.ts) and the stack's own
 // (lib/settings.ts); the rules across them are here.
 
-import { maxFlapGraceMinutes, POLLER_SETTINGS } from '../functions/config/poller.js';
+import { maxFlapGraceMinutes, POLLER_SETTINGS, pleoHostCheck } from '../functions/config/poller.js';
 import {
   type Check,
   contextSettings,
@@ -36,6 +36,7 @@ export class ContextError extends Error {
 }
 
 const CHECKS: readonly Check<typeof CONTEXT_SETTINGS>[] = [
+  pleoHostCheck,
   (context, report) => {
     const seen = new Set<string>();
     // The repeat is reported under the key it is in: alertEmails may repeat an address by itself.

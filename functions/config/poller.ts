@@ -1,7 +1,17 @@
 // The poller's settings, parsed once from its environment at start, and the values derived from them. A bad value
 // fails at start with its variable's name. The doc comments are the configuration reference (docs/configuration.md).
 import type { ReminderPolicy } from '../domain/lifecycle.js';
-import { companies, credential, pleoApiUrl, secretArn, timeZone, topicArn, wholeNumber } from './rules.js';
+import {
+  companies,
+  credential,
+  flag,
+  isPleoOrLocalHost,
+  pleoApiUrl,
+  secretArn,
+  timeZone,
+  topicArn,
+  wholeNumber,
+} from './rules.js';
 import { type Check, type Env, loadEnvironment, setting, type Values } from './setting.js';
 import { tableName } from './table.js';
 
@@ -16,6 +26,11 @@ export const POLLER_SETTINGS = {
     required: true,
     default: 'https://external.pleo.io',
   }),
+  /**
+   * `true` when `PLEO_API_URL` is a gateway in front of Pleo on a host of your own: the API key is sent to it, so a
+   * host outside Pleo's (`*.pleo.io`) is refused unless this says so
+   */
+  pleoApiGateway: setting(flag(), { env: 'PLEO_API_GATEWAY', context: true, default: false }),
   /**
    * the secret holding the API key, as plain text or `{"apiKey":"…"}`. Exactly one of this, `PLEO_API_KEY` and
    * `PLEO_API_TOKEN`
@@ -121,9 +136,24 @@ export const pollerTiming = (timeoutSeconds: number) => ({
   pollBudgetSeconds: timeoutSeconds - 30,
 });
 
-const { pleoCredentialSecretArn, pleoApiKey, pleoApiToken, pollBudgetSeconds } = POLLER_SETTINGS;
+const { pleoApiGateway, pleoCredentialSecretArn, pleoApiKey, pleoApiToken, pollBudgetSeconds } =
+  POLLER_SETTINGS;
+
+/** The API key goes wherever the URL points: a typo'd or planted host would receive it. Checked by the stack too. */
+export const pleoHostCheck: Check<Pick<typeof POLLER_SETTINGS, 'pleoApiUrl' | 'pleoApiGateway'>> = (
+  s,
+  report,
+) => {
+  if (!s.pleoApiGateway && !isPleoOrLocalHost(s.pleoApiUrl)) {
+    report({
+      setting: 'pleoApiUrl',
+      message: `${new URL(s.pleoApiUrl).hostname} is not one of Pleo's hosts (*.pleo.io), and the API key would be sent to it: set ${pleoApiGateway.env}=true (in the stack's context, pleoApiGateway=true) if it is your gateway to Pleo`,
+    });
+  }
+};
 
 const CHECKS: readonly Check<typeof POLLER_SETTINGS>[] = [
+  pleoHostCheck,
   // Counted as set only when valid: a bad key is reported as such, not as a missing credential.
   (s, report) => {
     if (

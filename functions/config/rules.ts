@@ -59,6 +59,12 @@ export const timeZone = z.string().check(
 
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 
+/** Pleo's own API hosts (production `external.pleo.io`, staging `external.staging.pleo.io`) or this machine. */
+export const isPleoOrLocalHost = (url: string): boolean => {
+  const { hostname } = new URL(url);
+  return hostname === 'pleo.io' || hostname.endsWith('.pleo.io') || LOOPBACK_HOSTS.includes(hostname);
+};
+
 /**
  * The Pleo API's base URL. Printed and logged, so no credential in it; https, but for an API on this machine (the
  * demo API of `npm start`).

@@ -31,12 +31,26 @@ describe('parsePollerConfig', () => {
     expect([grace('1', '1440'), grace('1', '600'), grace('7', '1440')]).toEqual([720, 600, 1440]);
   });
 
-  it.each(['http://localhost:8080/', 'http://127.0.0.1:9000/pleo', 'https://gateway.example.com/pleo'])(
-    'accepts %s: https, or http for an API on this machine',
+  it.each(['http://localhost:8080/', 'http://127.0.0.1:9000/pleo', 'https://external.staging.pleo.io'])(
+    "accepts %s: https on Pleo's hosts, or http for an API on this machine",
     (url) => {
       expect(parsePollerConfig({ ...valid, PLEO_API_URL: url }).pleoApiUrl).toBe(url);
     },
   );
+
+  it('refuses a host outside Pleo, which would receive the API key, unless PLEO_API_GATEWAY says it is a gateway', () => {
+    const gateway = { ...valid, PLEO_API_URL: 'https://gateway.example.com/pleo' };
+    expect(() => parsePollerConfig(gateway)).toThrow(
+      "PLEO_API_URL: gateway.example.com is not one of Pleo's hosts (*.pleo.io)",
+    );
+    expect(() =>
+      parsePollerConfig({ ...gateway, PLEO_API_URL: 'https://external.pleo.io.example.com' }),
+    ).toThrow('PLEO_API_GATEWAY=true');
+    expect(parsePollerConfig({ ...gateway, PLEO_API_GATEWAY: 'true' })).toMatchObject({
+      pleoApiUrl: 'https://gateway.example.com/pleo',
+      pleoApiGateway: true,
+    });
+  });
 
   it('reads companies with display names', () => {
     const companies = [{ id: '0b6c2f9e-7a51-4c3e-9d5a-1f2e3d4c5b6a', name: 'Acme ApS' }];

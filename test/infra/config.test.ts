@@ -26,6 +26,7 @@ describe('Function: loadConfig', () => {
     // Assess
     expect(config).toEqual({
       pleoApiUrl: 'https://external.pleo.io',
+      pleoApiGateway: false,
       companies: [],
       alertEmails: [],
       emailSubscriptions: [],
@@ -95,6 +96,11 @@ describe('Function: loadConfig', () => {
     { key: 'scheduleMinutes', value: 2.5, says: 'Invalid context "scheduleMinutes":' },
     { key: 'lookbackDays', value: 365, says: 'Invalid context "lookbackDays":' },
     { key: 'pleoApiUrl', value: 'http://external.pleo.io', says: 'Invalid context "pleoApiUrl":' },
+    {
+      key: 'pleoApiUrl',
+      value: 'https://pleo.example.com',
+      says: `Invalid context "pleoApiUrl": pleo.example.com is not one of Pleo's hosts`,
+    },
     {
       key: 'pleoApiKeySecretArn',
       value: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:pleo',

@@ -77,6 +77,7 @@ describe('Class: AlerterStack', () => {
         POWERTOOLS_LOG_LEVEL: 'INFO',
         POWERTOOLS_METRICS_NAMESPACE: 'PleoExportAlerts',
         PLEO_API_URL: 'https://external.pleo.io',
+        PLEO_API_GATEWAY: 'false',
         PLEO_CREDENTIAL_SECRET_ARN: ref(logicalIdOf(template, 'AWS::SecretsManager::Secret')),
         PLEO_COMPANIES: '[]',
         LOOKBACK_DAYS: '7',
