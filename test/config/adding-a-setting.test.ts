@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { POLLER_SETTINGS } from '../../functions/config/poller.js';
 import { loadEnvironment } from '../../functions/config/setting.js';
 import { CONTEXT_KEYS } from '../../lib/config.js';
-import { synthesize } from '../infra/synth.js';
+import { NO_BUNDLING, synthesize } from '../infra/synth.js';
 
 vi.mock('../../functions/config/poller.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../functions/config/poller.js')>();
@@ -20,9 +20,6 @@ vi.mock('../../functions/config/poller.js', async (importOriginal) => {
     },
   };
 });
-
-// The stack is synthesized without bundling the functions: only its template is read.
-const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 
 const pollerEnvironment = (context: Record<string, unknown>): Record<string, unknown> => {
   const { template } = synthesize({ ...NO_BUNDLING, ...context });

@@ -3,7 +3,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
-import { SYNTH_TIMEOUT_MS, synthesize } from './synth.js';
+import { NO_BUNDLING, SYNTH_TIMEOUT_MS, synthesize } from './synth.js';
 
 const LEVELS = { TRACE: 6, DEBUG: 8, INFO: 12, WARN: 16, ERROR: 20, FATAL: 24 } as const;
 type Level = keyof typeof LEVELS;
@@ -46,7 +46,12 @@ describe.each(['DEBUG', 'INFO', 'WARN', 'ERROR'] as const)('logLevel %s, as depl
   let functions: z.infer<typeof functionSchema>[];
 
   beforeAll(() => {
-    const { template } = synthesize({ logLevel, slackEnabled: true, alertEmails: 'ops@example.com' });
+    const { template } = synthesize({
+      ...NO_BUNDLING,
+      logLevel,
+      slackEnabled: true,
+      alertEmails: 'ops@example.com',
+    });
     functions = Object.values(
       template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } }),
     ).map((fn) => functionSchema.parse(fn));

@@ -1,7 +1,9 @@
 // Synthesizes the app as `cdk synth` would (cdk.json context plus overrides) and reads back template and report.
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
+import { inject } from 'vitest';
 import * as z from 'zod';
 import { createAlerterApp, STACK_ID } from '../../lib/alerter-app.js';
 
@@ -12,6 +14,9 @@ const ROOT = path.join(import.meta.dirname, '..', '..');
  * cfn-guard, seconds on a quiet machine and over a minute on a loaded one.
  */
 export const SYNTH_TIMEOUT_MS = 180_000;
+
+/** Context that synthesizes the template without bundling the functions, for tests that read only the template. */
+export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 
 const cdkJsonSchema = z.object({ context: z.record(z.string(), z.unknown()) });
 
@@ -59,16 +64,19 @@ export interface Synthesized {
   assemblyDir: string;
 }
 
+/** What a synth leaves for the tests, kept once per context for the whole test run (test/global-setup.ts). */
+interface Synth {
+  assemblyDir: string;
+  template: Record<string, unknown>;
+  report: z.infer<typeof reportSchema>;
+}
+
+/** Synthesizes with these context values over cdk.json's, or reads back this run's synth of the same context. */
 export function synthesize(context: Record<string, unknown> = {}): Synthesized {
-  const cdkJson = cdkJsonSchema.parse(JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')));
-  const { app } = createAlerterApp({ context: { ...cdkJson.context, ...context } });
-  const assembly = app.synth();
-  const report = reportSchema.parse(
-    JSON.parse(readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8')),
-  );
+  const { assemblyDir, template, report } = cachedSynth(context);
   return {
-    assemblyDir: assembly.directory,
-    template: Template.fromJSON(assembly.getStackArtifact(STACK_ID).template),
+    assemblyDir,
+    template: Template.fromJSON(template),
     findings: report.pluginReports.flatMap((plugin) =>
       plugin.violations.map((violation) => ({
         plugin: plugin.pluginName,
@@ -87,6 +95,28 @@ export function synthesize(context: Record<string, unknown> = {}): Synthesized {
       })),
     ),
   };
+}
+
+function cachedSynth(context: Record<string, unknown>): Synth {
+  const key = createHash('sha256')
+    .update(JSON.stringify(Object.entries(context).sort()))
+    .digest('hex');
+  const file = path.join(inject('synthCacheDir'), `${key}.json`);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Synth;
+  const cdkJson = cdkJsonSchema.parse(JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')));
+  const { app } = createAlerterApp({ context: { ...cdkJson.context, ...context } });
+  const assembly = app.synth();
+  const synth: Synth = {
+    assemblyDir: assembly.directory,
+    template: assembly.getStackArtifact(STACK_ID).template,
+    report: reportSchema.parse(
+      JSON.parse(readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8')),
+    ),
+  };
+  // Written whole, then renamed: a test file in another worker never reads half of it.
+  writeFileSync(`${file}.${process.pid}`, JSON.stringify(synth));
+  renameSync(`${file}.${process.pid}`, file);
+  return synth;
 }
 
 const pathsOf = (violation: z.infer<typeof violationSchema>): string[] =>

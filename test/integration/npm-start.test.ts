@@ -25,7 +25,8 @@ async function start(env: NodeJS.ProcessEnv, args: readonly string[] = START[1])
   }
 }
 
-describe('npm start -- --once', () => {
+// A run starts a child process through tsx: seconds on a quiet machine, over half a minute on a loaded one.
+describe('npm start -- --once', { timeout: 120_000 }, () => {
   let api: DemoApi;
   beforeAll(async () => {
     api = await startDemoApi({ apiKeys: ['the-right-key'] });
@@ -169,7 +170,7 @@ describe('npm start -- --once', () => {
   });
 });
 
-describe('npm start -- --once with SLACK_WEBHOOK_URL', () => {
+describe('npm start -- --once with SLACK_WEBHOOK_URL', { timeout: 120_000 }, () => {
   const WEBHOOK_PATH = '/services/T0/B0/secret-slack-7e4f';
   let slack: Server;
   let posts = 0;

@@ -43,11 +43,14 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: home, AWS_EC2_METADATA_DISABLED: 'true', ...extra };
 }
 
+/** A run starts a child process through tsx: seconds on a quiet machine, over half a minute on a loaded one. */
+const RUN_TIMEOUT_MS = 60_000;
+
 async function start(env: NodeJS.ProcessEnv) {
   try {
     const { stdout, stderr } = await run('node_modules/.bin/tsx', ['local/start.ts', '--once'], {
       env,
-      timeout: 60_000,
+      timeout: RUN_TIMEOUT_MS,
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -61,7 +64,7 @@ function inbox(): number {
   return queue?.messages.ready.length ?? 0;
 }
 
-describe('npm start -- --once on a standalone DynamoDB and SNS', () => {
+describe('npm start -- --once on a standalone DynamoDB and SNS', { timeout: RUN_TIMEOUT_MS * 2 }, () => {
   it('needs no AWS credentials, creates the table, publishes to the topic, and a second run repeats nothing', async () => {
     // Arrange
     const env = cleanEnv({
@@ -155,7 +158,7 @@ describe('npm start -- --once on a standalone DynamoDB and SNS', () => {
   });
 });
 
-describe('npm start -- --once and the AWS profile', () => {
+describe('npm start -- --once and the AWS profile', { timeout: RUN_TIMEOUT_MS * 2 }, () => {
   let proxy: Server;
   const signedWith: string[] = [];
   beforeAll(async () => {

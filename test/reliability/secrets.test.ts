@@ -360,6 +360,7 @@ describe('secrets never leak', () => {
       expect(refused).toMatch(/Poll failed: .*API key/);
       expectNoSecret('npm start with the right key', [accepted]);
       expectNoSecret('npm start with a refused key', [refused]);
-    });
+      // Two child processes through tsx: over half a minute on a loaded machine.
+    }, 120_000);
   });
 });
