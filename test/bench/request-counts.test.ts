@@ -47,7 +47,8 @@ describe('poll request counts against the ideal', () => {
     result = await runScenario({ store, lookbackDays: 7, tools });
     cold = phaseFigures(result.cold, result.ideal.cold);
     warm = phaseFigures(result.warm, result.ideal.warm);
-  });
+    // Three bundles and two polls of a child process: a few seconds alone, minutes on a loaded machine.
+  }, 300_000);
   afterAll(async () => {
     if (outDir) await rm(outDir, { recursive: true, force: true });
   });
