@@ -2,7 +2,7 @@
 // one loads, and fetches the failed items of the jobs whose reasons live on their items.
 
 import { ALERTING_STATUSES, type ExportJob } from '../domain/export-job.js';
-import { itemReasons, type NewFailure, needsItems } from '../domain/group.js';
+import { foldItemReasons, type ItemReason, type NewFailure, needsItems } from '../domain/group.js';
 import type { CompletedExport } from '../domain/lifecycle.js';
 import { createLimiter, forEachLimited } from '../shared/concurrency.js';
 import {
@@ -106,7 +106,11 @@ export async function withFailedItems(
         return;
       }
       try {
-        failure.failedItems = itemReasons(await scope.pleo.listFailedItems(failure.job.id, scope.signal));
+        const reasons: ItemReason[] = [];
+        for await (const page of scope.pleo.listFailedItems(failure.job.id, scope.signal)) {
+          foldItemReasons(reasons, page);
+        }
+        failure.failedItems = reasons;
       } catch (error) {
         if (error instanceof PleoCredentialsError || scope.signal?.aborted) throw error;
         const recent = Date.parse(failure.job.createdAt) > now.getTime() - ITEMS_PATIENCE_MS;

@@ -10,7 +10,8 @@ export interface PleoExports {
     since: Date;
     signal?: AbortSignal | undefined;
   }): AsyncIterable<ExportJob[]>;
-  listFailedItems(jobId: string, signal?: AbortSignal): Promise<ExportJobItem[]>;
+  /** A job's failed items, a page at a time. */
+  listFailedItems(jobId: string, signal?: AbortSignal): AsyncIterable<ExportJobItem[]>;
   readonly requestCount: number;
 }
 

@@ -27,20 +27,27 @@ export interface ItemReason {
   failureReason: string | null;
 }
 
-/** Folds a job's failed items into their reasons as soon as they arrive, so a poll never holds every item. */
+/** A job's failed items by reason. */
 export function itemReasons(items: readonly ExportJobItem[]): ItemReason[] {
-  const byReason = new Map<string | null, ItemReason>();
+  return foldItemReasons([], items);
+}
+
+/**
+ * Folds one page of a job's failed items into `into` (the reasons of the pages before) and returns it: the poll
+ * folds each page as it arrives, so it never holds every item of a job.
+ */
+export function foldItemReasons(into: ItemReason[], items: readonly ExportJobItem[]): ItemReason[] {
   for (const item of items) {
     const reason = item.failureReasonType || null;
-    const summary = byReason.get(reason);
+    const summary = into.find((known) => known.reason === reason);
     if (summary === undefined) {
-      byReason.set(reason, { reason, count: 1, failureReason: item.failureReason || null });
+      into.push({ reason, count: 1, failureReason: item.failureReason || null });
     } else {
       summary.count++;
       summary.failureReason ??= item.failureReason || null;
     }
   }
-  return [...byReason.values()];
+  return into;
 }
 
 export interface GroupOptions {

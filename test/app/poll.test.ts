@@ -217,6 +217,28 @@ describe('pollOnce', () => {
     expect(publisher.sent).toHaveLength(2);
   });
 
+  it('counts the failed items of a job over every page Pleo lists them in, folded page by page', async () => {
+    // Prepare: 250 failed items over three pages, two reasons spread across them.
+    const cwe = job({ status: 'completed_with_errors', failureReasonType: null, numberOfItems: 250 });
+    pleo.jobs = [cwe];
+    pleo.items.set(
+      cwe.id,
+      Array.from({ length: 250 }, (_, i) =>
+        item(cwe.id, i % 5 === 0 ? { failureReasonType: 'accounting_system_validation_failure' } : {}),
+      ),
+    );
+
+    // Act
+    await poll();
+
+    // Assess
+    expect(pleo.requestCount).toBe(4); // the job listing and three pages of items
+    expect(publisher.sent.map((a) => [a.reason, a.jobs[0]?.failedItems])).toEqual([
+      ['accounting_system_validation_failure', 50],
+      ['receipt_file_size_limit_exceeded', 200],
+    ]);
+  });
+
   it('loses neither alert of a job with two reasons when one of them cannot be written down', async () => {
     // Prepare: the second stage write fails once.
     const cwe = job({ status: 'completed_with_errors', failureReasonType: null });

@@ -46,10 +46,10 @@ function gated<T extends object>(target: T, gate: (label: string) => Promise<unk
     get(object, property, receiver) {
       const value = Reflect.get(object, property, receiver);
       if (typeof value !== 'function') return value;
-      if (property === 'listJobs') {
+      if (property === 'listJobs' || property === 'listFailedItems') {
         return async function* (...args: unknown[]) {
           for await (const page of value.apply(object, args)) {
-            await gate(`${label}.page`);
+            await gate(`${label}.${property === 'listJobs' ? 'page' : 'listFailedItems'}`);
             yield page;
           }
         };

@@ -242,9 +242,9 @@ function journaled(client: PleoClient, journal: FaultJournal): PleoExports {
       return client.requestCount;
     },
     listJobs: (query) => client.listJobs(query),
-    listFailedItems: async (jobId, signal) => {
+    listFailedItems: async function* (jobId, signal) {
       try {
-        return await client.listFailedItems(jobId, signal);
+        yield* client.listFailedItems(jobId, signal);
       } catch (error) {
         journal.itemsFailedFor.add(jobId);
         throw error;

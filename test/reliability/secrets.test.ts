@@ -25,6 +25,7 @@ import { type EmbeddedDynamo, ensureTable, startDynalite } from '../../local/emb
 import { type EmbeddedSns, startEmbeddedSns } from '../../local/embedded/sns.js';
 import { makeAlert } from '../render/alert-fixtures.js';
 import { type CapturedOutput, captureOutput, errorTexts } from '../support/capture-output.js';
+import { collect as collectAll } from '../support/collect.js';
 import { TEST_CREDENTIALS, TEST_REGION } from '../support/dynamo.js';
 
 const API_KEY = `pleo-key-${randomUUID()}`;
@@ -239,7 +240,7 @@ describe('secrets never leak', () => {
     });
 
     // Act
-    const error = await client.listFailedItems(COMPANY.id).catch((e: unknown) => e);
+    const error = await collectAll(client.listFailedItems(COMPANY.id)).catch((e: unknown) => e);
     pleoReplies.length = 0;
 
     // Assess

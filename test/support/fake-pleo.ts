@@ -34,10 +34,13 @@ export class FakePleo implements PleoExports {
     }
   }
 
-  async listFailedItems(jobId: string): Promise<ExportJobItem[]> {
-    this.requestCount++;
-    const error = this.failItemsFor.get(jobId);
-    if (error) throw error;
-    return this.items.get(jobId) ?? [];
+  async *listFailedItems(jobId: string): AsyncGenerator<ExportJobItem[]> {
+    const items = this.items.get(jobId) ?? [];
+    for (let i = 0; i === 0 || i < items.length; i += this.pageSize) {
+      this.requestCount++;
+      const error = this.failItemsFor.get(jobId);
+      if (error) throw error;
+      yield items.slice(i, i + this.pageSize);
+    }
   }
 }

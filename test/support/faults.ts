@@ -346,11 +346,12 @@ export class FaultyPleo implements PleoExports {
     }
   }
 
-  async listFailedItems(jobId: string, signal?: AbortSignal): Promise<ExportJobItem[]> {
+  async *listFailedItems(jobId: string, signal?: AbortSignal): AsyncGenerator<ExportJobItem[]> {
     const fault = this.process.next('items');
     switch (fault?.kind) {
       case undefined:
-        return this.inner.listFailedItems(jobId, signal);
+        yield* this.inner.listFailedItems(jobId, signal);
+        return;
       case 'credentials':
         this.process.journal.credentialsFaults++;
         throw new PleoCredentialsError(401);

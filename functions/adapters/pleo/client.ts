@@ -35,11 +35,18 @@ export interface PleoClientOptions {
   requestTimeoutMs?: number;
   /** Requests per second at most, retries included; 0 for no limit. */
   maxRequestsPerSecond?: number;
+  /** The largest response body read; a larger one fails the request (a page of 100 records is far smaller). */
+  maxBodyBytes?: number;
   onInvalidRecord?: (record: InvalidRecord) => void;
   deps?: Partial<HttpDeps>;
 }
 
 const JOB_PATH = '/v2/export-jobs';
+/**
+ * 4 MiB: a page of 100 records with Pleo's longest texts is well under it, and four item listings in flight at once
+ * still fit a 128 MB Lambda beside the text's parsed copy.
+ */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const JOB_ORDER = 'sorting_keys=createdAt&sorting_order=DESC';
 
 export class PleoClient {
@@ -52,6 +59,7 @@ export class PleoClient {
   private readonly maxPages: number;
   private readonly retry: RetryPolicy;
   private readonly requestTimeoutMs: number;
+  private readonly maxBodyBytes: number;
   private readonly onInvalidRecord: (record: InvalidRecord) => void;
   private readonly deps: HttpDeps;
   private readonly rateLimiter: RateLimiter;
@@ -66,6 +74,7 @@ export class PleoClient {
     this.maxPages = options.maxPages ?? 5_000;
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
     this.onInvalidRecord = options.onInvalidRecord ?? (() => {});
     this.deps = { fetch: globalThis.fetch, sleep, random: Math.random, ...options.deps };
     this.rateLimiter = new RateLimiter(options.maxRequestsPerSecond ?? 0, this.deps.sleep);
@@ -119,14 +128,12 @@ export class PleoClient {
     yield* this.paginate(JOB_PATH, `${params}`, signal);
   }
 
-  /** Every failed item of one job, all pages. */
-  async listFailedItems(jobId: string, signal?: AbortSignal): Promise<ExportJobItem[]> {
-    const items: ExportJobItem[] = [];
+  /** The failed items of one job, a page at a time: a job of 500,000 items is never held whole. */
+  async *listFailedItems(jobId: string, signal?: AbortSignal): AsyncGenerator<ExportJobItem[]> {
     const path = `/v2/export-jobs/${encodeURIComponent(jobId)}/items`;
     for await (const page of this.paginate(path, 'status=failed', signal)) {
-      items.push(...this.parseRecords(page, exportJobItemSchema, 'item'));
+      yield this.parseRecords(page, exportJobItemSchema, 'item');
     }
-    return items;
   }
 
   private async *paginate(path: string, query: string, signal?: AbortSignal): AsyncGenerator<unknown[]> {
@@ -146,6 +153,7 @@ export class PleoClient {
           authorization: this.authorization,
           retry: this.retry,
           requestTimeoutMs: this.requestTimeoutMs,
+          maxBodyBytes: this.maxBodyBytes,
           signal,
           beforeRequest: async () => {
             await this.rateLimiter.take(signal);

@@ -28,6 +28,8 @@ export interface GetJsonOptions {
   authorization: string;
   retry: RetryPolicy;
   requestTimeoutMs: number;
+  /** A body longer than this is not read: the request fails with PleoContractError. */
+  maxBodyBytes: number;
   signal?: AbortSignal | undefined;
   /** Awaited before each HTTP request is sent, retries included. */
   beforeRequest: () => Promise<void>;
@@ -59,7 +61,7 @@ export async function getJson(url: URL, options: GetJsonOptions, deps: HttpDeps)
           // A redirect would carry the API key to wherever it points: the answer is taken as it is, refused below.
           redirect: 'manual',
         });
-        if (response.ok) return { done: await readJson(response, where) };
+        if (response.ok) return { done: await readJson(response, where, options.maxBodyBytes) };
         if (response.status >= 300 && response.status < 400) {
           await response.body?.cancel();
           throw new PleoRequestError(
@@ -95,9 +97,8 @@ export async function getJson(url: URL, options: GetJsonOptions, deps: HttpDeps)
   );
 }
 
-async function readJson(response: Response, where: string): Promise<unknown> {
-  // A body cut off mid-stream rejects here as a network error, which is retried like any other.
-  const text = await response.text();
+async function readJson(response: Response, where: string, maxBytes: number): Promise<unknown> {
+  const text = await readText(response, where, maxBytes);
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -105,6 +106,37 @@ async function readJson(response: Response, where: string): Promise<unknown> {
       cause: error,
     });
   }
+}
+
+/**
+ * The body as text, read no further than `maxBytes`: a runaway response fails the request with a clear error
+ * instead of filling the Lambda's memory. A body cut off mid-stream rejects as a network error (TypeError), which
+ * is retried like any other.
+ */
+async function readText(response: Response, where: string, maxBytes: number): Promise<string> {
+  const tooLarge = () =>
+    new PleoContractError(
+      `${where} answered with a body over ${maxBytes} bytes, more than any page of the API should be: not read`,
+    );
+  if (Number(response.headers.get('content-length')) > maxBytes) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
 }
 
 /**

@@ -7,6 +7,7 @@ import { PleoContractError } from '../../../functions/adapters/pleo/errors.js';
 import { PleoCredentialsError, PleoUnavailableError } from '../../../functions/app/errors.js';
 import { type DemoApi, startDemoApi } from '../../../local/demo-api/server.js';
 import { DemoStore } from '../../../local/demo-api/store.js';
+import { collect as collectAll } from '../../support/collect.js';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
 const COMPANY = { id: '3f1c2a4e-8b7d-4c1a-9e2f-5a6b7c8d9e01', name: 'Acme ApS' };
@@ -124,7 +125,7 @@ describe('PleoClient against the demo Export API', () => {
 
     // Act
     await collect(gateway('https://gateway.example/pleo'));
-    await gateway('https://gateway.example/pleo/').listFailedItems('job-1');
+    await collectAll(gateway('https://gateway.example/pleo/').listFailedItems('job-1'));
     await collect(gateway('https://gateway.example'));
     await collect(gateway('https://external.pleo.io/v2/'));
 
@@ -412,8 +413,9 @@ describe('PleoClient against the demo Export API', () => {
       }),
     });
     const pleo = client();
-    const items = await pleo.listFailedItems(jobId);
-    expect(items).toHaveLength(250);
+    const pages = await collectAll(pleo.listFailedItems(jobId));
+    expect(pages.map((page) => page.length)).toEqual([100, 100, 50]);
+    const items = pages.flat();
     expect(items.every((item) => item.failureReasonType === 'receipt_upload_failure')).toBe(true);
     expect(pleo.requestCount).toBe(3);
   });
@@ -463,4 +465,61 @@ describe('PleoClient and redirects', () => {
       expect(requests.map((request) => request.url.split('?')[0])).toEqual(['/v2/export-jobs']);
     },
   );
+});
+
+describe('PleoClient and runaway responses', () => {
+  let server: Server;
+  /** Bytes the server managed to send before the client stopped reading. */
+  let sent = 0;
+
+  afterEach(() => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  /** A server answering 200 with an endless JSON array, in 64 KB chunks, with or without saying its length. */
+  async function endlessServer(declaredLength?: number): Promise<string> {
+    sent = 0;
+    server = createServer((_req, res) => {
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        ...(declaredLength === undefined ? {} : { 'content-length': declaredLength }),
+      });
+      const chunk = `${'"key-1 is not here",'.repeat(3_276)}`;
+      res.write('{"data":[');
+      const pump = () => {
+        while (!res.destroyed && sent < 64 * 1024 * 1024) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+      };
+      res.on('close', () => res.destroy());
+      pump();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  it.each([
+    ['streamed without a length', undefined],
+    ['that declares its length', 32 * 1024 * 1024],
+  ])('stops reading a body %s past the cap, with a clear error and no retry', async (_case, length) => {
+    // Prepare
+    const client = new PleoClient({
+      baseUrl: await endlessServer(length),
+      credential: { kind: 'apiKey', apiKey: 'key-1' },
+      maxBodyBytes: 1024 * 1024,
+      deps: noWait,
+    });
+
+    // Act
+    const error = await collect(client).catch((e: unknown) => e);
+
+    // Assess: the error names the request and the cap, not the key; far less than the body was read.
+    expect(error).toBeInstanceOf(PleoContractError);
+    expect(String(error)).toContain('GET /v2/export-jobs answered with a body over 1048576 bytes');
+    expect(String(error)).not.toContain('a2V5LTE6'); // base64 of the key
+    expect(client.requestCount).toBe(1);
+    expect(sent).toBeLessThan(32 * 1024 * 1024);
+  });
 });
