@@ -69,6 +69,8 @@ export const BENCH_POLLER_ENV: Readonly<Record<string, string>> = {
   PLEO_MAX_REQUESTS_PER_SECOND: '0',
   POLL_BUDGET_SECONDS: '900',
   LEASE_SECONDS: '960',
+  // Every poll sweeps the whole lookback: the warm poll measures paging through every job known.
+  RESOLUTION_CHECK_MINUTES: '0',
   POWERTOOLS_SERVICE_NAME: 'pleo-export-alerts',
   POWERTOOLS_METRICS_NAMESPACE: 'PleoExportAlerts',
   POWERTOOLS_LOG_LEVEL: 'INFO',

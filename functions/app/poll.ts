@@ -23,7 +23,13 @@ import {
 } from '../domain/lifecycle.js';
 import { Courier } from './courier.js';
 import { PleoCredentialsError, PleoUnavailableError } from './errors.js';
-import { latestCompletedExports, listNewJobs, type Scope, withFailedItems } from './new-failures.js';
+import {
+  latestCompletedExports,
+  listNewJobs,
+  type NewJobs,
+  type Scope,
+  withFailedItems,
+} from './new-failures.js';
 import type { AlertPublisher, AlertState, Log, PleoExports } from './ports.js';
 
 /** What a poll needs of the configuration (functions/config/poller.ts says what each setting means). */
@@ -93,15 +99,26 @@ export async function pollOnce(
   settings: PollSettings,
   invocation: Invocation = {},
 ): Promise<PollReport> {
-  return withLease(deps, settings, invocation, async ({ courier, report, inFlight, signal }) => {
+  return withLease(deps, settings, invocation, async ({ courier, report, inFlight, signal, deadlines }) => {
     const scope: Scope = { ...deps, companyIds: settings.companies.map((c) => c.id), signal };
     // The failures and their items go out of scope once grouped: only the alerts stay in memory.
-    const alerts = await newAlerts(deps, scope, settings, { courier, report, inFlight });
-    const completed = await completedExportsThatMatter(deps, scope, courier, alerts, settings);
+    const { alerts, listing, deferred } = await newAlerts(deps, scope, settings, {
+      courier,
+      report,
+      inFlight,
+      deadlines,
+    });
+    const completed = await completedExportsThatMatter(deps, scope, courier, alerts, settings, deadlines);
     const damped = damp(alerts, completed, deps.now(), settings.flapGraceMs);
     report.heldFailures = damped.hold.reduce((sum, alert) => sum + alert.jobs.length, 0);
     report.suppressedFailures = damped.suppress.reduce((sum, alert) => sum + alert.jobs.length, 0);
     const { staged, leftOut } = await courier.stageNew(damped.send, deps.owner);
+    // Every new failure is now written down, or left for the next poll, which lists again from where it was found.
+    const unhandled = new Set([
+      ...deferred,
+      ...leftOut.flatMap((alert) => alert.jobs.map((job) => job.jobId)),
+    ]);
+    await deps.state.setListingCheckpoints(listing.checkpoints(unhandled));
     // Only now, with every alert of the poll staged: a suppressed job may have another reason that is sent, or
     // that could not be written down and waits for the next poll.
     const waiting = alertsSharingJobs(leftOut, damped.suppress);
@@ -119,25 +136,35 @@ export async function pollOnce(
   });
 }
 
-/** Lists the failures never handled, fetches their items within the time budget, and groups them into alerts. */
+/**
+ * Lists the failures never handled (from where the last poll stopped) within the listing's time, fetches their
+ * items within the items' time, and groups them into alerts.
+ */
 async function newAlerts(
   deps: PollDeps,
   scope: Scope,
   settings: PollSettings,
-  { courier, report, inFlight }: { courier: Courier; report: PollReport; inFlight: ReadonlySet<string> },
+  { courier, report, inFlight, deadlines }: Pick<LeaseWork, 'courier' | 'report' | 'inFlight' | 'deadlines'>,
 ) {
   const { now, state } = deps;
-  // The budget counts real time, whatever clock the alerter's dates come from.
-  const deadline = performance.now() + settings.budgetMs;
+  let listed: NewJobs;
   let found: Awaited<ReturnType<typeof withFailedItems>>;
   try {
-    const since = new Date(now().getTime() - settings.lookbackDays * 86_400_000);
-    const listed = await listNewJobs(scope, since, inFlight, settings.dynamoConcurrency);
+    listed = await listNewJobs(scope, {
+      horizon: new Date(now().getTime() - settings.lookbackDays * 86_400_000),
+      now: now(),
+      // Asking Pleo again about older exports goes at one pace: failures found late, groups resolved since.
+      sweepEveryMs: settings.resolutionCheckMs,
+      inFlight,
+      concurrency: settings.dynamoConcurrency,
+      checkpoints: await state.listingCheckpoints(),
+      deadline: deadlines.listing,
+    });
     report.jobsSeen = listed.jobsSeen;
     report.newFailures = listed.newJobs.length;
     found = await withFailedItems(scope, listed.newJobs, {
       concurrency: settings.itemConcurrency,
-      deadline,
+      deadline: deadlines.items,
       now: now(),
     });
   } catch (error) {
@@ -148,11 +175,12 @@ async function newAlerts(
   for (const group of openGroups(courier).filter(isIncident)) {
     await courier.deliver(resolvedNotice(group, now()));
   }
-  report.deferredFailures = found.deferred;
-  return groupFailures(found.failures, {
+  report.deferredFailures = found.deferred.size;
+  const alerts = groupFailures(found.failures, {
     companyNames: new Map(settings.companies.flatMap((c) => (c.name ? [[c.id, c.name]] : []))),
     detectedAt: now(),
   });
+  return { alerts, listing: listed, deferred: found.deferred };
 }
 
 /** The daily digest: open failures by company and reason, and what was resolved since yesterday; once a day. */
@@ -177,6 +205,30 @@ interface LeaseWork {
   inFlight: ReadonlySet<string>;
   /** Fires when the invocation runs out of time or the lease is about to: every step stops at it. */
   signal: AbortSignal;
+  deadlines: Deadlines;
+}
+
+/**
+ * When each step that asks Pleo for more stops, within the poll's budget (`budgetMs`, and at most three quarters
+ * of the time the invocation has left): the rest of the time is kept for delivering what was found.
+ */
+interface Deadlines {
+  /** The job listing stops (a `performance.now()` time): half of the budget. */
+  listing: number;
+  /** No new item listing starts (a `performance.now()` time): three quarters of the budget. */
+  items: number;
+  /** The listing of completed exports stops: the whole budget. */
+  completed: AbortSignal;
+}
+
+function deadlines(settings: PollSettings, invocation: Invocation, startedMs: number): Deadlines {
+  // The budget counts real time, whatever clock the alerter's dates come from.
+  const budgetMs = Math.min(settings.budgetMs, (invocation.timeLeftMs ?? Number.POSITIVE_INFINITY) * 0.75);
+  return {
+    listing: startedMs + budgetMs / 2,
+    items: startedMs + budgetMs * 0.75,
+    completed: AbortSignal.timeout(Math.ceil(budgetMs)),
+  };
 }
 
 /**
@@ -219,7 +271,7 @@ async function withLease(
     const courier = new Courier({ ...deps, signal }, await deps.state.failureGroups(), report);
     // What earlier polls wrote down goes out first, even when Pleo is down today.
     const inFlight = await courier.recover(await deps.state.outbox());
-    await work({ courier, report, inFlight, signal });
+    await work({ courier, report, inFlight, signal, deadlines: deadlines(settings, invocation, startedMs) });
     if (report.alertsFailed > 0) {
       throw new UndeliveredAlertsError(
         `${report.alertsFailed} alert(s) could not be published; the next poll retries them`,
@@ -280,6 +332,7 @@ async function completedExportsThatMatter(
   courier: Courier,
   alerts: ReturnType<typeof groupFailures>,
   settings: PollSettings,
+  { completed: until }: Deadlines,
 ): Promise<Map<string, CompletedExport>> {
   const open = openGroups(courier).filter((group) => !isIncident(group));
   const transient = settings.flapGraceMs > 0 ? alerts.filter((alert) => alert.category === 'transient') : [];
@@ -300,9 +353,10 @@ async function completedExportsThatMatter(
   const since = new Date(times.reduce((a, b) => Math.min(a, b)));
   const companies = [...open.map((group) => group.companyId), ...transient.map((alert) => alert.companyId)];
   const checkedNow = deps.now().toISOString();
-  const completed = await latestCompletedExports(scope, companies, since);
-  await deps.state.setCompletedCheckedAt(checkedNow);
-  return completed;
+  const { latest, complete } = await latestCompletedExports(scope, companies, since, until);
+  // Cut short, it found each company's newest completed export only back to where it stopped: asked again next poll.
+  if (complete) await deps.state.setCompletedCheckedAt(checkedNow);
+  return latest;
 }
 
 function openGroups(courier: Courier): FailureGroup[] {

@@ -4,16 +4,48 @@ import type { ExportJob, ExportJobItem } from '../domain/export-job.js';
 import type { FailureGroup } from '../domain/lifecycle.js';
 
 export interface PleoExports {
+  /** Jobs created since `since`, a page at a time, newest first when Pleo obliges; from `after` when given. */
   listJobs(query: {
     statuses: readonly string[];
     companyId?: string | undefined;
     since: Date;
+    after?: string | undefined;
     signal?: AbortSignal | undefined;
-  }): AsyncIterable<ExportJob[]>;
+  }): AsyncIterable<JobPage>;
   /** A job's failed items, a page at a time. */
   listFailedItems(jobId: string, signal?: AbortSignal): AsyncIterable<ExportJobItem[]>;
   readonly requestCount: number;
 }
+
+/** One page of a job listing. */
+export interface JobPage {
+  jobs: ExportJob[];
+  /** The cursor of the page after this one (to go on from later); undefined when this page is the last. */
+  next: string | undefined;
+  /** Every job listed so far came newest first: a listing stopped at a date has seen every job after it. */
+  newestFirst: boolean;
+}
+
+/**
+ * Where one scope's listing of failed jobs stands between polls (app/new-failures.ts): the newest job listed, and
+ * the runs of pages earlier polls could not finish.
+ */
+export interface ListingCheckpoint {
+  /** The newest job's createdAt listed so far: each poll first lists the jobs created since, down to it. */
+  top?: string | undefined;
+  /** When the last sweep of the whole lookback began (ISO 8601). */
+  sweptAt?: string | undefined;
+  /**
+   * What is left to list, newest first: from Pleo's cursor (absent: from the newest job) down to `floor` (absent:
+   * the lookback's start, a sweep).
+   */
+  segments: Array<{ after?: string | undefined; floor?: string | undefined }>;
+  /** Pleo was seen to ignore the newest-first order: only a sweep finds the jobs created since. */
+  unordered?: boolean | undefined;
+}
+
+/** Checkpoints by scope: a company's id, or `*` for the organisation-wide listing. */
+export type ListingCheckpoints = Record<string, ListingCheckpoint>;
 
 /** An alert written down before it is published, so that no failure between the steps loses it. */
 export interface OutboxEntry {
@@ -43,6 +75,9 @@ export interface PollLease {
   /** When completed exports were last listed (ISO 8601), as of the lease just taken. */
   completedCheckedAt(): Promise<string | undefined>;
   setCompletedCheckedAt(at: string): Promise<void>;
+  /** Where the listing of failed jobs stopped, as of the lease just taken: kept with the lease, in its scope. */
+  listingCheckpoints(): Promise<ListingCheckpoints>;
+  setListingCheckpoints(checkpoints: ListingCheckpoints): Promise<void>;
 }
 
 /** The outbox: each step of a message's way out, written down (see app/courier.ts). */

@@ -72,8 +72,10 @@ export const POLLER_SETTINGS = {
   /** seconds one request may spend waiting between retries before Pleo counts as unavailable */
   pleoRetryBudgetSeconds: setting(wholeNumber(0, 300), { env: 'PLEO_RETRY_BUDGET_SECONDS', default: 30 }),
   /**
-   * seconds after which a poll starts no new item listing: the failures found so far are delivered, the rest wait
-   * for the next poll, so a large backlog makes progress even when one invocation cannot finish it
+   * the seconds a poll spends asking Pleo for more (at most three quarters of the time the invocation has left): it
+   * lists failed jobs for the first half, starts item listings until three quarters, and lists completed exports
+   * until the end; the failures found so far are delivered, the newest first, and the next poll goes on from where
+   * this one stopped, so a backlog of any size drains over successive polls
    * @stack the function timeout less 30 s
    */
   pollBudgetSeconds: setting(wholeNumber(5, 900), { env: 'POLL_BUDGET_SECONDS', default: 90 }),
@@ -98,8 +100,9 @@ export const POLLER_SETTINGS = {
    */
   flapGraceMinutes: setting(wholeNumber(0, 1_440), { env: 'FLAP_GRACE_MINUTES', context: true, default: 0 }),
   /**
-   * how often Pleo is asked whether open groups were resolved by a later export (0: every poll). Company by
-   * company it costs a request per company with open groups
+   * how often Pleo is asked again about older exports (0: every poll): whether open groups were resolved by a later
+   * export (company by company, a request per company with open groups), and, paging through the whole lookback,
+   * whether an export failed long after it started; in between, a poll lists only the jobs created since the last
    */
   resolutionCheckMinutes: setting(wholeNumber(0, 1_440), {
     env: 'RESOLUTION_CHECK_MINUTES',

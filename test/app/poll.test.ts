@@ -1,3 +1,4 @@
+import { setTimeout as wait } from 'node:timers/promises';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   OrganisationListingRefusedError,
@@ -384,8 +385,10 @@ describe('pollOnce', () => {
     pleo.jobs = [cwe, plain];
     pleo.items.set(cwe.id, [item(cwe.id)]);
 
-    // Act
-    const hurried = await poll('p', { ...settings, budgetMs: 0 });
+    // Act: Pleo answers the listing after the time for item listings (three quarters of 100 ms) has passed.
+    pleo.beforePage = () => wait(80);
+    const hurried = await poll('p', { ...settings, budgetMs: 100 });
+    pleo.beforePage = async () => {};
     const next = await poll();
 
     // Assess

@@ -78,6 +78,33 @@ export function alertStateContract(name: string, emptyStore: () => Promise<() =>
         expect(fresh).toEqual([0, undefined]);
         expect([await next.pleoFailures(), await next.completedCheckedAt()]).toEqual([2, NOW.toISOString()]);
       });
+
+      it('keeps where the listing stopped with the lease, for the next poll, until a pass is done', async () => {
+        // Prepare
+        const fresh = await state.listingCheckpoints();
+        const checkpoints = {
+          '*': {
+            top: NOW.toISOString(),
+            segments: [{ after: 'CURSOR2A' }, { after: 'B', floor: '2026-11-01' }],
+          },
+        };
+
+        // Act
+        await state.setListingCheckpoints(checkpoints);
+        await state.releaseLease(HOLDER);
+        const next = open();
+        await next.acquireLease('poll-2', at(300), 60);
+        const kept = await next.listingCheckpoints();
+        await next.setListingCheckpoints({});
+        await next.releaseLease('poll-2');
+        const third = open();
+        await third.acquireLease('poll-3', at(600), 60);
+
+        // Assess
+        expect(fresh).toEqual({});
+        expect(kept).toEqual(checkpoints);
+        expect(await third.listingCheckpoints()).toEqual({});
+      });
     });
 
     describe('writes fenced by the lease', () => {
@@ -102,6 +129,7 @@ export function alertStateContract(name: string, emptyStore: () => Promise<() =>
           state.complete(alert('a-2'), NOW, (stored) => mergeAlert(stored, alert('a-2'), NOW)),
           state.setPleoFailures(3),
           state.setCompletedCheckedAt(NOW.toISOString()),
+          state.setListingCheckpoints({ '*': { segments: [{ after: 'C' }] } }),
         ];
         const outcomes = await Promise.allSettled(writes);
 
@@ -112,6 +140,7 @@ export function alertStateContract(name: string, emptyStore: () => Promise<() =>
         expect([await open().outbox(), await open().failureGroups(), await other.pleoFailures()]).toEqual(
           before,
         );
+        expect(await other.listingCheckpoints()).toEqual({});
         expect(await open().sealedPolls(['poll-9'])).toEqual(new Set());
       });
 

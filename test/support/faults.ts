@@ -11,6 +11,8 @@ import type {
   AlertPublisher,
   AlertState,
   GroupUpdate,
+  JobPage,
+  ListingCheckpoints,
   OutboxEntry,
   PleoExports,
 } from '../../functions/app/ports.js';
@@ -39,6 +41,8 @@ export const STATE_OPS = [
   'setPleoFailures',
   'completedCheckedAt',
   'setCompletedCheckedAt',
+  'listingCheckpoints',
+  'setListingCheckpoints',
   'stage',
   'seal',
   'sealedPolls',
@@ -218,6 +222,12 @@ export class FaultyState implements AlertState {
   setCompletedCheckedAt(at: string) {
     return this.call('setCompletedCheckedAt', () => this.inner.setCompletedCheckedAt(at));
   }
+  listingCheckpoints() {
+    return this.call('listingCheckpoints', () => this.inner.listingCheckpoints());
+  }
+  setListingCheckpoints(checkpoints: ListingCheckpoints) {
+    return this.call('setListingCheckpoints', () => this.inner.setListingCheckpoints(checkpoints));
+  }
   pleoFailures() {
     return this.call('pleoFailures', () => this.inner.pleoFailures());
   }
@@ -315,10 +325,10 @@ export class FaultyPleo implements PleoExports {
     return this.inner.requestCount;
   }
 
-  async *listJobs(query: Parameters<PleoExports['listJobs']>[0]): AsyncIterable<ExportJob[]> {
+  async *listJobs(query: Parameters<PleoExports['listJobs']>[0]): AsyncIterable<JobPage> {
     let previous: ExportJob[] = [];
     let pages = 0;
-    for await (const listed of this.inner.listJobs(query)) {
+    for await (const { jobs: listed, ...cursor } of this.inner.listJobs(query)) {
       if (this.midListing && pages === this.midListing.afterPage) this.midListing.change();
       const fault = this.process.next('page');
       let page = listed.map((job) => this.inner.jobs.find((j) => j.id === job.id) ?? job);
@@ -342,7 +352,7 @@ export class FaultyPleo implements PleoExports {
       }
       previous = listed;
       pages++;
-      yield page;
+      yield { jobs: page, ...cursor };
     }
   }
 

@@ -2,7 +2,7 @@
 // (test/support/alert-state-contract.ts), lease fencing included.
 
 import { LeaseLostError } from '../../functions/app/errors.js';
-import type { AlertState, GroupUpdate, OutboxEntry } from '../../functions/app/ports.js';
+import type { AlertState, GroupUpdate, ListingCheckpoints, OutboxEntry } from '../../functions/app/ports.js';
 import type { Alert } from '../../functions/domain/alert.js';
 import { type FailureGroup, groupKey } from '../../functions/domain/lifecycle.js';
 
@@ -14,6 +14,7 @@ class MemoryTable {
   readonly seals = new Set<string>();
   failures = 0;
   completedChecked: string | undefined;
+  listing: ListingCheckpoints = {};
   lease: { owner: string; until: number } | undefined;
 }
 
@@ -39,6 +40,9 @@ export class MemoryAlertState implements AlertState {
   }
   get lease() {
     return this.table.lease;
+  }
+  get listing() {
+    return this.table.listing;
   }
   get failures() {
     return this.table.failures;
@@ -148,6 +152,17 @@ export class MemoryAlertState implements AlertState {
   async setCompletedCheckedAt(at: string): Promise<void> {
     this.holdLease();
     this.table.completedChecked = at;
+  }
+
+  async listingCheckpoints(): Promise<ListingCheckpoints> {
+    return structuredClone(this.table.listing);
+  }
+
+  async setListingCheckpoints(checkpoints: ListingCheckpoints): Promise<void> {
+    // As in DynamoDB, an unchanged checkpoint is not written.
+    if (JSON.stringify(checkpoints) === JSON.stringify(this.table.listing)) return;
+    this.holdLease();
+    this.table.listing = structuredClone(checkpoints);
   }
 
   private setStatus(alertId: string, status: OutboxEntry['status']) {

@@ -5,8 +5,8 @@
 //         SEAL/<pollId>           every alert of that poll was written down: its staged alerts may go out
 //         JOB#<jobId>/JOB         a job already alerted, kept until expiresAt (longer than the lookback)
 //         GROUP/<company>#<reason>    a failure group, for reminders, resolved notices and the digest
-//         The lease item also keeps how many polls in a row could not reach Pleo, and when completed exports
-//         were last listed.
+//         The lease item also keeps how many polls in a row could not reach Pleo, when completed exports
+//         were last listed, and where the listing of failed jobs stopped (so each lease's scope has its own).
 //
 // Every write to the outbox, the seals, the groups and the lease item holds only while the poll still owns the
 // lease: it goes in one transaction with a check of the lease's owner (TransactWriteItems: a stale write fails and
@@ -30,7 +30,7 @@ import {
 import * as z from 'zod/mini';
 import '../../shared/zod-english.js';
 import { LeaseLostError } from '../../app/errors.js';
-import type { AlertState, GroupUpdate, OutboxEntry } from '../../app/ports.js';
+import type { AlertState, GroupUpdate, ListingCheckpoints, OutboxEntry } from '../../app/ports.js';
 import {
   alertJobSchema,
   alertSchema,
@@ -91,6 +91,16 @@ const failureGroupSchema = z.object({
   mergedAlertIds: z.array(z.string()),
 }) satisfies z.ZodMiniType<FailureGroup>;
 
+const listingCheckpointsSchema = z.record(
+  z.string(),
+  z.object({
+    top: z.optional(z.string()),
+    sweptAt: z.optional(z.string()),
+    segments: z.array(z.object({ after: z.optional(z.string()), floor: z.optional(z.string()) })),
+    unordered: z.optional(z.boolean()),
+  }),
+);
+
 const outboxItemSchema = z.object({
   status: z.enum(['staged', 'pending', 'publishing', 'published']),
   pollId: z.optional(z.string()),
@@ -108,6 +118,7 @@ export class DynamoAlertState implements AlertState {
   private readonly abort: { abortSignal?: AbortSignal };
   private pleoFailureCount = 0;
   private completedChecked: string | undefined;
+  private listing: ListingCheckpoints = {};
   /** The poll this state serves, once it took the lease: every write is conditional on it still holding it. */
   private owner: string | undefined;
 
@@ -141,6 +152,7 @@ export class DynamoAlertState implements AlertState {
       this.pleoFailureCount = Number(result.Attributes?.pleoFailures ?? 0);
       const checked = result.Attributes?.completedCheckedAt;
       this.completedChecked = typeof checked === 'string' ? checked : undefined;
+      this.listing = readListing(result.Attributes?.listing);
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -208,6 +220,18 @@ export class DynamoAlertState implements AlertState {
   async setCompletedCheckedAt(at: string): Promise<void> {
     await this.updateLease('SET completedCheckedAt = :at', { ':at': at });
     this.completedChecked = at;
+  }
+
+  async listingCheckpoints(): Promise<ListingCheckpoints> {
+    return this.listing;
+  }
+
+  async setListingCheckpoints(checkpoints: ListingCheckpoints): Promise<void> {
+    const text = JSON.stringify(checkpoints);
+    if (text === JSON.stringify(this.listing)) return;
+    if (Object.keys(checkpoints).length === 0) await this.updateLease('REMOVE listing', {});
+    else await this.updateLease('SET listing = :listing', { ':listing': text });
+    this.listing = checkpoints;
   }
 
   /** Writes to the lease item itself, as long as this poll holds it. */
@@ -513,6 +537,19 @@ function storable(alert: Alert): { alert: Alert; zipped: Uint8Array } {
 
 function unzip(data: Uint8Array): unknown {
   return JSON.parse(gunzipSync(data).toString('utf8'));
+}
+
+/**
+ * The listing's checkpoints as stored (JSON text). One that cannot be read is dropped, not fatal: the listing then
+ * starts a new pass from the newest job, which covers everything the lost checkpoint would have.
+ */
+function readListing(stored: unknown): ListingCheckpoints {
+  if (typeof stored !== 'string') return {};
+  try {
+    return listingCheckpointsSchema.parse(JSON.parse(stored));
+  } catch {
+    return {};
+  }
 }
 
 function readGroup(item: Record<string, unknown>): FailureGroup {

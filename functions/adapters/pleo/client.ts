@@ -1,7 +1,8 @@
 // adapts the Pleo Export API v2 (HTTP) to the PleoExports port
 import type * as z from 'zod/mini';
 import { PleoRequestError } from '../../app/errors.js';
-import type { ExportJob, ExportJobItem } from '../../domain/export-job.js';
+import type { JobPage } from '../../app/ports.js';
+import type { ExportJobItem } from '../../domain/export-job.js';
 import { type RetryPolicy, sleep } from '../../shared/retry.js';
 import { PleoContractError } from './errors.js';
 import { DEFAULT_RETRY, getJson, type HttpDeps } from './http.js';
@@ -16,6 +17,8 @@ export interface ListJobsQuery {
   companyId?: string | undefined;
   /** Jobs created before this are not wanted; paging stops early once the server's newest-first order passes it. */
   since: Date;
+  /** Goes on from this cursor (a page's `next`) instead of the first page. */
+  after?: string | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -80,18 +83,21 @@ export class PleoClient {
     this.rateLimiter = new RateLimiter(options.maxRequestsPerSecond ?? 0, this.deps.sleep);
   }
 
-  /** Yields the jobs with the given statuses, a page at a time, newest first when the server obliges. */
-  async *listJobs(query: ListJobsQuery): AsyncGenerator<ExportJob[]> {
+  /**
+   * Yields the jobs with the given statuses a page at a time, newest first when the server obliges, each page with
+   * the cursor of the next (every page, even one with no job wanted, so a caller can always say where it stopped).
+   */
+  async *listJobs(query: ListJobsQuery): AsyncGenerator<JobPage> {
     const params = new URLSearchParams();
     for (const status of query.statuses) params.append('statuses', status);
     if (query.companyId !== undefined) params.set('company_id', query.companyId);
     const since = query.since.getTime();
     let previousCreatedAt = Number.POSITIVE_INFINITY;
     let newestFirst = true;
-    for await (const page of this.jobPages(params, query.signal)) {
-      const jobs = this.parseRecords(page, exportJobSchema, 'job');
+    for await (const page of this.jobPages(params, query.after, query.signal)) {
+      const jobs = this.parseRecords(page.records, exportJobSchema, 'job');
       let reachedHorizon = false;
-      const wanted: ExportJob[] = [];
+      const wanted = [];
       for (const job of jobs) {
         const createdAt = Date.parse(job.createdAt);
         newestFirst &&= createdAt <= previousCreatedAt;
@@ -100,7 +106,7 @@ export class PleoClient {
         if (createdAt < since) reachedHorizon = true;
         else wanted.push(job);
       }
-      if (wanted.length > 0) yield wanted;
+      yield { jobs: wanted, next: page.next, newestFirst };
       // Only an order we have seen hold on every job so far lets us skip the rest.
       if (reachedHorizon && newestFirst) return;
     }
@@ -111,11 +117,11 @@ export class PleoClient {
    * it refuses the order (400 on the first page), this client (one per poll) lists without it from then on,
    * walking every page.
    */
-  private async *jobPages(params: URLSearchParams, signal?: AbortSignal): AsyncGenerator<unknown[]> {
+  private async *jobPages(params: URLSearchParams, after: string | undefined, signal?: AbortSignal) {
     if (!this.orderRefused) {
       let started = false;
       try {
-        for await (const page of this.paginate(JOB_PATH, `${params}&${JOB_ORDER}`, signal)) {
+        for await (const page of this.paginate(JOB_PATH, `${params}&${JOB_ORDER}`, after, signal)) {
           started = true;
           yield page;
         }
@@ -125,20 +131,26 @@ export class PleoClient {
         this.orderRefused = true;
       }
     }
-    yield* this.paginate(JOB_PATH, `${params}`, signal);
+    yield* this.paginate(JOB_PATH, `${params}`, after, signal);
   }
 
   /** The failed items of one job, a page at a time: a job of 500,000 items is never held whole. */
   async *listFailedItems(jobId: string, signal?: AbortSignal): AsyncGenerator<ExportJobItem[]> {
     const path = `/v2/export-jobs/${encodeURIComponent(jobId)}/items`;
-    for await (const page of this.paginate(path, 'status=failed', signal)) {
-      yield this.parseRecords(page, exportJobItemSchema, 'item');
+    for await (const page of this.paginate(path, 'status=failed', undefined, signal)) {
+      yield this.parseRecords(page.records, exportJobItemSchema, 'item');
     }
   }
 
-  private async *paginate(path: string, query: string, signal?: AbortSignal): AsyncGenerator<unknown[]> {
+  /** The pages of one listing from `from` (or the first), each with the cursor of the next (none after the last). */
+  private async *paginate(
+    path: string,
+    query: string,
+    from: string | undefined,
+    signal?: AbortSignal,
+  ): AsyncGenerator<{ records: unknown[]; next: string | undefined }> {
     const seenCursors = new Set<string>();
-    let after: string | undefined;
+    let after = from;
     let previousPage: string | undefined;
     for (let pageNumber = 1; ; pageNumber++) {
       if (pageNumber > this.maxPages) {
@@ -178,9 +190,11 @@ export class PleoClient {
         );
       }
       previousPage = page;
-      yield records;
       const { hasNextPage, endCursor } = parsed.data.pagination;
-      if (!hasNextPage) return;
+      if (!hasNextPage) {
+        yield { records, next: undefined };
+        return;
+      }
       if (!endCursor) {
         throw new PleoContractError(`GET ${path} said hasNextPage but gave no endCursor`);
       }
@@ -188,6 +202,7 @@ export class PleoClient {
         throw new PleoContractError(`GET ${path} repeated the cursor ${endCursor}: paging would never end`);
       }
       seenCursors.add(endCursor);
+      yield { records, next: endCursor };
       after = endCursor;
     }
   }

@@ -38,7 +38,7 @@ async function collect(client: PleoClient, query: Partial<Parameters<PleoClient[
     since: LONG_AGO,
     ...query,
   })) {
-    jobs.push(...page);
+    jobs.push(...page.jobs);
   }
   return jobs;
 }

@@ -98,9 +98,33 @@ describe('the poller Lambda handler', () => {
     expect(digest?.digest?.open.length).toBeGreaterThan(0);
   });
 
+  it('returns before the Lambda times out when Pleo hangs, having listed what it could in its time', async () => {
+    // Prepare: Pleo answers nothing for 6 s; the invocation has 12 s left, middy ends it at 7 s.
+    api.faults.enqueue({ delayMs: 6_000 }, { times: 5 });
+    const started = performance.now();
+
+    // Act
+    const outcome = await handler({}, context(12_000));
+
+    // Assess
+    expect(outcome).toMatchObject({ skipped: false });
+    expect(performance.now() - started).toBeLessThan(7_000);
+    api.faults.clear();
+  });
+
   it('rethrows when the poll cannot finish before the Lambda times out, so the failure is seen', async () => {
-    api.faults.enqueue({ delayMs: 3_000 }, { times: 5 });
-    await expect(handler({}, context(5_300))).rejects.toThrow();
+    // Prepare: a new failure whose items take longer than the invocation has left.
+    const companyId = api.store.listJobs()[0]?.companyId ?? '';
+    const { id } = api.store.addJob({
+      companyId,
+      status: 'completed_with_errors',
+      createdAt: new Date().toISOString(),
+      items: [{ status: 'failed', count: 1, failureReasonType: 'receipt_upload_failure' }],
+    });
+    api.faults.enqueue({ delayMs: 10_000 }, { times: 5, pathPrefix: `/v2/export-jobs/${id}/items` });
+
+    // Act + Assess
+    await expect(handler({}, context(12_000))).rejects.toThrow();
     expect(stdout.join('')).toMatch(/"FailedPolls":1/);
     api.faults.clear();
   });
