@@ -133,6 +133,9 @@ export async function pollOnce(
     for (const reminder of dueReminders(openGroups(courier), deps.now(), settings.reminders)) {
       await courier.deliver(reminder);
     }
+    // A digest that found the lease held waits for the next poll that takes it.
+    const digestAskedAt = await deps.state.digestRequestedAt();
+    if (digestAskedAt !== undefined) await sendDigest(deps, settings, courier, new Date(digestAskedAt));
   });
 }
 
@@ -189,13 +192,26 @@ export async function digestOnce(
   settings: PollSettings,
   invocation: Invocation = {},
 ): Promise<PollReport> {
-  return withLease(deps, settings, invocation, async ({ courier }) => {
-    const digest = digestAlert([...courier.groups.values()], deps.now(), settings.digestTimeZone);
-    // The digest's one synthetic job is recorded like any other: a second digest on the same day is a no-op.
-    const markers = digest.jobs.map((job) => job.jobId);
-    if ((await deps.state.knownJobIds(markers)).size === markers.length) return;
-    await courier.deliver(digest);
+  const report = await withLease(deps, settings, invocation, async ({ courier }) => {
+    await sendDigest(deps, settings, courier, deps.now());
   });
+  if (report.skipped) {
+    // Not lost for the day: the poll holding the lease, or the next, sends it.
+    await deps.state.requestDigest(deps.now());
+    deps.log.info('Another poll holds the lease; the digest goes out with the next poll');
+  }
+  return report;
+}
+
+/**
+ * The digest of the day `at` falls on, once: its one synthetic job is recorded like any other, so a second digest
+ * of the same day is a no-op. Settles a digest that waited for the lease, too.
+ */
+async function sendDigest(deps: LeaseDeps, settings: PollSettings, courier: Courier, at: Date) {
+  const digest = digestAlert([...courier.groups.values()], at, settings.digestTimeZone);
+  const markers = digest.jobs.map((job) => job.jobId);
+  if ((await deps.state.knownJobIds(markers)).size < markers.length) await courier.deliver(digest);
+  await deps.state.clearDigestRequest();
 }
 
 interface LeaseWork {

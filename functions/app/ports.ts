@@ -75,6 +75,15 @@ export interface PollLease {
   /** When completed exports were last listed (ISO 8601), as of the lease just taken. */
   completedCheckedAt(): Promise<string | undefined>;
   setCompletedCheckedAt(at: string): Promise<void>;
+  /**
+   * Notes that a digest found the lease held (written whoever holds it): the next poll to take the lease sends it.
+   * An earlier note is kept.
+   */
+  requestDigest(at: Date): Promise<void>;
+  /** When a digest waiting for the lease was asked for (ISO 8601), as of the lease just taken. */
+  digestRequestedAt(): Promise<string | undefined>;
+  /** The waiting digest was sent (or found sent). */
+  clearDigestRequest(): Promise<void>;
   /** Where the listing of failed jobs stopped, as of the lease just taken: kept with the lease, in its scope. */
   listingCheckpoints(): Promise<ListingCheckpoints>;
   setListingCheckpoints(checkpoints: ListingCheckpoints): Promise<void>;

@@ -342,6 +342,28 @@ describe('the alert lifecycle', () => {
     ]);
   });
 
+  it('sends a digest that found the lease held with the next poll, once', async () => {
+    // Prepare: an open group, and another poll holding the lease when the digest's schedule fires.
+    pleo.jobs = [job({ createdAt: new Date(now).toISOString() })];
+    await poll();
+    sent = [];
+    await state.view().acquireLease('a-long-poll', new Date(now), 600);
+
+    // Act
+    const skipped = await digestOnce(deps(), settings);
+    await state.view().releaseLease('a-long-poll');
+    later(MINUTE);
+    await poll();
+    later(MINUTE);
+    await poll();
+    await digestOnce(deps(), settings);
+
+    // Assess
+    expect(skipped.skipped).toBe(true);
+    expect(sent.map((a) => [a.kind, a.digest?.date])).toEqual([['digest', '2026-11-20']]);
+    expect(await state.digestRequestedAt()).toBeUndefined();
+  });
+
   it('never re-alerts failures recorded before failure groups existed', async () => {
     // Prepare: job records as the first version of the state wrote them, and no groups.
     const old = job({ createdAt: new Date(now).toISOString() });

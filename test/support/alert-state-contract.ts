@@ -79,6 +79,24 @@ export function alertStateContract(name: string, emptyStore: () => Promise<() =>
         expect([await next.pleoFailures(), await next.completedCheckedAt()]).toEqual([2, NOW.toISOString()]);
       });
 
+      it('notes a digest whoever holds the lease, keeps the first note, and lets the holder clear it', async () => {
+        // Act: noted twice while this poll holds the lease; the note is read by the next holder.
+        await open().requestDigest(at(10));
+        await open().requestDigest(at(20));
+        await state.releaseLease(HOLDER);
+        const next = open();
+        await next.acquireLease('poll-2', at(300), 60);
+        const noted = await next.digestRequestedAt();
+        await next.clearDigestRequest();
+        await next.releaseLease('poll-2');
+        const third = open();
+        await third.acquireLease('poll-3', at(600), 60);
+
+        // Assess
+        expect(noted).toBe(at(10).toISOString());
+        expect(await third.digestRequestedAt()).toBeUndefined();
+      });
+
       it('keeps where the listing stopped with the lease, for the next poll, until a pass is done', async () => {
         // Prepare
         const fresh = await state.listingCheckpoints();

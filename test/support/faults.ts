@@ -43,6 +43,9 @@ export const STATE_OPS = [
   'setCompletedCheckedAt',
   'listingCheckpoints',
   'setListingCheckpoints',
+  'requestDigest',
+  'digestRequestedAt',
+  'clearDigestRequest',
   'stage',
   'seal',
   'sealedPolls',
@@ -221,6 +224,15 @@ export class FaultyState implements AlertState {
   }
   setCompletedCheckedAt(at: string) {
     return this.call('setCompletedCheckedAt', () => this.inner.setCompletedCheckedAt(at));
+  }
+  requestDigest(at: Date) {
+    return this.call('requestDigest', () => this.inner.requestDigest(at));
+  }
+  digestRequestedAt() {
+    return this.call('digestRequestedAt', () => this.inner.digestRequestedAt());
+  }
+  clearDigestRequest() {
+    return this.call('clearDigestRequest', () => this.inner.clearDigestRequest());
   }
   listingCheckpoints() {
     return this.call('listingCheckpoints', () => this.inner.listingCheckpoints());

@@ -15,6 +15,7 @@ class MemoryTable {
   failures = 0;
   completedChecked: string | undefined;
   listing: ListingCheckpoints = {};
+  digestRequestedAt: string | undefined;
   lease: { owner: string; until: number } | undefined;
 }
 
@@ -152,6 +153,20 @@ export class MemoryAlertState implements AlertState {
   async setCompletedCheckedAt(at: string): Promise<void> {
     this.holdLease();
     this.table.completedChecked = at;
+  }
+
+  async requestDigest(at: Date): Promise<void> {
+    this.table.digestRequestedAt ??= at.toISOString();
+  }
+
+  async digestRequestedAt(): Promise<string | undefined> {
+    return this.table.digestRequestedAt;
+  }
+
+  async clearDigestRequest(): Promise<void> {
+    if (this.table.digestRequestedAt === undefined) return;
+    this.holdLease();
+    this.table.digestRequestedAt = undefined;
   }
 
   async listingCheckpoints(): Promise<ListingCheckpoints> {

@@ -119,6 +119,7 @@ export class DynamoAlertState implements AlertState {
   private pleoFailureCount = 0;
   private completedChecked: string | undefined;
   private listing: ListingCheckpoints = {};
+  private digestRequested: string | undefined;
   /** The poll this state serves, once it took the lease: every write is conditional on it still holding it. */
   private owner: string | undefined;
 
@@ -153,6 +154,8 @@ export class DynamoAlertState implements AlertState {
       const checked = result.Attributes?.completedCheckedAt;
       this.completedChecked = typeof checked === 'string' ? checked : undefined;
       this.listing = readListing(result.Attributes?.listing);
+      const digest = result.Attributes?.digestRequestedAt;
+      this.digestRequested = typeof digest === 'string' ? digest : undefined;
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -220,6 +223,29 @@ export class DynamoAlertState implements AlertState {
   async setCompletedCheckedAt(at: string): Promise<void> {
     await this.updateLease('SET completedCheckedAt = :at', { ':at': at });
     this.completedChecked = at;
+  }
+
+  async requestDigest(at: Date): Promise<void> {
+    // Not conditioned on the lease: the poll holding it is the one to act on the note, and it reads it next time.
+    await this.counted('UpdateItem').send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: LEASE_KEY,
+        UpdateExpression: 'SET digestRequestedAt = if_not_exists(digestRequestedAt, :at)',
+        ExpressionAttributeValues: { ':at': at.toISOString() },
+      }),
+      this.abort,
+    );
+  }
+
+  async digestRequestedAt(): Promise<string | undefined> {
+    return this.digestRequested;
+  }
+
+  async clearDigestRequest(): Promise<void> {
+    if (this.digestRequested === undefined) return;
+    await this.updateLease('REMOVE digestRequestedAt', {});
+    this.digestRequested = undefined;
   }
 
   async listingCheckpoints(): Promise<ListingCheckpoints> {
