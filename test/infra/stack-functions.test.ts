@@ -61,6 +61,17 @@ describe('Class: AlerterStack', () => {
       });
     });
 
+    it("gives the poll a lease longer than the function's timeout and a budget that leaves time to deliver", () => {
+      // Prepare
+      const [poller] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: POLLER }));
+      const timeout = Number(poller?.Properties.Timeout);
+      const env = envOf(template, POLLER);
+
+      // Assess: whatever the timeout, a poll that runs to it still holds its lease, and stops asking Pleo well before.
+      expect(Number(env.LEASE_SECONDS)).toBeGreaterThan(timeout);
+      expect(Number(env.POLL_BUDGET_SECONDS)).toBeLessThan(timeout);
+    });
+
     it('gives up on a failed poll at once (the next tick retries) and keeps it in the poll dead-letter queue', () => {
       template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
         FunctionName: ref(ids.poller),
