@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import {
   type Fault,
+  INVOCATION_FAULTS,
   ITEMS_FAULTS,
   PAGE_FAULTS,
   PUBLISH_FAULTS,
@@ -21,6 +22,20 @@ export const deliveryFaultArb: fc.Arbitrary<Fault> = fc.oneof(
     target: fc.constant('publish' as const),
     nth: fc.nat(2),
     kind: fc.constantFrom(...PUBLISH_FAULTS),
+  }),
+);
+
+/** The invocation ends under a call: it runs out of time (SNS may have taken a publish), or loses its lease. */
+export const invocationFaultArb: fc.Arbitrary<Fault> = fc.oneof(
+  fc.record({
+    target: fc.constantFrom(...STATE_OPS),
+    nth: fc.nat(2),
+    kind: fc.constantFrom(...INVOCATION_FAULTS),
+  }),
+  fc.record({
+    target: fc.constant('publish' as const),
+    nth: fc.nat(2),
+    kind: fc.constant('timeout' as const),
   }),
 );
 

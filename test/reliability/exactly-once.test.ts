@@ -14,7 +14,7 @@ import {
   RecordingPublisher,
 } from '../support/faults.js';
 import { MemoryAlertState } from '../support/memory-state.js';
-import { changesArb, deliveryFaultArb, jobsArb, pleoFaultArb } from './arbitraries.js';
+import { changesArb, deliveryFaultArb, invocationFaultArb, jobsArb, pleoFaultArb } from './arbitraries.js';
 import { COMPANIES, FakePleoWorld } from './world.js';
 
 const START = new Date('2026-11-28T12:00:00Z');
@@ -27,7 +27,7 @@ const stepArb = fc.record({
   changes: changesArb,
   /** The poll runs out of time before it fetches failed items. */
   slow: fc.constantFrom(false, false, false, true),
-  faults: fc.array(fc.oneof(deliveryFaultArb, pleoFaultArb), { maxLength: 4 }),
+  faults: fc.array(fc.oneof(deliveryFaultArb, pleoFaultArb, invocationFaultArb), { maxLength: 4 }),
 });
 type Step = typeof stepArb extends fc.Arbitrary<infer S> ? S : never;
 
@@ -45,6 +45,8 @@ interface Stats {
   failedPolls: number;
   injected: number;
   crashes: number;
+  timeouts: number;
+  leasesLost: number;
   repeatsFlagged: number;
   messages: Record<string, number>;
 }
@@ -88,13 +90,18 @@ async function runSequence(scenario: Scenario, stats: Stats): Promise<string[]> 
             ? { afterPage: midListing.afterPage, change: () => world.flip(midListing.pick) }
             : undefined,
         ),
-        state: new FaultyState(state, invocation),
+        state: new FaultyState(state, invocation, async () => {
+          // Another poll takes the lease over, as after this one outlived it; it never gives it back.
+          if (state.lease) state.lease.until = 0;
+          await state.view().acquireLease('another-poll', new Date(0), 0);
+        }),
         publisher: async () => new FaultyPublisher(subscribers, invocation),
         log: silent,
         now: () => (step?.slow && calls++ > 0 ? late : started),
         owner: `poll-${pollNumber}`,
       },
       settings,
+      { signal: invocation.invocation.signal },
     );
   };
 
@@ -115,6 +122,8 @@ async function runSequence(scenario: Scenario, stats: Stats): Promise<string[]> 
   stats.sequences++;
   stats.injected += journal.injected;
   stats.crashes += journal.crashes;
+  stats.timeouts += journal.timeouts;
+  stats.leasesLost += journal.leasesLost;
   stats.repeatsFlagged += subscribers.sent.filter((alert) => alert.possibleRedelivery).length;
   for (const { kind } of subscribers.sent) stats.messages[kind] = (stats.messages[kind] ?? 0) + 1;
 
@@ -184,6 +193,8 @@ describe('exactly-once delivery under faults (in memory)', () => {
       failedPolls: 0,
       injected: 0,
       crashes: 0,
+      timeouts: 0,
+      leasesLost: 0,
       repeatsFlagged: 0,
       messages: {},
     };
@@ -198,10 +209,13 @@ describe('exactly-once delivery under faults (in memory)', () => {
     console.log(
       `reliability: ${stats.sequences} fault sequences ran in memory (${stats.polls} polls, ` +
         `${stats.failedPolls} failed, ${stats.injected} faults injected, ${stats.crashes} crashes, ` +
+        `${stats.timeouts} timeouts, ${stats.leasesLost} leases lost, ` +
         `${stats.repeatsFlagged} flagged redeliveries; messages by kind ${JSON.stringify(stats.messages)})`,
     );
     expect(stats.sequences).toBeGreaterThanOrEqual(SEQUENCES);
     expect(stats.injected).toBeGreaterThan(SEQUENCES);
     expect(stats.crashes).toBeGreaterThan(0);
+    expect(stats.timeouts).toBeGreaterThan(0);
+    expect(stats.leasesLost).toBeGreaterThan(0);
   });
 });

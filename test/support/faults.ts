@@ -78,13 +78,20 @@ export const PUBLISH_FAULTS = [
   'crashAfter',
   'lostAnswer',
 ] as const;
+/**
+ * What the invocation's end does to a call in flight. timeout: the call took effect, then the invocation ran out of
+ * time (its signal aborts) before the answer came; leaseLost: another poll took the lease over just before the call
+ * (this one was frozen past its lease).
+ */
+export const INVOCATION_FAULTS = ['timeout', 'leaseLost'] as const;
 /** duplicate: the previous page's last job is listed again (pages shifting down); skip: this page's first job is missed. */
 export const PAGE_FAULTS = ['unavailable', 'contract', 'credentials', 'duplicate', 'skip'] as const;
 export const ITEMS_FAULTS = ['unavailable', 'contract', 'credentials'] as const;
 
 export type Fault =
   | { target: StateOp; nth: number; kind: (typeof STATE_FAULTS)[number] }
-  | { target: 'publish'; nth: number; kind: (typeof PUBLISH_FAULTS)[number] }
+  | { target: 'publish'; nth: number; kind: (typeof PUBLISH_FAULTS)[number] | 'timeout' }
+  | { target: StateOp; nth: number; kind: (typeof INVOCATION_FAULTS)[number] }
   | { target: 'page'; nth: number; kind: (typeof PAGE_FAULTS)[number] }
   | { target: 'items'; nth: number; kind: (typeof ITEMS_FAULTS)[number] };
 
@@ -97,6 +104,9 @@ export class FaultJournal {
   credentialsFaults = 0;
   unavailableFaults = 0;
   crashes = 0;
+  /** Invocations that ran out of time under a call, and polls whose lease was taken over. */
+  timeouts = 0;
+  leasesLost = 0;
   /** Faults that met their call. */
   injected = 0;
 
@@ -108,6 +118,8 @@ export class FaultJournal {
 /** One poll's process: the faults planned for it and whether it has died. */
 export class FaultyProcess {
   crashed = false;
+  /** The invocation's signal, as middy gives it to the poll: aborted by a timeout fault. */
+  readonly invocation = new AbortController();
   private readonly calls = new Map<string, number>();
 
   constructor(
@@ -127,6 +139,13 @@ export class FaultyProcess {
 
   alive(): void {
     if (this.crashed) throw new Crash('the process is dead');
+  }
+
+  /** The invocation runs out of time while a call is in flight: the call rejects with the signal's reason. */
+  timeOut(): never {
+    this.journal.timeouts++;
+    this.invocation.abort(new DOMException('the invocation ran out of time', 'TimeoutError'));
+    throw Object.assign(new Error('the invocation ran out of time'), { name: 'TimeoutError', applied: true });
   }
 
   crash(where: string, applied = false): never {
@@ -161,6 +180,10 @@ export class FaultyState implements AlertState {
   constructor(
     private readonly inner: AlertState,
     private readonly process: FaultyProcess,
+    /** Has another poll take the lease over (for leaseLost). */
+    private readonly stealLease: () => Promise<void> = async () => {
+      throw new Error('no other poll can take the lease over here');
+    },
   ) {}
 
   acquireLease(owner: string, now: Date, seconds: number) {
@@ -266,6 +289,13 @@ export class FaultyState implements AlertState {
       case 'ambiguous':
         await apply();
         throw lostAnswer();
+      case 'timeout':
+        await apply();
+        return this.process.timeOut();
+      case 'leaseLost':
+        this.process.journal.leasesLost++;
+        await this.stealLease();
+        return apply();
       case 'crashAfter':
         await apply();
         return this.process.crash(`${op} (after)`, true);
@@ -297,6 +327,11 @@ export class FaultyPublisher implements AlertPublisher {
         await this.inner.publish(alert);
         this.process.journal.unconfirmedPublish(alert.alertId);
         return this.process.crash('publish (after SNS took it)');
+      }
+      case 'timeout': {
+        await this.inner.publish(alert);
+        this.process.journal.unconfirmedPublish(alert.alertId);
+        return this.process.timeOut();
       }
       case 'lostAnswer': {
         await this.inner.publish(alert);
