@@ -78,7 +78,7 @@ describe('the alert pipeline on the demo API, dynalite and fauxqs', () => {
     // Act + Assess: a second poll lists only what was created since the newest job it listed, and sends nothing
     const second = await poller.poll();
     expect(second).toMatchObject({ newFailures: 0, alertsPublished: 0 });
-    expect(second.jobsSeen).toBeLessThan(5);
+    expect(second.jobsSeen).toBeLessThan(100); // one page: the jobs at the newest time listed, not all 400
     expect(await delivered()).toEqual([]);
 
     // Act + Assess: one new failure → exactly one new message, holding it
