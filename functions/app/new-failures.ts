@@ -228,13 +228,18 @@ export async function listNewJobs(scope: Scope, options: ListingOptions): Promis
     newJobs: found.map((entry) => entry.job),
     stoppedEarly: stopped,
     checkpoints: (unhandled) => {
-      const firstUnhandled = new Map<SegmentRun, number>();
+      const pins = new Map<SegmentRun, Pin>();
       for (const { job, run, page } of found) {
-        if (unhandled.has(job.id)) firstUnhandled.set(run, Math.min(page, firstUnhandled.get(run) ?? page));
+        if (!unhandled.has(job.id)) continue;
+        const pin = pins.get(run);
+        pins.set(run, {
+          page: Math.min(page, pin?.page ?? page),
+          oldest: pin && pin.oldest < job.createdAt ? pin.oldest : job.createdAt,
+        });
       }
       const checkpoints: ListingCheckpoints = {};
       for (const listing of scopes) {
-        const checkpoint = nextCheckpoint(listing, firstUnhandled);
+        const checkpoint = nextCheckpoint(listing, pins);
         if (checkpoint) checkpoints[listing.key] = checkpoint;
       }
       return checkpoints;
@@ -242,10 +247,16 @@ export async function listNewJobs(scope: Scope, options: ListingOptions): Promis
   };
 }
 
+/** The jobs of a run left unhandled: the page of the first, and the createdAt of the oldest. */
+interface Pin {
+  page: number;
+  oldest: string;
+}
+
 /** Where a scope's listing stands after this poll; undefined when it starts over. */
 function nextCheckpoint(
   listing: ScopeListing,
-  firstUnhandled: ReadonlyMap<SegmentRun, number>,
+  pins: ReadonlyMap<SegmentRun, Pin>,
 ): ListingCheckpoint | undefined {
   if (listing.restart) return undefined;
   let top = listing.checkpoint?.top;
@@ -256,17 +267,22 @@ function nextCheckpoint(
   };
   const segments: ListingCheckpoint['segments'] = [];
   for (const run of listing.runs) {
-    const stopped = run.stoppedAt ? run.pageCursors.length : Number.POSITIVE_INFINITY;
-    const resume = Math.min(stopped, firstUnhandled.get(run) ?? Number.POSITIVE_INFINITY);
-    if (resume === Number.POSITIVE_INFINITY) {
+    const { segment, stoppedAt } = run;
+    const pin = pins.get(run);
+    if (stoppedAt === undefined && pin === undefined) {
       raise(run);
       continue;
     }
-    const after = resume < run.pageCursors.length ? run.pageCursors[resume] : run.stoppedAt?.after;
-    // A head to be listed again from its first page is, next poll, as every poll: the top stays.
-    if (after === undefined && run.segment.head) continue;
-    segments.push(stored(after, run.segment.floor));
-    if (resume > 0) raise(run);
+    // Stopped before its first page came back: as it was (a head is listed again next poll anyway).
+    if (run.pageCursors.length === 0) {
+      if (!segment.head) segments.push(stored(segment.after, segment.floor));
+      continue;
+    }
+    // From the page of the first job left unhandled down to the last, then the rest from where it stopped: only
+    // those pages are listed again, however long a job waits.
+    if (pin !== undefined) segments.push(stored(run.pageCursors[pin.page], pin.oldest));
+    if (stoppedAt !== undefined) segments.push(stored(stoppedAt.after, segment.floor));
+    raise(run);
   }
   const visited = new Set(listing.runs.map((run) => run.segment));
   for (const segment of listing.planned) {
