@@ -5,7 +5,7 @@ import { architectureViolations, functionsSources, type SourceFile } from './imp
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
 
-describe('the architecture of functions/', () => {
+describe('the architecture of functions/ and cli/', () => {
   it('holds: no layer imports what it must not', () => {
     // Prepare
     const sources = functionsSources(ROOT);
@@ -25,7 +25,17 @@ describe('the architecture of functions/', () => {
         path: 'functions/handlers/poller/x.ts',
         text: "import { loadConfig } from '../../../lib/config.js';",
       },
-      'functions/handlers/poller/x.ts imports lib/config.ts: functions/ never imports lib/, local/, bench/ or test/',
+      'functions/handlers/poller/x.ts imports lib/config.ts: functions/ never imports lib/, local/, bench/, test/ or cli/',
+    ],
+    [
+      'functions/ importing the CLI',
+      { path: 'functions/app/x.ts', text: "import { run } from '../../cli/main.js';" },
+      'functions/app/x.ts imports cli/main.ts: functions/ never imports lib/, local/, bench/, test/ or cli/',
+    ],
+    [
+      'the CLI importing the CDK app',
+      { path: 'cli/commands/x.ts', text: "import { loadConfig } from '../../lib/config.js';" },
+      'cli/commands/x.ts imports lib/config.ts: cli/ never imports lib/, bench/ or test/',
     ],
     [
       'a use case importing an adapter',

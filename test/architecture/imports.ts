@@ -1,4 +1,4 @@
-// The architecture's rules, checked on the import graph of functions/ (read with TypeScript's own pre-processor:
+// The architecture's rules, checked on the import graph of functions/ and cli/ (read with TypeScript's own pre-processor:
 // static, type-only, dynamic imports and re-exports alike), plus a grep for what an import cannot show.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,7 +18,9 @@ const PURE = ['domain', 'render'];
 /** What the pure layers may not use: AWS, Powertools, HTTP, sockets. */
 const IO_PACKAGE =
   /^(@aws-sdk\/|@aws-lambda-powertools\/|@middy\/|undici$|node:(http|https|http2|net|tls|dgram|dns)$)/;
-const OUTSIDE_FUNCTIONS = ['lib/', 'local/', 'bench/', 'test/'];
+const OUTSIDE_FUNCTIONS = ['lib/', 'local/', 'bench/', 'test/', 'cli/'];
+/** What the CLI may not use: the CDK app, the benchmark and the tests are not part of the command. */
+const OUTSIDE_CLI = ['lib/', 'bench/', 'test/'];
 
 /** Every rule the sources break, one line each (empty when the architecture holds). */
 export function architectureViolations(files: readonly SourceFile[]): string[] {
@@ -28,10 +30,13 @@ export function architectureViolations(files: readonly SourceFile[]): string[] {
     for (const target of importsOf(file)) {
       const says = (rule: string) =>
         problems.push(`${file.path} imports ${'file' in target ? target.file : target.pkg}: ${rule}`);
-      if ('file' in target) {
+      if ('file' in target && file.path.startsWith('cli/')) {
+        if (OUTSIDE_CLI.some((dir) => target.file.startsWith(dir)))
+          says('cli/ never imports lib/, bench/ or test/');
+      } else if ('file' in target) {
         const to = layerOf(target.file);
         if (OUTSIDE_FUNCTIONS.some((dir) => target.file.startsWith(dir))) {
-          says('functions/ never imports lib/, local/, bench/ or test/');
+          says('functions/ never imports lib/, local/, bench/, test/ or cli/');
         } else if (CORE.includes(layer.name) && (to.name === 'adapters' || to.name === 'handlers')) {
           says('the core (domain, render, app, contracts) never imports an adapter or a handler');
         } else if (layer.name === 'adapters' && to.name === 'adapters' && layer.part !== to.part) {
@@ -53,7 +58,7 @@ export function architectureViolations(files: readonly SourceFile[]): string[] {
   return problems;
 }
 
-/** The sources under functions/ as they are on disk. */
+/** The sources under functions/ and cli/ as they are on disk. */
 export function functionsSources(root: string): SourceFile[] {
   const files: SourceFile[] = [];
   const walk = (dir: string) => {
@@ -65,6 +70,7 @@ export function functionsSources(root: string): SourceFile[] {
     }
   };
   walk('functions');
+  walk('cli');
   return files;
 }
 
