@@ -69,3 +69,8 @@ export class LeaseLostError extends Error {
     super('Another poll holds the lease now: this poll stopped, and its last write changed nothing');
   }
 }
+
+/** A request to mute, acknowledge or snooze that cannot be done as asked; nothing was changed. One line. */
+export class ControlRequestError extends Error {
+  override readonly name = 'ControlRequestError';
+}

@@ -3,6 +3,7 @@
 // about the alerter itself (API key refused, Pleo unreachable).
 
 import type { PollerConfig } from '../config/poller.js';
+import { type Controls, NO_CONTROLS, remindable, splitMuted } from '../domain/controls.js';
 import { groupFailures } from '../domain/group.js';
 import {
   ALERTER_COMPANY_ID,
@@ -30,7 +31,7 @@ import {
   type Scope,
   withFailedItems,
 } from './new-failures.js';
-import type { AlertPublisher, AlertState, Log, PleoExports } from './ports.js';
+import type { AlertPublisher, AlertState, ControlReader, Log, PleoExports } from './ports.js';
 
 /** What a poll needs of the configuration (functions/config/poller.ts says what each setting means). */
 export type PollSettings = Pick<
@@ -61,6 +62,8 @@ export interface LeaseDeps {
   now: () => Date;
   /** Identifies this poll in the lease. */
   owner: string;
+  /** Mutes, acknowledgements and snoozes; without it, nothing is muted, acknowledged or snoozed. */
+  controls?: ControlReader | undefined;
 }
 
 /** What the caller knows of the time it gives the poll. */
@@ -83,6 +86,8 @@ export interface PollReport {
   /** Transient failures waiting for the grace window, and the ones dropped after a completed export. */
   heldFailures: number;
   suppressedFailures: number;
+  /** New failures a mute kept quiet: recorded as handled, counted on the mute, not sent. */
+  mutedFailures: number;
   alertsPublished: number;
   alertsFailed: number;
   pleoRequests: number;
@@ -101,6 +106,7 @@ export async function pollOnce(
 ): Promise<PollReport> {
   return withLease(deps, settings, invocation, async ({ courier, report, inFlight, signal, deadlines }) => {
     const scope: Scope = { ...deps, companyIds: settings.companies.map((c) => c.id), signal };
+    const controls = await currentControls(deps);
     // The failures and their items go out of scope once grouped: only the alerts stay in memory.
     const { alerts, listing, deferred } = await newAlerts(deps, scope, settings, {
       courier,
@@ -110,27 +116,35 @@ export async function pollOnce(
     });
     const completed = await completedExportsThatMatter(deps, scope, courier, alerts, settings, deadlines);
     const damped = damp(alerts, completed, deps.now(), settings.flapGraceMs);
+    const { send, muted } = splitMuted(damped.send, controls, deps.now());
     report.heldFailures = damped.hold.reduce((sum, alert) => sum + alert.jobs.length, 0);
     report.suppressedFailures = damped.suppress.reduce((sum, alert) => sum + alert.jobs.length, 0);
-    const { staged, leftOut } = await courier.stageNew(damped.send, deps.owner);
+    const { staged, leftOut } = await courier.stageNew(send, deps.owner);
     // Every new failure is now written down, or left for the next poll, which lists again from where it was found.
     const unhandled = new Set([
       ...deferred,
       ...leftOut.flatMap((alert) => alert.jobs.map((job) => job.jobId)),
     ]);
     await deps.state.setListingCheckpoints(listing.checkpoints(unhandled));
-    // Only now, with every alert of the poll staged: a suppressed job may have another reason that is sent, or
-    // that could not be written down and waits for the next poll.
-    const waiting = alertsSharingJobs(leftOut, damped.suppress);
-    for (const alert of damped.suppress.filter((a) => !waiting.includes(a))) {
+    // Only now, with every alert of the poll staged: a suppressed or muted job may have another reason that is
+    // sent, or that could not be written down and waits for the next poll.
+    const quiet = [...damped.suppress, ...muted.map(({ alert }) => alert)];
+    const waiting = alertsSharingJobs(leftOut, quiet);
+    for (const alert of quiet.filter((a) => !waiting.includes(a))) {
       signal.throwIfAborted();
       await deps.state.suppress(alert, deps.now());
+      const mute = muted.find((entry) => entry.alert === alert)?.mute;
+      if (mute) {
+        await deps.controls?.countMuted(mute.id, alert.jobs.length);
+        report.mutedFailures += alert.jobs.length;
+      }
     }
     await courier.sendStaged(staged);
     for (const notice of resolvedNotices(openGroups(courier), completed, deps.now())) {
       await courier.deliver(notice);
     }
-    for (const reminder of dueReminders(openGroups(courier), deps.now(), settings.reminders)) {
+    const remind = openGroups(courier).filter((group) => remindable(group, controls, deps.now()));
+    for (const reminder of dueReminders(remind, deps.now(), settings.reminders)) {
       await courier.deliver(reminder);
     }
     // A digest that found the lease held waits for the next poll that takes it.
@@ -273,6 +287,7 @@ async function withLease(
     deferredFailures: 0,
     heldFailures: 0,
     suppressedFailures: 0,
+    mutedFailures: 0,
     alertsPublished: 0,
     alertsFailed: 0,
     pleoRequests: 0,
@@ -373,6 +388,11 @@ async function completedExportsThatMatter(
   // Cut short, it found each company's newest completed export only back to where it stopped: asked again next poll.
   if (complete) await deps.state.setCompletedCheckedAt(checkedNow);
   return latest;
+}
+
+/** Read once a poll, as of its lease: a mute added while it runs applies from the next poll. */
+async function currentControls(deps: LeaseDeps): Promise<Controls> {
+  return (await deps.controls?.controls()) ?? NO_CONTROLS;
 }
 
 function openGroups(courier: Courier): FailureGroup[] {

@@ -1,5 +1,6 @@
 // The ports the poll talks to; adapters in functions/adapters (pleo, dynamodb, sns) implement them.
 import type { Alert } from '../domain/alert.js';
+import type { Acknowledgement, Controls, Mute, Snooze } from '../domain/controls.js';
 import type { ExportJob, ExportJobItem } from '../domain/export-job.js';
 import type { FailureGroup } from '../domain/lifecycle.js';
 
@@ -127,6 +128,30 @@ export interface AlertHistory {
 
 /** The whole state a poll works with: one store (one DynamoDB table) plays every role. */
 export type AlertState = PollLease & OutboxStore & AlertHistory;
+
+/** What people said about failure groups: mutes, acknowledgements, snoozes (see domain/controls.ts). */
+export interface ControlStore {
+  /** Every control kept: mutes in force and those ended in the last days, acknowledgements, snoozes. */
+  controls(): Promise<Controls>;
+  /** Adds a new mute; its id is new. */
+  addMute(mute: Mute): Promise<void>;
+  /** Ends a mute in force now; undefined when there is no such mute in force. */
+  expireMute(id: string, now: Date): Promise<Mute | undefined>;
+  /** Keeps the acknowledgement of its group, replacing an earlier one. */
+  acknowledge(ack: Acknowledgement): Promise<void>;
+  /** Keeps the snooze of its group, replacing an earlier one. */
+  snooze(snooze: Snooze): Promise<void>;
+  /** Counts failed exports a mute kept quiet. */
+  countMuted(muteId: string, exports: number): Promise<void>;
+}
+
+/** What a poll needs of the controls. */
+export type ControlReader = Pick<ControlStore, 'controls' | 'countMuted'>;
+
+/** The companies the alerter knows by id and name (configured, or seen failing), to find one by either. */
+export interface CompanyDirectory {
+  companies(): Promise<Array<{ id: string; name: string | null }>>;
+}
 
 export interface AlertPublisher {
   /** Publishes one alert; resolves with the message id. */

@@ -199,6 +199,9 @@ const REASONS: Record<string, Entry> = {
   },
 };
 
+/** Pleo's reason codes this table knows. */
+export const KNOWN_REASONS: readonly string[] = Object.keys(REASONS);
+
 /** Reasons that usually clear by themselves: candidates for waiting a poll before alerting. */
 export const TRANSIENT_REASONS: readonly string[] = Object.entries(REASONS)
   .filter(([, entry]) => entry.category === 'transient')

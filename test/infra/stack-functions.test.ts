@@ -139,7 +139,7 @@ describe('Class: AlerterStack', () => {
             Resource: arnOf(ids.table),
             Condition: {
               'ForAllValues:StringLike': {
-                'dynamodb:LeadingKeys': ['LEASE', 'OUTBOX', 'SEAL', 'GROUP', 'JOB#*'],
+                'dynamodb:LeadingKeys': ['LEASE', 'OUTBOX', 'SEAL', 'GROUP', 'CONTROL', 'JOB#*'],
               },
             },
           },

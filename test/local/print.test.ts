@@ -13,6 +13,7 @@ function outcome(counts: Partial<PollOutcome>): PollOutcome {
     deferredFailures: 0,
     heldFailures: 0,
     suppressedFailures: 0,
+    mutedFailures: 0,
     alertsPublished: 0,
     alertsFailed: 0,
     pleoRequests: 0,

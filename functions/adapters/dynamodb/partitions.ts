@@ -7,6 +7,8 @@ export const LEASE_PARTITION = 'LEASE';
 export const OUTBOX_PARTITION = 'OUTBOX';
 export const SEAL_PARTITION = 'SEAL';
 export const GROUP_PARTITION = 'GROUP';
+/** Mutes, acknowledgements and snoozes (controls.ts): people write them, the poller reads and counts on them. */
+export const CONTROL_PARTITION = 'CONTROL';
 /** Followed by the job id: a job already alerted. */
 export const JOB_PARTITION_PREFIX = 'JOB#';
 
@@ -26,6 +28,7 @@ export const STATE_PARTITION_PATTERNS: readonly string[] = [
   OUTBOX_PARTITION,
   SEAL_PARTITION,
   GROUP_PARTITION,
+  CONTROL_PARTITION,
   `${JOB_PARTITION_PREFIX}*`,
 ];
 

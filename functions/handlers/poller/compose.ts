@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAlertState } from '../../adapters/dynamodb/alert-state.js';
+import { DynamoControlStore } from '../../adapters/dynamodb/controls.js';
 import { PleoClient } from '../../adapters/pleo/client.js';
 import { DEFAULT_RETRY } from '../../adapters/pleo/http.js';
 import type { SecretReader } from '../../adapters/secrets/secret-reader.js';
@@ -37,6 +38,11 @@ export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
       concurrency: config.dynamoConcurrency,
       signal: invocation.signal,
     }),
+    controls: new DynamoControlStore(
+      runtime.dynamo,
+      config.tableName,
+      invocation.signal ? { abortSignal: invocation.signal } : {},
+    ),
     publisher: async () => publisher,
     log: runtime.log,
     now: runtime.clock ?? (() => new Date()),
