@@ -2,6 +2,16 @@
 // endpoints (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_SNS, …) from the environment, so a local table or topic
 // just works.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import {
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  PurgeQueueCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { DynamoAlertState } from '../functions/adapters/dynamodb/alert-state.js';
@@ -52,4 +62,156 @@ function configuredCompanies(env: NodeJS.ProcessEnv): CompanyDirectory {
       return parsed.data.map((company) => ({ id: company.id, name: company.name ?? null }));
     },
   };
+}
+
+export interface Subscription {
+  protocol: string;
+  endpoint: string;
+  /** False while an email address has not confirmed it. */
+  confirmed: boolean;
+}
+
+/** Who receives the topic's messages, and whether each confirmed. */
+export async function topicSubscriptions(topicArn: string): Promise<Subscription[]> {
+  const sns = new SNSClient({});
+  try {
+    const subscriptions: Subscription[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken }));
+      for (const subscription of page.Subscriptions ?? []) {
+        subscriptions.push({
+          protocol: subscription.Protocol ?? '?',
+          endpoint: subscription.Endpoint ?? '?',
+          confirmed: !/^(PendingConfirmation|pending confirmation)$/i.test(
+            subscription.SubscriptionArn ?? '',
+          ),
+        });
+      }
+      NextToken = page.NextToken;
+    } while (NextToken);
+    return subscriptions;
+  } finally {
+    sns.destroy();
+  }
+}
+
+/** Messages waiting in a queue (visible and in flight), as SQS counts them: approximately. */
+export async function queueDepth(queueUrl: string): Promise<number> {
+  const sqs = sqsClient();
+  try {
+    const { Attributes = {} } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    return (
+      Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
+    );
+  } finally {
+    sqs.destroy();
+  }
+}
+
+/**
+ * Every message of a queue, left in it: received with no visibility timeout, so they stay visible to a redrive
+ * right after; repeats are dropped by id. Stops at `limit`.
+ */
+export async function peekQueue(queueUrl: string, limit = 100): Promise<Message[]> {
+  const sqs = sqsClient();
+  try {
+    const seen = new Map<string, Message>();
+    for (let round = 0; round < 20 && seen.size < limit; round++) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: 10,
+          VisibilityTimeout: 0,
+          WaitTimeSeconds: 0,
+          MessageAttributeNames: ['All'],
+          MessageSystemAttributeNames: ['SentTimestamp'],
+        }),
+      );
+      const fresh = Messages.filter((message) => message.MessageId && !seen.has(message.MessageId));
+      if (fresh.length === 0) break;
+      for (const message of fresh) seen.set(message.MessageId as string, message);
+    }
+    return [...seen.values()].slice(0, limit);
+  } finally {
+    sqs.destroy();
+  }
+}
+
+/** Takes messages off a queue for a while to work on them: each is deleted when done, or comes back. */
+export async function takeFromQueue(
+  queueUrl: string,
+  seconds: number,
+): Promise<{
+  messages: Message[];
+  done: (message: Message) => Promise<void>;
+  close: () => void;
+}> {
+  const sqs = sqsClient();
+  const messages: Message[] = [];
+  for (let round = 0; round < 10; round++) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: seconds,
+        WaitTimeSeconds: 0,
+        MessageAttributeNames: ['All'],
+        MessageSystemAttributeNames: ['SentTimestamp'],
+      }),
+    );
+    if (Messages.length === 0) break;
+    messages.push(...Messages);
+  }
+  return {
+    messages,
+    done: async (message) => {
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+    },
+    close: () => sqs.destroy(),
+  };
+}
+
+export async function purgeQueue(queueUrl: string): Promise<void> {
+  const sqs = sqsClient();
+  try {
+    await sqs.send(new PurgeQueueCommand({ QueueUrl: queueUrl }));
+  } finally {
+    sqs.destroy();
+  }
+}
+
+/** Invokes a function and waits for it; its error, when it failed, in one line. */
+export async function invokeFunction(name: string, payload: unknown): Promise<{ error?: string }> {
+  const lambda = new LambdaClient({});
+  try {
+    const result = await lambda.send(
+      new InvokeCommand({
+        FunctionName: name,
+        InvocationType: 'RequestResponse',
+        Payload: new TextEncoder().encode(JSON.stringify(payload)),
+      }),
+    );
+    if (!result.FunctionError) return {};
+    const answer = result.Payload ? new TextDecoder().decode(result.Payload) : '';
+    let detail = answer;
+    try {
+      const parsed = JSON.parse(answer) as { errorType?: string; errorMessage?: string };
+      detail = `${parsed.errorType ?? result.FunctionError}: ${parsed.errorMessage ?? ''}`;
+    } catch {}
+    return { error: detail.split('\n')[0]?.slice(0, 300) || result.FunctionError };
+  } finally {
+    lambda.destroy();
+  }
+}
+
+/** With an endpoint given (a stand-in SQS), calls go there whatever host a queue's URL names. */
+function sqsClient(): SQSClient {
+  return new SQSClient(process.env.AWS_ENDPOINT_URL_SQS ? { useQueueUrlAsEndpoint: false } : {});
 }

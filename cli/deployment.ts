@@ -36,9 +36,13 @@ const OUTPUT = {
   slackNotifier: 'SlackNotifierFunctionName',
 } as const;
 
-/** The environment variables that stand in for the dead-letter queues' outputs, for a local or stand-in run. */
-export const POLL_DEAD_LETTER_QUEUE_URL = 'POLL_DEAD_LETTER_QUEUE_URL';
-export const DELIVERY_DEADLETTER_QUEUE_URL = 'DELIVERY_DEAD_LETTER_QUEUE_URL';
+/** The environment variables that stand in for the queues' and functions' outputs, for a local or stand-in run. */
+export const STAND_IN = {
+  pollDeadLetters: 'POLL_DEAD_LETTER_QUEUE_URL',
+  deliveryDeadLetters: 'DELIVERY_DEAD_LETTER_QUEUE_URL',
+  poller: 'POLLER_FUNCTION_NAME',
+  slackNotifier: 'SLACK_NOTIFIER_FUNCTION_NAME',
+} as const;
 
 /**
  * The deployment `--stack` names, else the one the environment describes.
@@ -61,12 +65,12 @@ export async function resolveDeployment(
     source: 'environment',
     tableName,
     topicArn: env[ALERT_TOPIC_ARN] || undefined,
-    pollDeadLetterQueueUrl: env[POLL_DEAD_LETTER_QUEUE_URL] || undefined,
-    deliveryDeadLetterQueueUrl: env[DELIVERY_DEADLETTER_QUEUE_URL] || undefined,
+    pollDeadLetterQueueUrl: env[STAND_IN.pollDeadLetters] || undefined,
+    deliveryDeadLetterQueueUrl: env[STAND_IN.deliveryDeadLetters] || undefined,
     pleoApiKeySecretArn: undefined,
     slackWebhookSecretArn: undefined,
-    pollerFunctionName: undefined,
-    slackNotifierFunctionName: undefined,
+    pollerFunctionName: env[STAND_IN.poller] || undefined,
+    slackNotifierFunctionName: env[STAND_IN.slackNotifier] || undefined,
     outputs: {},
   };
 }

@@ -4,12 +4,13 @@ import { ControlRequestError } from '../functions/app/errors.js';
 import { COMMON_USAGE, CommandError, UsageError } from './args.js';
 import type { Command, Io, Report } from './command.js';
 import { ack, mute, snoozeCommand } from './commands/controls.js';
+import { deadLetters } from './commands/dead-letters.js';
 import { status } from './commands/status.js';
 import { resolveDeployment } from './deployment.js';
 
 export const PROGRAM = 'pleo-export-alerts';
 
-const COMMANDS: readonly Command[] = [status, mute, ack, snoozeCommand];
+const COMMANDS: readonly Command[] = [status, mute, ack, snoozeCommand, deadLetters];
 
 const USAGE = `<command> [options] ${COMMON_USAGE}`;
 

@@ -104,53 +104,59 @@ export async function pollOnce(
   settings: PollSettings,
   invocation: Invocation = {},
 ): Promise<PollReport> {
-  return withLease(deps, settings, invocation, async ({ courier, report, inFlight, signal, deadlines }) => {
-    const scope: Scope = { ...deps, companyIds: settings.companies.map((c) => c.id), signal };
-    const controls = await currentControls(deps);
-    // The failures and their items go out of scope once grouped: only the alerts stay in memory.
-    const { alerts, listing, deferred } = await newAlerts(deps, scope, settings, {
-      courier,
-      report,
-      inFlight,
-      deadlines,
-    });
-    const completed = await completedExportsThatMatter(deps, scope, courier, alerts, settings, deadlines);
-    const damped = damp(alerts, completed, deps.now(), settings.flapGraceMs);
-    const { send, muted } = splitMuted(damped.send, controls, deps.now());
-    report.heldFailures = damped.hold.reduce((sum, alert) => sum + alert.jobs.length, 0);
-    report.suppressedFailures = damped.suppress.reduce((sum, alert) => sum + alert.jobs.length, 0);
-    const { staged, leftOut } = await courier.stageNew(send, deps.owner);
-    // Every new failure is now written down, or left for the next poll, which lists again from where it was found.
-    const unhandled = new Set([
-      ...deferred,
-      ...leftOut.flatMap((alert) => alert.jobs.map((job) => job.jobId)),
-    ]);
-    await deps.state.setListingCheckpoints(listing.checkpoints(unhandled));
-    // Only now, with every alert of the poll staged: a suppressed or muted job may have another reason that is
-    // sent, or that could not be written down and waits for the next poll.
-    const quiet = [...damped.suppress, ...muted.map(({ alert }) => alert)];
-    const waiting = alertsSharingJobs(leftOut, quiet);
-    for (const alert of quiet.filter((a) => !waiting.includes(a))) {
-      signal.throwIfAborted();
-      await deps.state.suppress(alert, deps.now());
-      const mute = muted.find((entry) => entry.alert === alert)?.mute;
-      if (mute) {
-        await deps.controls?.countMuted(mute.id, alert.jobs.length);
-        report.mutedFailures += alert.jobs.length;
+  return withLease(
+    deps,
+    settings,
+    invocation,
+    'poll',
+    async ({ courier, report, inFlight, signal, deadlines }) => {
+      const scope: Scope = { ...deps, companyIds: settings.companies.map((c) => c.id), signal };
+      const controls = await currentControls(deps);
+      // The failures and their items go out of scope once grouped: only the alerts stay in memory.
+      const { alerts, listing, deferred } = await newAlerts(deps, scope, settings, {
+        courier,
+        report,
+        inFlight,
+        deadlines,
+      });
+      const completed = await completedExportsThatMatter(deps, scope, courier, alerts, settings, deadlines);
+      const damped = damp(alerts, completed, deps.now(), settings.flapGraceMs);
+      const { send, muted } = splitMuted(damped.send, controls, deps.now());
+      report.heldFailures = damped.hold.reduce((sum, alert) => sum + alert.jobs.length, 0);
+      report.suppressedFailures = damped.suppress.reduce((sum, alert) => sum + alert.jobs.length, 0);
+      const { staged, leftOut } = await courier.stageNew(send, deps.owner);
+      // Every new failure is now written down, or left for the next poll, which lists again from where it was found.
+      const unhandled = new Set([
+        ...deferred,
+        ...leftOut.flatMap((alert) => alert.jobs.map((job) => job.jobId)),
+      ]);
+      await deps.state.setListingCheckpoints(listing.checkpoints(unhandled));
+      // Only now, with every alert of the poll staged: a suppressed or muted job may have another reason that is
+      // sent, or that could not be written down and waits for the next poll.
+      const quiet = [...damped.suppress, ...muted.map(({ alert }) => alert)];
+      const waiting = alertsSharingJobs(leftOut, quiet);
+      for (const alert of quiet.filter((a) => !waiting.includes(a))) {
+        signal.throwIfAborted();
+        await deps.state.suppress(alert, deps.now());
+        const mute = muted.find((entry) => entry.alert === alert)?.mute;
+        if (mute) {
+          await deps.controls?.countMuted(mute.id, alert.jobs.length);
+          report.mutedFailures += alert.jobs.length;
+        }
       }
-    }
-    await courier.sendStaged(staged);
-    for (const notice of resolvedNotices(openGroups(courier), completed, deps.now())) {
-      await courier.deliver(notice);
-    }
-    const remind = openGroups(courier).filter((group) => remindable(group, controls, deps.now()));
-    for (const reminder of dueReminders(remind, deps.now(), settings.reminders)) {
-      await courier.deliver(reminder);
-    }
-    // A digest that found the lease held waits for the next poll that takes it.
-    const digestAskedAt = await deps.state.digestRequestedAt();
-    if (digestAskedAt !== undefined) await sendDigest(deps, settings, courier, new Date(digestAskedAt));
-  });
+      await courier.sendStaged(staged);
+      for (const notice of resolvedNotices(openGroups(courier), completed, deps.now())) {
+        await courier.deliver(notice);
+      }
+      const remind = openGroups(courier).filter((group) => remindable(group, controls, deps.now()));
+      for (const reminder of dueReminders(remind, deps.now(), settings.reminders)) {
+        await courier.deliver(reminder);
+      }
+      // A digest that found the lease held waits for the next poll that takes it.
+      const digestAskedAt = await deps.state.digestRequestedAt();
+      if (digestAskedAt !== undefined) await sendDigest(deps, settings, courier, new Date(digestAskedAt));
+    },
+  );
 }
 
 /**
@@ -206,7 +212,7 @@ export async function digestOnce(
   settings: PollSettings,
   invocation: Invocation = {},
 ): Promise<PollReport> {
-  const report = await withLease(deps, settings, invocation, async ({ courier }) => {
+  const report = await withLease(deps, settings, invocation, 'digest', async ({ courier }) => {
     await sendDigest(deps, settings, courier, deps.now());
   });
   if (report.skipped) {
@@ -269,6 +275,7 @@ async function withLease(
   deps: LeaseDeps & { pleo?: PleoExports },
   settings: PollSettings,
   invocation: Invocation,
+  task: 'poll' | 'digest',
   work: (context: LeaseWork) => Promise<void>,
 ): Promise<PollReport> {
   const started = deps.now();
@@ -315,14 +322,15 @@ async function withLease(
   } finally {
     report.pleoRequests = deps.pleo?.requestCount ?? 0;
     report.durationMs = Math.round(performance.now() - startedMs);
-    await releaseLease(deps, failed);
+    // A poll that went through is the alerter's pulse (`status` shows it); a digest is not a poll.
+    await releaseLease(deps, failed, task === 'poll' && !failed ? deps.now().toISOString() : undefined);
   }
 }
 
 /** A lease left held only delays the next poll until it expires: that never replaces the error that ended this one. */
-async function releaseLease(deps: LeaseDeps, pollFailed: boolean): Promise<void> {
+async function releaseLease(deps: LeaseDeps, pollFailed: boolean, succeededAt?: string): Promise<void> {
   try {
-    await deps.state.releaseLease(deps.owner);
+    await deps.state.releaseLease(deps.owner, succeededAt);
   } catch (error) {
     if (!pollFailed) throw error;
     deps.log.error('Could not release the poll lease; the next poll waits until it expires', {

@@ -69,7 +69,8 @@ export type GroupUpdate = (group: FailureGroup | undefined) => FailureGroup | un
 export interface PollLease {
   /** Takes the poll lease; false while another poll holds an unexpired one. */
   acquireLease(owner: string, now: Date, seconds: number): Promise<boolean>;
-  releaseLease(owner: string): Promise<void>;
+  /** Gives the lease back; `succeededAt`: the poll succeeded then, kept for `status` (the last successful poll). */
+  releaseLease(owner: string, succeededAt?: string): Promise<void>;
   /** Polls in a row that could not reach Pleo, as of the lease just taken. */
   pleoFailures(): Promise<number>;
   setPleoFailures(count: number): Promise<void>;

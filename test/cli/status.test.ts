@@ -32,6 +32,7 @@ describe('status', () => {
     const json = await cli(['status', '--json']);
 
     // Assess
+    console.log(text.stdout);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain(
       'Open failure groups: 1\n  Acme ApS (3f1c2a4e-8b7d-4c1a-9e2f-5a6b7c8d9e01)\n' +

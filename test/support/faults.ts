@@ -189,8 +189,8 @@ export class FaultyState implements AlertState {
   acquireLease(owner: string, now: Date, seconds: number) {
     return this.call('acquireLease', () => this.inner.acquireLease(owner, now, seconds));
   }
-  releaseLease(owner: string) {
-    return this.call('releaseLease', () => this.inner.releaseLease(owner));
+  releaseLease(owner: string, succeededAt?: string) {
+    return this.call('releaseLease', () => this.inner.releaseLease(owner, succeededAt));
   }
   knownJobIds(jobIds: readonly string[]) {
     return this.call('knownJobIds', () => this.inner.knownJobIds(jobIds));

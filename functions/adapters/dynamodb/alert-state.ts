@@ -163,23 +163,41 @@ export class DynamoAlertState implements AlertState {
     }
   }
 
-  async releaseLease(owner: string): Promise<void> {
+  async releaseLease(owner: string, succeededAt?: string): Promise<void> {
     try {
       // Not stopped by the signal: a poll that ran out of time gives its lease back all the same.
       await this.counted('UpdateItem').send(
         new UpdateCommand({
           TableName: this.table,
           Key: LEASE_KEY,
-          UpdateExpression: 'REMOVE #owner, leaseUntil',
+          UpdateExpression: `REMOVE #owner, leaseUntil${succeededAt ? ' SET lastSuccessAt = :at' : ''}`,
           ConditionExpression: '#owner = :owner',
           ExpressionAttributeNames: { '#owner': 'owner' },
-          ExpressionAttributeValues: { ':owner': owner },
+          ExpressionAttributeValues: { ':owner': owner, ...(succeededAt && { ':at': succeededAt }) },
         }),
       );
     } catch (error) {
       // Someone took over an expired lease: it is theirs now, nothing to release.
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
+  }
+
+  /** What the lease item keeps of the poller's health, read without taking the lease (for `status`). */
+  async pollerHealth(): Promise<{
+    lastSuccessAt: string | undefined;
+    pleoFailures: number;
+    polling: boolean;
+  }> {
+    const { Item } = await this.counted('GetItem').send(
+      new GetCommand({ TableName: this.table, Key: LEASE_KEY, ConsistentRead: true }),
+      this.abort,
+    );
+    const lastSuccessAt = Item?.lastSuccessAt;
+    return {
+      lastSuccessAt: typeof lastSuccessAt === 'string' ? lastSuccessAt : undefined,
+      pleoFailures: Number(Item?.pleoFailures ?? 0),
+      polling: Number(Item?.leaseUntil ?? 0) > Date.now() / 1000,
+    };
   }
 
   async knownJobIds(jobIds: readonly string[]): Promise<Set<string>> {
