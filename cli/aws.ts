@@ -1,8 +1,10 @@
 // The AWS clients and adapters the commands use, made as the Lambdas make theirs: region, credentials and
 // endpoints (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_SNS, …) from the environment, so a local table or topic
 // just works.
+import { CloudFormationClient, DescribeStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
   DeleteMessageCommand,
@@ -45,16 +47,26 @@ export function stateOf(deployment: Deployment): StateAccess {
   };
 }
 
-/** What the control use cases need, over the table and the companies configured in PLEO_COMPANIES. */
-export function controlDeps(access: StateAccess, env: NodeJS.ProcessEnv, now: () => Date): ControlDeps {
-  return { controls: access.controls, history: access.state, companies: configuredCompanies(env), now };
+/** What the control use cases need, over the table and the companies the poller is configured with. */
+export function controlDeps(
+  access: StateAccess,
+  deployment: Deployment,
+  env: NodeJS.ProcessEnv,
+  now: () => Date,
+): ControlDeps {
+  return {
+    controls: access.controls,
+    history: access.state,
+    companies: configuredCompanies(() => pollerEnvironment(deployment, env)),
+    now,
+  };
 }
 
-/** The companies PLEO_COMPANIES configures, as `npm start` and the Lambda read it; none when it is not set. */
-function configuredCompanies(env: NodeJS.ProcessEnv): CompanyDirectory {
+/** The companies PLEO_COMPANIES configures, as the poller reads it; none when it is not set. */
+function configuredCompanies(environment: () => Promise<NodeJS.ProcessEnv>): CompanyDirectory {
   return {
     async companies() {
-      const given = env[ENV.PLEO_COMPANIES];
+      const given = (await environment())[ENV.PLEO_COMPANIES];
       if (!given) return [];
       const parsed = z.safeParse(companiesRule, given);
       if (!parsed.success)
@@ -214,4 +226,50 @@ export async function invokeFunction(name: string, payload: unknown): Promise<{ 
 /** With an endpoint given (a stand-in SQS), calls go there whatever host a queue's URL names. */
 function sqsClient(): SQSClient {
   return new SQSClient(process.env.AWS_ENDPOINT_URL_SQS ? { useQueueUrlAsEndpoint: false } : {});
+}
+
+/**
+ * The poller's environment: a deployed stack's, read from its function's configuration (the settings the deploy
+ * gave it: Pleo's address, the companies, the key's secret), else this process's, as `npm start` reads it.
+ */
+export async function pollerEnvironment(
+  deployment: Deployment,
+  env: NodeJS.ProcessEnv,
+): Promise<NodeJS.ProcessEnv> {
+  if (!deployment.outputs.PollerFunctionName || !deployment.pollerFunctionName) return env;
+  const lambda = new LambdaClient({});
+  try {
+    const { Environment } = await lambda.send(
+      new GetFunctionConfigurationCommand({ FunctionName: deployment.pollerFunctionName }),
+    );
+    return { ...(Environment?.Variables ?? {}) };
+  } finally {
+    lambda.destroy();
+  }
+}
+
+/** The state of each CloudWatch alarm of the stack. */
+export async function alarmStates(
+  stackName: string,
+): Promise<Array<{ name: string; state: string; reason: string }>> {
+  const cloudFormation = new CloudFormationClient({});
+  const cloudWatch = new CloudWatchClient({});
+  try {
+    const { StackResources = [] } = await cloudFormation.send(
+      new DescribeStackResourcesCommand({ StackName: stackName }),
+    );
+    const names = StackResources.filter((r) => r.ResourceType === 'AWS::CloudWatch::Alarm').flatMap((r) =>
+      r.PhysicalResourceId ? [r.PhysicalResourceId] : [],
+    );
+    if (names.length === 0) return [];
+    const { MetricAlarms = [] } = await cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: names }));
+    return MetricAlarms.map((alarm) => ({
+      name: alarm.AlarmName ?? '?',
+      state: alarm.StateValue ?? 'unknown',
+      reason: alarm.StateReason ?? '',
+    }));
+  } finally {
+    cloudFormation.destroy();
+    cloudWatch.destroy();
+  }
 }

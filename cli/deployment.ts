@@ -12,6 +12,8 @@ const { ALERT_TOPIC_ARN, TABLE_NAME } = ENV;
 export interface Deployment {
   /** Where it was found: `stack <name>` or `environment`. */
   source: string;
+  /** The stack's name, when it was found by it. */
+  stackName: string | undefined;
   tableName: string;
   topicArn: string | undefined;
   pollDeadLetterQueueUrl: string | undefined;
@@ -54,7 +56,8 @@ export async function resolveDeployment(
   describeStack: (name: string) => Promise<Record<string, string>> = stackOutputs,
 ): Promise<Deployment> {
   await applyAwsDefaults(env);
-  if (stack !== undefined) return fromOutputs(`stack ${stack}`, await describeStack(stack));
+  if (stack !== undefined)
+    return { ...fromOutputs(`stack ${stack}`, await describeStack(stack)), stackName: stack };
   const tableName = env[TABLE_NAME];
   if (!tableName) {
     throw new CommandError(
@@ -63,6 +66,7 @@ export async function resolveDeployment(
   }
   return {
     source: 'environment',
+    stackName: undefined,
     tableName,
     topicArn: env[ALERT_TOPIC_ARN] || undefined,
     pollDeadLetterQueueUrl: env[STAND_IN.pollDeadLetters] || undefined,
@@ -75,7 +79,7 @@ export async function resolveDeployment(
   };
 }
 
-function fromOutputs(source: string, outputs: Record<string, string>): Deployment {
+function fromOutputs(source: string, outputs: Record<string, string>): Omit<Deployment, 'stackName'> {
   const tableName = outputs[OUTPUT.table];
   if (!tableName)
     throw new CommandError(`${source} has no output ${OUTPUT.table}: is it this alerter's stack?`);

@@ -3,6 +3,7 @@
 import { ControlRequestError } from '../functions/app/errors.js';
 import { COMMON_USAGE, CommandError, UsageError } from './args.js';
 import type { Command, Io, Report } from './command.js';
+import { check } from './commands/check.js';
 import { ack, mute, snoozeCommand } from './commands/controls.js';
 import { deadLetters } from './commands/dead-letters.js';
 import { status } from './commands/status.js';
@@ -10,7 +11,7 @@ import { resolveDeployment } from './deployment.js';
 
 export const PROGRAM = 'pleo-export-alerts';
 
-const COMMANDS: readonly Command[] = [status, mute, ack, snoozeCommand, deadLetters];
+const COMMANDS: readonly Command[] = [status, check, mute, ack, snoozeCommand, deadLetters];
 
 const USAGE = `<command> [options] ${COMMON_USAGE}`;
 

@@ -58,9 +58,10 @@ async function muteAdd({ argv, io, deployment, now }: CommandContext): Promise<R
   const company = required(values.company, 'company', MUTE_ADD_USAGE);
   const durationMs = duration(required(values.for, 'for', MUTE_ADD_USAGE));
   const comment = required(values.comment, 'comment', MUTE_ADD_USAGE);
-  const access = stateOf(await deployment(values.stack));
+  const target = await deployment(values.stack);
+  const access = stateOf(target);
   try {
-    const added = await addMute(controlDeps(access, io.env, now), {
+    const added = await addMute(controlDeps(access, target, io.env, now), {
       company,
       reason: values.reason,
       category: values.category,
@@ -129,9 +130,10 @@ export const ack: Command = {
     noPositionals(positionals, ACK_USAGE);
     const company = required(values.company, 'company', ACK_USAGE);
     const reason = required(values.reason, 'reason', ACK_USAGE);
-    const access = stateOf(await deployment(values.stack));
+    const target = await deployment(values.stack);
+    const access = stateOf(target);
     try {
-      const done = await acknowledge(controlDeps(access, io.env, now), {
+      const done = await acknowledge(controlDeps(access, target, io.env, now), {
         company,
         reason,
         comment: values.comment,
@@ -163,9 +165,10 @@ export const snoozeCommand: Command = {
     const company = required(values.company, 'company', SNOOZE_USAGE);
     const reason = required(values.reason, 'reason', SNOOZE_USAGE);
     const durationMs = duration(required(values.for, 'for', SNOOZE_USAGE));
-    const access = stateOf(await deployment(values.stack));
+    const target = await deployment(values.stack);
+    const access = stateOf(target);
     try {
-      const done = await snooze(controlDeps(access, io.env, now), {
+      const done = await snooze(controlDeps(access, target, io.env, now), {
         company,
         reason,
         durationMs,
