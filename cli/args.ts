@@ -1,5 +1,6 @@
 // Command-line arguments, read with node:util's parseArgs: every command shares --stack, --json and --help, and
 // adds its own options. Anything it does not know is a usage error (exit 2).
+import { userInfo } from 'node:os';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 
 /** Bad usage: said in one line, with the command's usage line after it; exit code 2. */
@@ -57,4 +58,14 @@ export function noPositionals(positionals: readonly string[], usage: string): vo
 /** parseArgs' messages run to several lines of advice; the first says what is wrong. */
 function oneLine(message: string): string {
   return message.split(/\n|\. (?=[A-Z])/)[0] ?? message;
+}
+
+/** --author as given, else the OS user, as amtool does. */
+export function authorOf(given: string | undefined): string {
+  if (given !== undefined) return given;
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
 }

@@ -7,11 +7,12 @@ import { check } from './commands/check.js';
 import { ack, mute, snoozeCommand } from './commands/controls.js';
 import { deadLetters } from './commands/dead-letters.js';
 import { status } from './commands/status.js';
+import { test } from './commands/test.js';
 import { resolveDeployment } from './deployment.js';
 
 export const PROGRAM = 'pleo-export-alerts';
 
-const COMMANDS: readonly Command[] = [status, check, mute, ack, snoozeCommand, deadLetters];
+const COMMANDS: readonly Command[] = [status, check, test, mute, ack, snoozeCommand, deadLetters];
 
 const USAGE = `<command> [options] ${COMMON_USAGE}`;
 

@@ -1,12 +1,19 @@
 // `mute add|list|expire`, `ack`, `snooze`: what an operator says about failure groups, through the same use cases
 // the actions Lambda calls (functions/app/controls.ts).
-import { userInfo } from 'node:os';
 import { acknowledge, addMute, expireMute, snooze } from '../../functions/app/controls.js';
 import type { Mute } from '../../functions/domain/controls.js';
 import { parseDuration } from '../../functions/domain/duration.js';
 import { describeReason } from '../../functions/domain/reasons.js';
 import { formatUtc, plural } from '../../functions/render/text.js';
-import { COMMON_USAGE, CommandError, noPositionals, parseCommand, required, UsageError } from '../args.js';
+import {
+  authorOf,
+  COMMON_USAGE,
+  CommandError,
+  noPositionals,
+  parseCommand,
+  required,
+  UsageError,
+} from '../args.js';
 import { controlDeps, stateOf } from '../aws.js';
 import type { Command, CommandContext, Report } from '../command.js';
 
@@ -67,7 +74,7 @@ async function muteAdd({ argv, io, deployment, now }: CommandContext): Promise<R
       category: values.category,
       durationMs,
       comment,
-      author: author(values.author),
+      author: authorOf(values.author),
     });
     return {
       json: added,
@@ -137,7 +144,7 @@ export const ack: Command = {
         company,
         reason,
         comment: values.comment,
-        author: author(values.author),
+        author: authorOf(values.author),
       });
       return {
         json: done,
@@ -173,7 +180,7 @@ export const snoozeCommand: Command = {
         reason,
         durationMs,
         comment: values.comment,
-        author: author(values.author),
+        author: authorOf(values.author),
       });
       return {
         json: done,
@@ -202,15 +209,5 @@ function duration(text: string): number {
     return parseDuration(text);
   } catch (error) {
     throw new CommandError(`--for ${(error as Error).message}`);
-  }
-}
-
-/** The OS user when --author is not given, as amtool does. */
-function author(given: string | undefined): string {
-  if (given !== undefined) return given;
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
   }
 }

@@ -6,5 +6,5 @@ export const CATEGORIES = ['accountant', 'admin', 'integration', 'transient', 'i
 export type Category = (typeof CATEGORIES)[number];
 
 /** What a message is about. */
-export const ALERT_KINDS = ['alert', 'resolved', 'reminder', 'digest'] as const;
+export const ALERT_KINDS = ['alert', 'resolved', 'reminder', 'digest', 'test'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];

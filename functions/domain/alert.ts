@@ -46,8 +46,8 @@ export interface Alert {
   digest?: Digest | undefined;
 }
 
-/** The kinds a combined message can have: the digest is one message already. */
-export type CombinableKind = Exclude<AlertKind, 'digest'>;
+/** The kinds a combined message can have: the digest is one message already, a test message stands alone. */
+export type CombinableKind = Exclude<AlertKind, 'digest' | 'test'>;
 
 /**
  * Several messages of one kind about one company, sent as one so that a storm does not bury the reader: each

@@ -127,6 +127,7 @@ export function afterDelivery(
         alert,
       );
     case 'digest':
+    case 'test':
       return undefined;
   }
 }

@@ -51,7 +51,9 @@ export function rollUp(messages: readonly Alert[], options: RollupOptions): Mess
 
 /** The kind a message is combined under; undefined for what is never combined (the digest, the alerter's own). */
 function combinableKind(message: Alert): CombinableKind | undefined {
-  return message.kind === 'digest' || isIncident(message) ? undefined : message.kind;
+  return message.kind === 'digest' || message.kind === 'test' || isIncident(message)
+    ? undefined
+    : message.kind;
 }
 
 /** Messages of one company and kind as one; undefined for none. */

@@ -6,12 +6,13 @@ import { digestHeadline, digestOf } from './digest-view.js';
 import { incidentWording } from './incident-wording.js';
 import { capitalise, jobsPhrase } from './text.js';
 
-/** Failures of a company's exports, a problem of the alerter itself, or the daily digest. */
-export type MessageType = 'failure' | 'incident' | 'digest';
+/** Failures of a company's exports, a problem of the alerter itself, the daily digest, or a test message. */
+export type MessageType = 'failure' | 'incident' | 'digest' | 'test';
 
 export function messageType(alert: Alert): MessageType {
   // The digest is sent under the alerter's own company id too, so its kind is checked first.
   if (alert.kind === 'digest') return 'digest';
+  if (alert.kind === 'test') return 'test';
   return isIncident(alert) ? 'incident' : 'failure';
 }
 
@@ -28,6 +29,8 @@ export function headline(alert: Alert): string {
       return incidentHeadline(alert);
     case 'failure':
       return failureHeadline(alert);
+    case 'test':
+      return 'Test message: alerts reach you here';
   }
 }
 

@@ -9,6 +9,7 @@ import { digestBody } from './digest.js';
 import { failureBody } from './failure.js';
 import { incidentBody } from './incident.js';
 import type { BodyLimits } from './parts.js';
+import { testBody } from './test.js';
 
 export interface EmailMessage {
   subject: string;
@@ -54,6 +55,8 @@ function renderBody(alert: Alert, limits: BodyLimits): string[] {
       return incidentBody(alert, describeReason(alert.reason));
     case 'failure':
       return failureBody(alert, describeReason(alert.reason), limits);
+    case 'test':
+      return testBody(alert);
   }
 }
 

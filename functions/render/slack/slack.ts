@@ -7,6 +7,7 @@ import { combinedSlack } from './combined.js';
 import { digestSlack } from './digest.js';
 import { failureSlack } from './failure.js';
 import { incidentSlack } from './incident.js';
+import { testSlack } from './test.js';
 
 export { SLACK_MAX_JOBS } from './failure.js';
 export { escapeMrkdwn, SLACK_LIMITS } from './mrkdwn.js';
@@ -22,5 +23,7 @@ export function renderSlack(message: Message): SlackMessage {
       return incidentSlack(alert);
     case 'failure':
       return failureSlack(alert);
+    case 'test':
+      return testSlack(alert);
   }
 }
