@@ -228,7 +228,8 @@ export async function digestOnce(
  * of the same day is a no-op. Settles a digest that waited for the lease, too.
  */
 async function sendDigest(deps: LeaseDeps, settings: PollSettings, courier: Courier, at: Date) {
-  const digest = digestAlert([...courier.groups.values()], at, settings.digestTimeZone);
+  const { mutes } = await currentControls(deps);
+  const digest = digestAlert([...courier.groups.values()], at, settings.digestTimeZone, mutes);
   const markers = digest.jobs.map((job) => job.jobId);
   if ((await deps.state.knownJobIds(markers)).size < markers.length) await courier.deliver(digest);
   await deps.state.clearDigestRequest();

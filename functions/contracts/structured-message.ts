@@ -44,11 +44,21 @@ const digestLineSchema = z.object({
   resolvedAt: z.optional(z.string()),
 });
 
+const mutedLineSchema = z.object({
+  companyId: z.string(),
+  companyName: z.nullable(z.string()),
+  reason: z.nullable(z.string()),
+  category: z.nullable(categorySchema),
+  until: z.string(),
+  exports: z.number(),
+});
+
 const digestSchema = z.object({
   date: z.string(),
   timeZone: z.string(),
   open: z.array(digestLineSchema),
   resolvedSinceYesterday: z.array(digestLineSchema),
+  muted: z.optional(z.array(mutedLineSchema)),
 });
 
 const kindSchema = z.enum(ALERT_KINDS);

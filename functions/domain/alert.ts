@@ -126,4 +126,17 @@ export interface Digest {
   open: DigestLine[];
   /** Groups resolved in the 24 hours before the digest. */
   resolvedSinceYesterday: DigestLine[];
+  /** Mutes in force, with the failed exports each kept quiet (absent: none, or a digest from before mutes). */
+  muted?: MutedLine[] | undefined;
+}
+
+/** One mute in force, in a digest. */
+export interface MutedLine {
+  companyId: string;
+  companyName: string | null;
+  /** What it mutes beyond the company: a reason, a category, or (both null) everything. */
+  reason: string | null;
+  category: Category | null;
+  until: string;
+  exports: number;
 }

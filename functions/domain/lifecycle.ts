@@ -2,7 +2,8 @@
 // when a later export of the company completes, summarised in the daily digest, and damped when transient.
 // Pure: the poll feeds in the state and Pleo's answers, and delivers what comes out.
 import { createHash } from 'node:crypto';
-import type { Alert, AlertJob, DigestLine } from './alert.js';
+import type { Alert, AlertJob, DigestLine, MutedLine } from './alert.js';
+import type { Mute } from './controls.js';
 import { ALERTER_COMPANY_ID, isIncident } from './incidents.js';
 
 /** Jobs a group record keeps for reminders and resolved notices (the newest); totals stay exact. */
@@ -251,7 +252,12 @@ export function alertsSharingJobs(held: readonly Alert[], others: readonly Alert
 }
 
 /** The daily summary: open groups by company and reason, and the ones resolved in the last 24 hours. */
-export function digestAlert(groups: readonly FailureGroup[], now: Date, timeZone: string): Alert {
+export function digestAlert(
+  groups: readonly FailureGroup[],
+  now: Date,
+  timeZone: string,
+  mutes: readonly Mute[] = [],
+): Alert {
   const date = localDate(now, timeZone);
   const line = (group: FailureGroup): DigestLine => ({
     companyId: group.companyId,
@@ -278,6 +284,17 @@ export function digestAlert(groups: readonly FailureGroup[], now: Date, timeZone
     .sort(byCompany);
   const failures = open.filter((l) => !isIncident(l));
   const at = now.toISOString();
+  const names = new Map(groups.map((group) => [group.companyId, group.companyName]));
+  const muted: MutedLine[] = mutes
+    .filter((mute) => mute.expiresAt > at)
+    .map((mute) => ({
+      companyId: mute.companyId,
+      companyName: names.get(mute.companyId) ?? null,
+      reason: mute.reason,
+      category: mute.category,
+      until: mute.expiresAt,
+      exports: mute.mutedExports,
+    }));
   return {
     schemaVersion: 1,
     alertId: `digest-${date}`,
@@ -306,7 +323,7 @@ export function digestAlert(groups: readonly FailureGroup[], now: Date, timeZone
     },
     detectedAt: at,
     possibleRedelivery: false,
-    digest: { date, timeZone, open, resolvedSinceYesterday },
+    digest: { date, timeZone, open, resolvedSinceYesterday, ...(muted.length > 0 && { muted }) },
   };
 }
 

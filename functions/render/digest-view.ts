@@ -1,5 +1,5 @@
 // The daily digest as readers see it: the day's open and resolved groups, by company, in plain words.
-import type { Alert, Digest, DigestLine } from '../domain/alert.js';
+import type { Alert, Digest, DigestLine, MutedLine } from '../domain/alert.js';
 import { isIncident } from '../domain/incidents.js';
 import { describeReason } from '../domain/reasons.js';
 import {
@@ -113,5 +113,31 @@ export function digestSummary(digest: Digest): string {
       : failures.length === 0
         ? `Open: ${alerter}`
         : `${plural(failures.length, 'problem')} open at ${plural(companies, 'company', 'companies')}${alerter && ` and ${alerter}`}`;
-  return `${openText}; ${resolved.length} resolved since yesterday.`;
+  const quiet = (digest.muted ?? []).reduce((sum, line) => sum + line.exports, 0);
+  const muted = quiet > 0 ? `; ${plural(quiet, 'failed export')} muted` : '';
+  return `${openText}; ${resolved.length} resolved since yesterday${muted}.`;
+}
+
+/** Mutes shown at most: each names a company, and there are seldom many. */
+const MAX_MUTED_SHOWN = 10;
+
+/**
+ * The mutes in force, a line each, untrusted (escape for Slack): 'Acme ApS, invalid configuration: 2 failed
+ * exports kept quiet, until 2026-11-27 08:00 UTC'; then how many more.
+ */
+export function mutedLines(digest: Digest): string[] {
+  const muted = digest.muted ?? [];
+  const line = (mute: MutedLine) => {
+    const what = mute.reason
+      ? describeReason(mute.reason).title
+      : mute.category
+        ? `${mute.category} reasons`
+        : 'every reason';
+    return `${companyLabel(mute)}, ${what}: ${plural(mute.exports, 'failed export')} kept quiet, until ${formatUtc(mute.until)}`;
+  };
+  const more = muted.length - MAX_MUTED_SHOWN;
+  return [
+    ...muted.slice(0, MAX_MUTED_SHOWN).map(line),
+    ...(more > 0 ? [`… and ${plural(more, 'more mute')}`] : []),
+  ];
 }

@@ -1,6 +1,7 @@
 // Mute, acknowledge and snooze through the CLI, and the poller honouring them, on the parts npm start uses: the
 // demo Export API over HTTP, dynalite and fauxqs, with the poller composed as the Lambda composes it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseStructuredMessage } from '../../functions/contracts/structured-message.js';
 import { DemoStore } from '../../local/demo-api/store.js';
 import type { JobFailureReasonType } from '../../local/demo-api/types.js';
 import type { LocalParts } from '../../local/parts.js';
@@ -67,6 +68,14 @@ describe('controls on the demo API, dynalite and fauxqs', () => {
     expect(list.stdout).toContain(
       `${mute.id}  ${ACME.id} (invalid configuration) until 2026-11-21 08:00 UTC, by alice: "known, fixing the scanner", 1 failed export kept quiet`,
     );
+
+    // The digest counts the muted export.
+    await poller.digest();
+    const [digest] = ((await parts.sns?.drain()) ?? []).map((body) => parseStructuredMessage(body));
+    expect(digest?.email.body).toContain(
+      'MUTED (new failures recorded, not sent)\n\n  - Acme ApS, invalid configuration: 1 failed export kept quiet, until 2026-11-21 08:00 UTC\n',
+    );
+    expect(digest?.email.body).toContain('; 1 failed export muted.');
 
     // Act: a day and a minute later the mute has ended by itself; the same reason fails again.
     now += 24 * HOUR + 60_000;

@@ -1,6 +1,6 @@
 // The email body of the daily digest: what is open, by company, and what was resolved since yesterday.
 import type { Alert } from '../../domain/alert.js';
-import { digestOf, digestSummary, lineText, type ShownList, shownLines } from '../digest-view.js';
+import { digestOf, digestSummary, lineText, mutedLines, type ShownList, shownLines } from '../digest-view.js';
 import { cap, failedItemsPhrase, oneLine, PLEO_EXPORT_URL, plural } from '../text.js';
 import { closing, redeliveryNote } from './parts.js';
 
@@ -34,6 +34,9 @@ export function digestBody(alert: Alert, maxLines: number): string[] {
   if (digest.resolvedSinceYesterday.length > 0) {
     lines.push('RESOLVED SINCE YESTERDAY', '', ...list(shown.resolved, alert.detectedAt));
   }
+  const muted = mutedLines(digest);
+  if (muted.length > 0)
+    lines.push('MUTED (new failures recorded, not sent)', '', ...muted.map((line) => `  - ${line}`), '');
   lines.push(`Open the exports in Pleo: ${PLEO_EXPORT_URL}`);
   return [...lines, ...closing(alert, ['', STOP])];
 }

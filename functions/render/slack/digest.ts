@@ -2,7 +2,7 @@
 
 import type { SlackBlock, SlackMessage } from '../../contracts/slack-message.js';
 import type { Alert } from '../../domain/alert.js';
-import { digestOf, digestSummary, lineText, type ShownList, shownLines } from '../digest-view.js';
+import { digestOf, digestSummary, lineText, mutedLines, type ShownList, shownLines } from '../digest-view.js';
 import { headline } from '../headline.js';
 import { cap, oneLine, PLEO_EXPORT_URL, plural } from '../text.js';
 import { code, context, escapeMrkdwn, header, packSections, SLACK_LIMITS, section } from './mrkdwn.js';
@@ -48,6 +48,11 @@ export function digestSlack(alert: Alert): SlackMessage {
     const unpacked = each.lines.slice(packed).filter((line) => line.isProblem).length;
     const more = each.more + unpacked;
     if (more > 0) notes.push(`… and ${plural(more, `more ${each.what} problem`)} (see the email digest)`);
+  }
+  const muted = mutedLines(digest);
+  // One block at most, and only where the lists left one: the email lists the mutes too.
+  if (muted.length > 0 && blocks.length < SLACK_LIMITS.blocks - 2) {
+    blocks.push(section(cap(`*Muted*\n${muted.map((line) => `• ${escapeMrkdwn(line)}`).join('\n')}`, 3_000)));
   }
   blocks.push(context(`<${PLEO_EXPORT_URL}|Open the exports in Pleo> · ${STOP}`), footer(alert, notes));
 
