@@ -1,4 +1,5 @@
 // The budgets, checked against one benchmark run. A budget the run did not measure says so.
+import type { BacklogResult } from './backlog.js';
 import { type BundleInfo, SDK_CORE_PACKAGES } from './bundle.js';
 import type { ColdStartTimes } from './cold-start.js';
 import { type PhaseFigures, phaseFigures } from './figures.js';
@@ -41,6 +42,8 @@ export interface BenchResults {
   lockfileCoreCopies: Record<string, number>;
   coldStart: ColdStartTimes;
   rate: RateCheck;
+  /** A backlog drained poll after poll in scaled time; undefined when --backlog 0. */
+  backlog?: BacklogResult | undefined;
 }
 
 export interface BudgetLine {

@@ -1,6 +1,7 @@
 // One poll in a fresh process, as a Lambda invocation runs it: imports the bundled poller handler, invokes it
 // once and sends the parent what it cost. Built with esbuild and run on plain node (no tsx in the process whose
-// memory is measured). Usage: node poll-child.mjs <bundle.mjs>; the poller's environment comes from the parent.
+// memory is measured). Usage: node poll-child.mjs <bundle.mjs> [remaining ms]; the poller's environment comes from
+// the parent.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -27,8 +28,9 @@ export type PollChildMessage =
 
 const FIFTEEN_MINUTES_MS = 15 * 60_000;
 
-function lambdaContext(): Context {
-  const deadline = Date.now() + FIFTEEN_MINUTES_MS;
+/** An invocation with `remainingMs` left, as getRemainingTimeInMillis reports it (default: Lambda's longest). */
+function lambdaContext(remainingMs: number): Context {
+  const deadline = Date.now() + remainingMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: 'pleo-export-alerts-bench',
@@ -72,7 +74,7 @@ function trackPeakMemory() {
   };
 }
 
-async function main(bundlePath: string): Promise<PollChildMessage> {
+async function main(bundlePath: string, remainingMs: number): Promise<PollChildMessage> {
   const importStarted = performance.now();
   const { handler } = (await import(pathToFileURL(bundlePath).href)) as {
     handler: (event: unknown, context: Context) => Promise<PollOutcome>;
@@ -80,7 +82,7 @@ async function main(bundlePath: string): Promise<PollChildMessage> {
   const initRssKb = process.memoryUsage().rss / 1024;
   const peak = trackPeakMemory();
   const pollStarted = performance.now();
-  const outcome = await handler({}, lambdaContext());
+  const outcome = await handler({}, lambdaContext(remainingMs));
   const pollEnded = performance.now();
   const peakMemory = peak.stop();
   return {
@@ -94,12 +96,12 @@ async function main(bundlePath: string): Promise<PollChildMessage> {
   };
 }
 
-const bundlePath = process.argv[2];
+const [bundlePath, remaining] = process.argv.slice(2);
 const message: PollChildMessage = bundlePath
-  ? await main(bundlePath).catch((error: unknown) => ({
+  ? await main(bundlePath, remaining ? Number(remaining) : FIFTEEN_MINUTES_MS).catch((error: unknown) => ({
       ok: false as const,
       error: error instanceof Error ? (error.stack ?? error.message) : String(error),
     }))
-  : { ok: false, error: 'usage: node poll-child.mjs <bundle.mjs>' };
+  : { ok: false, error: 'usage: node poll-child.mjs <bundle.mjs> [remaining ms]' };
 // Open keep-alive sockets would hold the process: leave once the parent has the message.
 process.send?.(message, () => process.exit(message.ok ? 0 : 1));

@@ -14,6 +14,8 @@ export interface PollProcessOptions {
   env: Record<string, string>;
   /** The function's memory: the heap limits follow it as Lambda's Node.js bootstrap sets them. */
   memoryMb: number;
+  /** The time the invocation has left when the handler is called (default: Lambda's longest, 15 minutes). */
+  remainingMs?: number | undefined;
 }
 
 const STDERR_KEPT = 4_000;
@@ -32,14 +34,21 @@ export class PollOutOfMemoryError extends Error {
   }
 }
 
-export function runPollProcess({ child, bundle, env, memoryMb }: PollProcessOptions): Promise<PollRun> {
+export function runPollProcess({
+  child,
+  bundle,
+  env,
+  memoryMb,
+  remainingMs,
+}: PollProcessOptions): Promise<PollRun> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     // stdout (the handler's JSON logs and metrics) is dropped, as CloudWatch would take it off the process.
     // The options the stack deploys with; like Lambda's bootstrap, heap flags of its own only when they set none.
     const options = nodeOptions(memoryMb);
     const heapFlags = /max[-_](old|semi)[-_]space/.test(options) ? [] : lambdaHeapFlags(memoryMb);
-    const proc = spawn(process.execPath, [...heapFlags, child, bundle], {
+    const remaining = remainingMs === undefined ? [] : [String(Math.round(remainingMs))];
+    const proc = spawn(process.execPath, [...heapFlags, child, bundle, ...remaining], {
       env: { ...env, NODE_OPTIONS: options, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb) },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });

@@ -1,5 +1,6 @@
 // The benchmark's printed report: what was run, the cost tables, bundle and cold start, and the budgets.
 import { cpus, totalmem } from 'node:os';
+import { type BacklogResult, SCHEDULE_MINUTES } from './backlog.js';
 import { type BenchResults, type BudgetLine, checkBudgets, phaseRows, type Row } from './budgets.js';
 import { count, duration, kb, mb, table, times } from './format.js';
 import { LAMBDA_MEMORY_MB } from './scenario.js';
@@ -18,6 +19,7 @@ export function renderReport(results: BenchResults): string {
     bundleSection(results),
     coldStartSection(results),
     rateSection(results),
+    ...(results.backlog ? [backlogSection(results.backlog)] : []),
     budgetSection(checkBudgets(results)),
   ].join('\n\n');
 }
@@ -206,6 +208,54 @@ function rateSection({ rate }: BenchResults): string {
   return [
     `Pleo rate with the production defaults — a cold poll of ${count(jobs)} jobs`,
     `  ${count(phase.server.total)} requests in ${duration(phase.run.pollMs)}: ${phase.meanPleoPerSecond.toFixed(1)}/s on average, at most ${phase.peakPleoPerSecond} in any one second`,
+  ].join('\n');
+}
+
+function backlogSection(backlog: BacklogResult): string {
+  const { settings, polls } = backlog;
+  const drained = backlog.jobsNeverAlerted === 0;
+  return [
+    `Backlog — ${count(backlog.jobs)} failed jobs at one organisation (${count(backlog.companies)} companies), a fresh process per poll until every one was alerted`,
+    `Scaled time: each poll's budget is ${settings.budgetSeconds} s (POLL_BUDGET_SECONDS) standing for the ${settings.realBudgetSeconds} s a real poll gets`,
+    `at the stack's 120 s timeout, so time runs ${settings.scale}× faster and so does the Pleo rate ceiling: ${settings.maxRequestsPerSecond}/s for the`,
+    `default 10/s. A poll makes the Pleo requests a real one makes; one poll stands for ${SCHEDULE_MINUTES} minutes of real time. DynamoDB`,
+    "and SNS are not scaled: delivery runs at this machine's speed, with the invocation's real time left (poll time",
+    'is the whole poll, delivery included). Pleo answers at once here; a slower Pleo lists fewer pages per poll.',
+    table(
+      [
+        { header: 'poll', align: 'right' },
+        { header: 'sweep' },
+        { header: 'Pleo requests', align: 'right' },
+        { header: 'req/s', align: 'right' },
+        { header: 'new failures', align: 'right' },
+        { header: 'left for next', align: 'right' },
+        { header: 'alerts', align: 'right' },
+        { header: 'failures delivered', align: 'right' },
+        { header: 'poll time', align: 'right' },
+      ],
+      polls.map((poll, index) => {
+        const run = 'outcome' in poll.run ? poll.run : undefined;
+        return [
+          count(index + 1),
+          poll.sweep ? 'yes' : '',
+          count(poll.pleoRequests),
+          poll.meanPleoPerSecond.toFixed(0),
+          run ? count(run.outcome.newFailures) : 'failed',
+          run ? count(run.outcome.deferredFailures) : '',
+          count(poll.messages),
+          count(poll.failuresDelivered),
+          run ? duration(run.pollMs) : '',
+        ];
+      }),
+    ),
+    drained
+      ? `Drained in ${polls.length} polls: ${duration(polls.length * SCHEDULE_MINUTES * 60_000)} at one poll every ${SCHEDULE_MINUTES} minutes (the default schedule).`
+      : `NOT drained after ${polls.length} polls: ${count(backlog.jobsNeverAlerted)} jobs never alerted.`,
+    `${count(backlog.failuresDelivered)} (job, reason) failures delivered, ${count(backlog.repeats)} of them more than once.`,
+    ...polls.flatMap((poll, index) =>
+      'error' in poll.run ? [`  poll ${index + 1} failed: ${poll.run.error}`] : [],
+    ),
+    `(req/s below ${settings.maxRequestsPerSecond} means this machine could not keep the scaled pace: a real poll would make more requests)`,
   ].join('\n');
 }
 

@@ -1,4 +1,4 @@
-// npm run bench [-- --sizes 1000,10000,100000] [--runs 30]
+// npm run bench [-- --sizes 1000,10000,100000] [--runs 30] [--backlog 50000]
 // Measures what a poll costs against the least it could cost, the Lambda bundle and its cold start, and prints
 // the budgets. Progress goes to stderr, the report to stdout; the raw figures to .bench/results.json.
 import { writeFile } from 'node:fs/promises';
@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { POLLER_SETTINGS } from '../functions/config/poller.js';
 import { generateDataset } from '../local/demo-api/seed.js';
+import { BACKLOG_BUDGET_SECONDS, type BacklogResult, runBacklog } from './backlog.js';
 import type { BenchResults, RateCheck, SizeResult } from './budgets.js';
 import {
   BENCH_OUT_DIR,
@@ -26,10 +27,14 @@ import { type BenchTools, LAMBDA_MEMORY_MB, type Phase, runScenario } from './sc
 const SPAN_DAYS = 30;
 const LOOKBACK_DAYS = SPAN_DAYS + 1;
 const RATE_CHECK_JOBS = 200;
+/** The backlog is one organisation's: 20 companies, so that a poll delivers a few hundred alerts, not thousands. */
+const BACKLOG_COMPANIES = 20;
+/** More polls than a backlog of 100,000 jobs needs at full rate: a slow machine stops here, undrained. */
+const BACKLOG_MAX_POLLS = 60;
 /** A poll that does not fit the function's memory runs again with this much, to measure what it needs. */
 const FALLBACK_MEMORY_MB = 1024;
 
-const USAGE = 'usage: npm run bench -- [--sizes 1000,10000,100000] [--runs 30]';
+const USAGE = 'usage: npm run bench -- [--sizes 1000,10000,100000] [--runs 30] [--backlog 50000]';
 
 function usage(problem: string): never {
   process.stderr.write(`bench: ${problem}\n${USAGE}\n`);
@@ -42,6 +47,7 @@ const { values } = (() => {
       options: {
         sizes: { type: 'string', default: '1000,10000,100000' },
         runs: { type: 'string', default: '30' },
+        backlog: { type: 'string', default: '50000' },
       },
     });
   } catch (error) {
@@ -50,8 +56,10 @@ const { values } = (() => {
 })();
 const sizes = values.sizes.split(',').map((size) => Number(size.replaceAll('_', '').trim()));
 const runs = Number(values.runs);
+const backlogJobs = Number(values.backlog.replaceAll('_', ''));
 if (sizes.some((size) => !Number.isInteger(size) || size < 1)) usage('--sizes takes whole numbers ≥ 1');
 if (!Number.isInteger(runs) || runs < 1) usage('--runs takes a whole number ≥ 1');
+if (!Number.isInteger(backlogJobs) || backlogJobs < 0) usage('--backlog takes a whole number ≥ 0 (0: none)');
 
 const progress = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -61,6 +69,8 @@ const tools: BenchTools = { bundle: bundle.path, child: await buildPollChild() }
 
 const sizeResults: SizeResult[] = [];
 for (const jobs of sizes) sizeResults.push(await measureSize(jobs));
+
+const backlog = backlogJobs > 0 ? await drainBacklog(backlogJobs) : undefined;
 
 progress(`Pleo rate with the production defaults (${RATE_CHECK_JOBS} jobs)…`);
 const rate = await rateCheck(tools);
@@ -76,6 +86,7 @@ const results: BenchResults = {
   lockfileCoreCopies: await lockfileCopies(SDK_CORE_PACKAGES),
   coldStart,
   rate,
+  backlog,
 };
 await writeFile(path.join(BENCH_OUT_DIR, 'results.json'), JSON.stringify(results, null, 2));
 process.stdout.write(`${renderReport(results)}\n`);
@@ -131,4 +142,24 @@ async function rateCheck(benchTools: BenchTools): Promise<RateCheck> {
       dynamoConcurrency: POLLER_SETTINGS.dynamoConcurrency.default,
     },
   };
+}
+
+/** A backlog of `jobs` failures at one organisation, polled in scaled time until every failure went out. */
+async function drainBacklog(jobs: number): Promise<BacklogResult> {
+  const store = generateDataset({
+    companies: BACKLOG_COMPANIES,
+    failedJobs: jobs,
+    completedWithErrorsShare: 0.2,
+    failedItemsRange: [1, 50],
+    spanDays: SPAN_DAYS,
+  });
+  progress(`Backlog of ${count(jobs)} jobs: polls of ${BACKLOG_BUDGET_SECONDS} s until it is drained…`);
+  return runBacklog({
+    store,
+    lookbackDays: LOOKBACK_DAYS,
+    tools,
+    budgetSeconds: BACKLOG_BUDGET_SECONDS,
+    maxPolls: BACKLOG_MAX_POLLS,
+    progress: (line) => progress(`  ${line}`),
+  });
 }

@@ -2,6 +2,7 @@
 // bundled poller runs in fresh processes, once finding everything new (cold) and once finding nothing new (warm).
 import { type DemoApi, type RequestLogEntry, startDemoApi } from '../local/demo-api/server.js';
 import type { DemoStore } from '../local/demo-api/store.js';
+import type { EmbeddedSns } from '../local/embedded/sns.js';
 import { type LocalParts, startLocalParts } from '../local/parts.js';
 import { coldIdeal, type IdealCost, perCompanyListPages, warmIdeal } from './ideal.js';
 import { PollOutOfMemoryError, type PollRun, runPollProcess } from './poll-process.js';
@@ -115,20 +116,32 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   const ideal = { cold, warm: warmIdeal(cold, options.store) };
   const perCompany = perCompanyListPages(options.store, since);
 
+  return withBenchParts(options.store, async (api, parts) => {
+    const env = pollerEnv(options);
+    const phase = (name: Phase) =>
+      runPhase({ name, api, parts, tools: options.tools, env, memoryMb: options.memoryMb?.[name] });
+    const coldPhase = await phase('cold');
+    const warmPhase = await phase('warm');
+    return { ideal, perCompanyListPages: perCompany, cold: coldPhase, warm: warmPhase };
+  });
+}
+
+/** Serves `store` from the demo Export API, with dynalite and fauxqs beside it, for as long as `work` runs. */
+export async function withBenchParts<T>(
+  store: DemoStore,
+  work: (api: DemoApi, parts: LocalParts & { sns: EmbeddedSns }) => Promise<T>,
+): Promise<T> {
   // Started here rather than by startLocalParts, to keep every request's query for counting.
-  const api = await startDemoApi({ store: options.store, requestLogLimit: Number.MAX_SAFE_INTEGER });
+  const api = await startDemoApi({ store, requestLogLimit: Number.MAX_SAFE_INTEGER });
   try {
     // startLocalParts announces the parts in process.env, which the SDK reads too: this process's env it is.
     for (const name of PART_VARIABLES) delete process.env[name];
     Object.assign(process.env, { PLEO_API_URL: api.url, PLEO_API_KEY: 'demo-key', PLEO_COMPANIES: '[]' });
     const parts = await startLocalParts({ env: process.env, newFailureEveryMs: 0 });
     try {
-      const env = pollerEnv(options);
-      const phase = (name: Phase) =>
-        runPhase({ name, api, parts, tools: options.tools, env, memoryMb: options.memoryMb?.[name] });
-      const coldPhase = await phase('cold');
-      const warmPhase = await phase('warm');
-      return { ideal, perCompanyListPages: perCompany, cold: coldPhase, warm: warmPhase };
+      const { sns } = parts;
+      if (!sns) throw new Error('The benchmark needs the embedded SNS');
+      return await work(api, { ...parts, sns });
     } finally {
       await parts.close();
     }
@@ -137,7 +150,10 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   }
 }
 
-function pollerEnv(options: ScenarioOptions): Record<string, string> {
+/** The poller's environment: the embedded parts, the benchmark's settings, then the scenario's own over them. */
+export function pollerEnv(
+  options: Pick<ScenarioOptions, 'lookbackDays' | 'pollerEnv'>,
+): Record<string, string> {
   const env: Record<string, string | undefined> = {
     ...Object.fromEntries(PASSED_VARIABLES.map((name) => [name, process.env[name]])),
     ...BENCH_POLLER_ENV,
@@ -159,13 +175,11 @@ async function runPhase({
 }: {
   name: Phase;
   api: DemoApi;
-  parts: LocalParts;
+  parts: LocalParts & { sns: EmbeddedSns };
   tools: BenchTools;
   env: Record<string, string>;
   memoryMb?: number | undefined;
 }): Promise<PhaseResult> {
-  const sns = parts.sns;
-  if (!sns) throw new Error('The benchmark needs the embedded SNS');
   const logged = api.requests.log.length;
   const rate = sampleRate(() => api.requests.total);
   let run: PollRun;
@@ -182,7 +196,7 @@ async function runPhase({
     run,
     memoryMb,
     server: countRequests(api.requests.log.slice(logged)),
-    delivered: (await sns.drain()).length,
+    delivered: (await parts.sns.drain()).length,
     peakPleoPerSecond: rate.peakPerSecond(),
     meanPleoPerSecond: rate.meanPerSecond(),
   };
@@ -204,7 +218,7 @@ export function countRequests(entries: readonly RequestLogEntry[]): PleoRequestC
 const SAMPLE_EVERY_MS = 20;
 
 /** Samples a running total; the peak is the largest increase within any one second. */
-function sampleRate(total: () => number) {
+export function sampleRate(total: () => number) {
   const samples: Sample[] = [];
   const take = () => samples.push({ at: performance.now(), total: total() });
   take();
