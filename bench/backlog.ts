@@ -34,6 +34,8 @@ export interface BacklogOptions {
   budgetSeconds: number;
   /** Polls at most, drained or not. */
   maxPolls: number;
+  /** No poll starts after this long (ms): on a slow machine the report projects the rest. */
+  maxMs?: number | undefined;
   /** Told a line about each poll as it ends. */
   progress?: (line: string) => void;
 }
@@ -64,6 +66,8 @@ export interface BacklogResult {
   repeats: number;
   /** Jobs of the backlog no message named. */
   jobsNeverAlerted: number;
+  /** Stopped by `maxMs` before the backlog was drained. */
+  timedOut: boolean;
 }
 
 /**
@@ -100,7 +104,13 @@ export async function runBacklog(options: BacklogOptions): Promise<BacklogResult
     const delivered = new Map<string, number>();
     const jobsAlerted = new Set<string>();
     const polls: BacklogPoll[] = [];
+    const started = performance.now();
+    let timedOut = false;
     for (let index = 0; index < options.maxPolls; index++) {
+      if (options.maxMs !== undefined && performance.now() - started > options.maxMs) {
+        timedOut = true;
+        break;
+      }
       const sweep = index % SWEEP_EVERY_POLLS === 0;
       const env = pollerEnv({
         lookbackDays: options.lookbackDays,
@@ -155,6 +165,7 @@ export async function runBacklog(options: BacklogOptions): Promise<BacklogResult
       failuresDelivered: delivered.size,
       repeats: [...delivered.values()].filter((times) => times > 1).length,
       jobsNeverAlerted: backlog.filter((job) => !jobsAlerted.has(job.id)).length,
+      timedOut,
     };
   });
 }

@@ -250,12 +250,26 @@ function backlogSection(backlog: BacklogResult): string {
     ),
     drained
       ? `Drained in ${polls.length} polls: ${duration(polls.length * SCHEDULE_MINUTES * 60_000)} at one poll every ${SCHEDULE_MINUTES} minutes (the default schedule).`
-      : `NOT drained after ${polls.length} polls: ${count(backlog.jobsNeverAlerted)} jobs never alerted.`,
+      : notDrained(backlog),
     `${count(backlog.failuresDelivered)} (job, reason) failures delivered, ${count(backlog.repeats)} of them more than once.`,
     ...polls.flatMap((poll, index) =>
       'error' in poll.run ? [`  poll ${index + 1} failed: ${poll.run.error}`] : [],
     ),
     `(req/s below ${settings.maxRequestsPerSecond} means this machine could not keep the scaled pace: a real poll would make more requests)`,
+  ].join('\n');
+}
+
+/** At the pace the polls run kept, how many more it would have taken. */
+function notDrained(backlog: BacklogResult): string {
+  const { polls, jobs, jobsNeverAlerted } = backlog;
+  const alertedPerPoll = (jobs - jobsNeverAlerted) / polls.length;
+  const projected =
+    alertedPerPoll > 0 ? polls.length + Math.ceil(jobsNeverAlerted / alertedPerPoll) : undefined;
+  return [
+    `NOT drained ${backlog.timedOut ? 'within the time the benchmark gives it' : 'within the polls it allows'}: ${count(jobsNeverAlerted)} of ${count(jobs)} jobs not alerted after ${polls.length} polls.`,
+    projected === undefined
+      ? 'No job was alerted: see the errors below.'
+      : `At ${count(Math.round(alertedPerPoll))} jobs a poll, about ${count(projected)} polls in all: ${duration(projected * SCHEDULE_MINUTES * 60_000)} at one poll every ${SCHEDULE_MINUTES} minutes (an upper bound where req/s stayed below the ceiling).`,
   ].join('\n');
 }
 

@@ -31,6 +31,8 @@ const RATE_CHECK_JOBS = 200;
 const BACKLOG_COMPANIES = 20;
 /** More polls than a backlog of 100,000 jobs needs at full rate: a slow machine stops here, undrained. */
 const BACKLOG_MAX_POLLS = 60;
+/** The backlog adds at most about this much to the run; a machine too slow to drain it by then gets a projection. */
+const BACKLOG_MAX_MS = 150_000;
 /** A poll that does not fit the function's memory runs again with this much, to measure what it needs. */
 const FALLBACK_MEMORY_MB = 1024;
 
@@ -160,6 +162,7 @@ async function drainBacklog(jobs: number): Promise<BacklogResult> {
     tools,
     budgetSeconds: BACKLOG_BUDGET_SECONDS,
     maxPolls: BACKLOG_MAX_POLLS,
+    maxMs: BACKLOG_MAX_MS,
     progress: (line) => progress(`  ${line}`),
   });
 }
