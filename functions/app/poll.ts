@@ -3,6 +3,7 @@
 // about the alerter itself (API key refused, Pleo unreachable).
 
 import type { PollerConfig } from '../config/poller.js';
+import { alertsOf } from '../domain/alert.js';
 import { type Controls, NO_CONTROLS, remindable, splitMuted } from '../domain/controls.js';
 import { groupFailures } from '../domain/group.js';
 import {
@@ -128,7 +129,9 @@ export async function pollOnce(
       // Every new failure is now written down, or left for the next poll, which lists again from where it was found.
       const unhandled = new Set([
         ...deferred,
-        ...leftOut.flatMap((alert) => alert.jobs.map((job) => job.jobId)),
+        ...leftOut.flatMap((message) =>
+          alertsOf(message).flatMap((alert) => alert.jobs.map((job) => job.jobId)),
+        ),
       ]);
       await deps.state.setListingCheckpoints(listing.checkpoints(unhandled));
       // Only now, with every alert of the poll staged: a suppressed or muted job may have another reason that is

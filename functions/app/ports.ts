@@ -1,5 +1,5 @@
 // The ports the poll talks to; adapters in functions/adapters (pleo, dynamodb, sns) implement them.
-import type { Alert } from '../domain/alert.js';
+import type { Alert, Message } from '../domain/alert.js';
 import type { Acknowledgement, Controls, Mute, Snooze } from '../domain/controls.js';
 import type { ExportJob, ExportJobItem } from '../domain/export-job.js';
 import type { FailureGroup } from '../domain/lifecycle.js';
@@ -48,9 +48,10 @@ export interface ListingCheckpoint {
 /** Checkpoints by scope: a company's id, or `*` for the organisation-wide listing. */
 export type ListingCheckpoints = Record<string, ListingCheckpoint>;
 
-/** An alert written down before it is published, so that no failure between the steps loses it. */
+/** A message written down before it is published, so that no failure between the steps loses it. */
 export interface OutboxEntry {
-  alert: Alert;
+  /** One alert, reminder, notice or digest, or several of one company and kind combined: one entry either way. */
+  message: Message;
   /**
    * staged: written down with the other alerts of its poll, not tried yet (it may go out once its poll is sealed);
    * pending: not published (the publish was refused); publishing: a poll started publishing and did not finish, so
@@ -62,8 +63,14 @@ export interface OutboxEntry {
   pollId?: string | undefined;
 }
 
-/** What a delivered message does to its failure group; undefined leaves the group as it is. */
-export type GroupUpdate = (group: FailureGroup | undefined) => FailureGroup | undefined;
+/**
+ * What a delivered message does to one failure group, given the group as stored and the message's alerts about it
+ * (a combined message may carry several parts of one large group); undefined leaves the group as it is.
+ */
+export type GroupUpdate = (
+  group: FailureGroup | undefined,
+  alerts: readonly Alert[],
+) => FailureGroup | undefined;
 
 /** One poll at a time, and what the alerter keeps of its own health between polls, read as of the lease taken. */
 export interface PollLease {
@@ -93,28 +100,29 @@ export interface PollLease {
 
 /** The outbox: each step of a message's way out, written down (see app/courier.ts). */
 export interface OutboxStore {
-  /** Alerts written down by earlier polls and not finished. */
+  /** Messages written down by earlier polls and not finished. */
   outbox(): Promise<OutboxEntry[]>;
   /**
-   * Writes a poll's new alert down as `staged`. All of a poll's alerts are staged, then the poll is sealed, before
-   * any is published: a job whose items have several reasons is in several alerts, and none may be lost.
+   * Writes a poll's new message down as `staged`. All of a poll's messages are staged, then the poll is sealed,
+   * before any is published: a job whose items have several reasons is in several alerts, and none may be lost.
    */
-  stage(alert: Alert, pollId: string, now: Date): Promise<void>;
+  stage(message: Message, pollId: string, now: Date): Promise<void>;
   seal(pollId: string, now: Date): Promise<void>;
   /** Which of these polls finished staging. */
   sealedPolls(pollIds: readonly string[]): Promise<Set<string>>;
   /** Drops an entry that must not go out: staged by a poll that died before sealing, or an outdated notice. */
   discard(alertId: string): Promise<void>;
-  /** Writes the alert down as `publishing`, just before it is published; returns it as stored (and to publish). */
-  claim(alert: Alert, now: Date): Promise<Alert>;
+  /** Writes the message down as `publishing`, just before it is published; returns it as stored (and to publish). */
+  claim(message: Message, now: Date): Promise<Message>;
   /** The publish was refused: it was not delivered and can be retried as it is. */
   release(alertId: string, problem: string): Promise<void>;
   markPublished(alertId: string): Promise<void>;
   /**
-   * Records the alert's jobs as alerted, updates its failure group as stored (not as a poll remembers it: an
-   * earlier write may have happened without an answer), and empties the outbox entry. Returns the group.
+   * Records the jobs of every alert in the message as alerted, updates each failure group they belong to as stored
+   * (not as a poll remembers it: an earlier write may have happened without an answer), and empties the outbox
+   * entry. Returns the groups as written.
    */
-  complete(alert: Alert, now: Date, update: GroupUpdate): Promise<FailureGroup | undefined>;
+  complete(message: Message, now: Date, update: GroupUpdate): Promise<FailureGroup[]>;
 }
 
 /** What was handled: the jobs alerted (or damped), and the failure groups they formed. */
@@ -155,8 +163,8 @@ export interface CompanyDirectory {
 }
 
 export interface AlertPublisher {
-  /** Publishes one alert; resolves with the message id. */
-  publish(alert: Alert, signal?: AbortSignal): Promise<string>;
+  /** Publishes one message, combined or not; resolves with the message id SNS gave it. */
+  publish(message: Message, signal?: AbortSignal): Promise<string>;
 }
 
 /** The narrow logger the core needs (Powertools Logger and console both fit). */

@@ -2,7 +2,14 @@
 // when a later export of the company completes, summarised in the daily digest, and damped when transient.
 // Pure: the poll feeds in the state and Pleo's answers, and delivers what comes out.
 import { createHash } from 'node:crypto';
-import type { Alert, AlertJob, DigestLine, MutedLine } from './alert.js';
+import {
+  type Alert,
+  type AlertJob,
+  alertsOf,
+  type DigestLine,
+  type Message,
+  type MutedLine,
+} from './alert.js';
 import type { Mute } from './controls.js';
 import { ALERTER_COMPANY_ID, isIncident } from './incidents.js';
 
@@ -97,6 +104,16 @@ export function failedSinceNotice(group: FailureGroup | undefined, notice: Alert
   return group !== undefined && group.lastFailureAt > (notice.jobs[0]?.createdAt ?? group.lastFailureAt);
 }
 
+/** A message's alerts by the failure group each belongs to (a combined message may hold parts of a large group). */
+export function alertsByGroup(message: Message): Map<string, Alert[]> {
+  const byGroup = new Map<string, Alert[]>();
+  for (const alert of alertsOf(message)) {
+    const key = groupKey(alert.companyId, alert.reason);
+    byGroup.set(key, [...(byGroup.get(key) ?? []), alert]);
+  }
+  return byGroup;
+}
+
 /** The group after a message about it was delivered; undefined when the message changes no group. */
 export function afterDelivery(
   group: FailureGroup | undefined,
@@ -131,6 +148,23 @@ export function afterDelivery(
     case 'test':
       return undefined;
   }
+}
+
+/**
+ * The group after a message's sections about it were delivered, in one write. Once any of them is applied, all
+ * are (the store writes them together): completing the message again changes nothing, however many parts of a
+ * large group it carries.
+ */
+export function afterDeliveryOfAll(
+  group: FailureGroup | undefined,
+  sections: readonly Alert[],
+  now: Date,
+): FailureGroup | undefined {
+  if (sections.some((section) => group?.mergedAlertIds.includes(section.alertId))) return group;
+  return sections.reduce<FailureGroup | undefined>(
+    (stored, section) => afterDelivery(stored, section, now),
+    group,
+  );
 }
 
 function applied(group: FailureGroup, message: Alert): FailureGroup {
@@ -233,18 +267,23 @@ function holdWholeJobs(damped: Damped): Damped {
 }
 
 /**
- * The alerts of `others` that share a job with one of `held`, or with one of those, and so on: what must wait with
- * `held`, since delivering any of them would record a job as handled and lose its other reasons.
+ * The messages of `others` that share a job with one of `held`, or with one of those, and so on: what must wait with
+ * `held`, since delivering any of them would record a job as handled and lose its other reasons. A combined
+ * message's jobs are all its sections' jobs.
  */
-export function alertsSharingJobs(held: readonly Alert[], others: readonly Alert[]): Alert[] {
-  const jobs = new Set(held.flatMap((alert) => alert.jobs.map((job) => job.jobId)));
-  const sharing: Alert[] = [];
+export function alertsSharingJobs<M extends Message>(held: readonly Message[], others: readonly M[]): M[] {
+  const jobIdsOf = (message: Message) =>
+    alertsOf(message).flatMap((alert) => alert.jobs.map((job) => job.jobId));
+  const jobs = new Set(held.flatMap(jobIdsOf));
+  const sharing: M[] = [];
   for (let grew = jobs.size > 0; grew; ) {
     grew = false;
-    for (const alert of others) {
-      if (sharing.includes(alert) || !alert.jobs.some((job) => jobs.has(job.jobId))) continue;
-      sharing.push(alert);
-      for (const job of alert.jobs) jobs.add(job.jobId);
+    for (const message of others) {
+      if (sharing.includes(message)) continue;
+      const ids = jobIdsOf(message);
+      if (!ids.some((id) => jobs.has(id))) continue;
+      sharing.push(message);
+      for (const id of ids) jobs.add(id);
       grew = true;
     }
   }

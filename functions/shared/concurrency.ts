@@ -1,4 +1,4 @@
-// Bounded concurrency: how many DynamoDB batches or Pleo item listings run at once.
+// Bounded concurrency: how many DynamoDB batches, Pleo item listings or deliveries run at once.
 
 /** Returns a runner that lets at most `limit` of the functions given to it run at the same time. */
 export function createLimiter(limit: number) {
@@ -16,24 +16,27 @@ export function createLimiter(limit: number) {
   };
 }
 
-/** Runs `work` over `items` with at most `limit` in flight; the first error stops new work and is thrown. */
+/**
+ * Runs `work` over `items` with at most `limit` in flight. The first error stops new work and is thrown once the
+ * work in flight has ended, so that nothing of it runs on after the caller has moved on.
+ */
 export async function forEachLimited<T>(
   items: readonly T[],
   limit: number,
   work: (item: T) => Promise<void>,
 ): Promise<void> {
   let next = 0;
-  let failed = false;
+  const errors: unknown[] = [];
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length && !failed) {
+    while (next < items.length && errors.length === 0) {
       const item = items[next++] as T;
       try {
         await work(item);
       } catch (error) {
-        failed = true;
-        throw error;
+        errors.push(error);
       }
     }
   });
   await Promise.all(workers);
+  if (errors.length > 0) throw errors[0];
 }

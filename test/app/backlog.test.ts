@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { PleoUnavailableError } from '../../functions/app/errors.js';
 import { type PollSettings, pollOnce } from '../../functions/app/poll.js';
 import type { AlertPublisher, Log } from '../../functions/app/ports.js';
-import type { Alert } from '../../functions/domain/alert.js';
+import { type Alert, alertsOf } from '../../functions/domain/alert.js';
 import type { ExportJob } from '../../functions/domain/export-job.js';
 import { ACME, item, job, NORDLYS } from '../fixtures/jobs.js';
 import { FakePleo } from '../support/fake-pleo.js';
@@ -30,8 +30,8 @@ describe('a backlog larger than one poll can list', () => {
   let state: MemoryAlertState;
   let sent: Alert[];
   const publisher: AlertPublisher = {
-    publish: async (alert) => {
-      sent.push(alert);
+    publish: async (message) => {
+      sent.push(...alertsOf(message));
       return `m-${sent.length}`;
     },
   };

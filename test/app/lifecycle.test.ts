@@ -7,7 +7,7 @@ import {
 } from '../../functions/app/errors.js';
 import { digestOnce, type PollSettings, pollOnce } from '../../functions/app/poll.js';
 import type { Log } from '../../functions/app/ports.js';
-import type { Alert } from '../../functions/domain/alert.js';
+import { type Alert, alertsOf } from '../../functions/domain/alert.js';
 import type { FailureGroup } from '../../functions/domain/lifecycle.js';
 import { ACME, job, NORDLYS } from '../fixtures/jobs.js';
 import { FakePleo } from '../support/fake-pleo.js';
@@ -232,7 +232,7 @@ describe('the alert lifecycle', () => {
       if (alert.kind !== 'reminder') return complete(alert, at, update);
       state.complete = complete;
       const key = [...state.groups.keys()][0] ?? '';
-      state.groups.set(key, update(state.groups.get(key)) as FailureGroup);
+      state.groups.set(key, update(state.groups.get(key), alertsOf(alert)) as FailureGroup);
       throw new Error('DynamoDB did not answer');
     };
     await poll().catch(() => {});

@@ -9,7 +9,7 @@ import {
 } from '../../functions/app/errors.js';
 import { type PollSettings, pollOnce, UndeliveredAlertsError } from '../../functions/app/poll.js';
 import type { AlertPublisher, Log } from '../../functions/app/ports.js';
-import type { Alert } from '../../functions/domain/alert.js';
+import { type Alert, reasonsOf } from '../../functions/domain/alert.js';
 import { ACME, item, job, NORDLYS } from '../fixtures/jobs.js';
 import { FakePleo } from '../support/fake-pleo.js';
 import { MemoryAlertState } from '../support/memory-state.js';
@@ -276,10 +276,10 @@ describe('pollOnce', () => {
       job({ failureReasonType: 'validation_failure' }),
     ];
     const stage = state.stage.bind(state);
-    state.stage = async (alert, ...rest) => {
-      if (alert.reason === 'missing_configuration')
+    state.stage = async (message, ...rest) => {
+      if (reasonsOf(message).includes('missing_configuration'))
         throw new Error('Item size has exceeded the maximum allowed size');
-      return stage(alert, ...rest);
+      return stage(message, ...rest);
     };
 
     // Act

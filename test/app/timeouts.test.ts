@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { LeaseLostError } from '../../functions/app/errors.js';
 import { pollOnce } from '../../functions/app/poll.js';
 import type { AlertPublisher, Log } from '../../functions/app/ports.js';
-import type { Alert } from '../../functions/domain/alert.js';
+import type { Message } from '../../functions/domain/alert.js';
 import { job, NORDLYS } from '../fixtures/jobs.js';
 import { FakePleo } from '../support/fake-pleo.js';
 import { MemoryAlertState } from '../support/memory-state.js';
@@ -15,7 +15,7 @@ const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };
 describe('a poll that times out or loses its lease', () => {
   let pleo: FakePleo;
   let state: MemoryAlertState;
-  let sent: Alert[];
+  let sent: Message[];
   /** Runs once the first alert went out. */
   let afterFirstPublish: () => void;
 

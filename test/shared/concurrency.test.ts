@@ -35,4 +35,20 @@ describe('forEachLimited', () => {
     await expect(attempt).rejects.toThrow('boom');
     expect(started.length).toBeLessThan(6);
   });
+
+  it('throws only once the work in flight has ended', async () => {
+    // Prepare
+    const ended: number[] = [];
+
+    // Act
+    const attempt = forEachLimited([1, 2, 3], 3, async (n) => {
+      if (n === 1) throw new Error('boom');
+      await tick();
+      ended.push(n);
+    });
+
+    // Assess
+    await expect(attempt).rejects.toThrow('boom');
+    expect(ended.sort()).toEqual([2, 3]);
+  });
 });

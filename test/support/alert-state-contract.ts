@@ -3,12 +3,22 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { LeaseLostError } from '../../functions/app/errors.js';
 import type { AlertState } from '../../functions/app/ports.js';
-import type { Alert } from '../../functions/domain/alert.js';
+import type { Alert, Message } from '../../functions/domain/alert.js';
+import type { FailureGroup } from '../../functions/domain/lifecycle.js';
 import { mergeAlert } from '../../functions/domain/lifecycle.js';
-import { digestMessage, makeAlert, makeJob, manyGroups, reminderMessage } from '../render/alert-fixtures.js';
+import { rollUp } from '../../functions/domain/rollup.js';
+import {
+  combinedMessage,
+  digestMessage,
+  makeAlert,
+  makeJob,
+  manyGroups,
+  reminderMessage,
+} from '../render/alert-fixtures.js';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
 const HOLDER = 'poll-1';
+const byReason = (a: FailureGroup, b: FailureGroup) => a.reason.localeCompare(b.reason);
 const at = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
 
 /**
@@ -181,7 +191,7 @@ export function alertStateContract(name: string, emptyStore: () => Promise<() =>
         const sent = alert('alert-1', ['j1', 'j2']);
         const steps: unknown[] = [];
         const look = async () =>
-          steps.push((await open().outbox()).map((e) => [e.alert.alertId, e.status, e.attempts, e.pollId]));
+          steps.push((await open().outbox()).map((e) => [e.message.alertId, e.status, e.attempts, e.pollId]));
 
         // Act
         await state.stage(sent, 'poll-1', NOW);
@@ -229,6 +239,9 @@ export function alertStateContract(name: string, emptyStore: () => Promise<() =>
           makeAlert({ alertId: 'uncounted' }, 2, { failedItems: null, failureReason: null }),
           reminderMessage(makeAlert({ alertId: 'reminded' })),
           digestMessage(manyGroups(6, 2)),
+          combinedMessage(4),
+          combinedMessage(3, { kind: 'reminder', currentState: false }),
+          combinedMessage(5, { currentState: true, job: { failedItems: null, failureReason: null } }),
         ];
 
         // Act
@@ -236,8 +249,8 @@ export function alertStateContract(name: string, emptyStore: () => Promise<() =>
         const entries = await open().outbox();
 
         // Assess
-        const byId = (a: Alert, b: Alert) => a.alertId.localeCompare(b.alertId);
-        expect(entries.map((entry) => entry.alert).sort(byId)).toEqual([...messages].sort(byId));
+        const byId = (a: Message, b: Message) => a.alertId.localeCompare(b.alertId);
+        expect(entries.map((entry) => entry.message).sort(byId)).toEqual([...messages].sort(byId));
       });
 
       it('knows which polls sealed their staging', async () => {
@@ -280,11 +293,11 @@ export function alertStateContract(name: string, emptyStore: () => Promise<() =>
         const seen: unknown[] = [];
 
         // Act
-        const opened = await state.complete(first, NOW, (stored) => {
+        const [opened] = await state.complete(first, NOW, (stored) => {
           seen.push(stored);
           return mergeAlert(stored, first, NOW);
         });
-        const grown = await (await reopened()).complete(second, at(60), (stored) => {
+        const [grown] = await (await reopened()).complete(second, at(60), (stored) => {
           seen.push(stored?.totals.jobs);
           return mergeAlert(stored, second, at(60));
         });
@@ -293,10 +306,65 @@ export function alertStateContract(name: string, emptyStore: () => Promise<() =>
         // Assess
         expect(seen).toEqual([undefined, 1]);
         expect(opened?.totals.jobs).toBe(1);
-        expect(untouched).toBeUndefined();
+        expect(untouched).toEqual([]);
         expect(await open().failureGroups()).toEqual([grown]);
         expect(grown?.mergedAlertIds).toEqual(['second', 'first']);
         expect(await open().knownJobIds(['j1', 'j2', 'j3'])).toEqual(new Set(['j1', 'j2', 'j3']));
+      });
+
+      it('completes a combined message in one go: the jobs of every section, each group once with its own sections', async () => {
+        // Prepare: Acme's three reasons, two of them sharing job j2; the third group holds two parts of itself.
+        const section = (alertId: string, reason: string, jobIds: string[]) =>
+          makeAlert({ alertId, reason, jobs: jobIds.map((jobId, i) => makeJob(i, { jobId })) });
+        const sections = [
+          section('s-config', 'missing_configuration', ['j1', 'j2']),
+          section('s-validation', 'validation_failure', ['j2', 'j3']),
+          section('s-receipt-1', 'receipt_file_size_limit_exceeded', ['j4']),
+          section('s-receipt-2', 'receipt_file_size_limit_exceeded', ['j5']),
+        ];
+        const [combined] = rollUp(sections, { rollupAbove: 3 });
+        if (combined === undefined) throw new Error('nothing combined');
+        await state.stage(combined, HOLDER, NOW);
+        const seen: string[][] = [];
+
+        // Act
+        const groups = await (await reopened()).complete(combined, NOW, (stored, about) => {
+          seen.push(about.map((a) => a.alertId));
+          return about.reduce((group, a) => mergeAlert(group, a, NOW), stored);
+        });
+
+        // Assess
+        expect(seen.sort()).toEqual([['s-config'], ['s-receipt-1', 's-receipt-2'], ['s-validation']]);
+        const stored = await open().failureGroups();
+        expect(stored.sort(byReason)).toEqual(groups.sort(byReason));
+        expect(stored.map((g) => [g.reason, g.totals.jobs]).sort()).toEqual([
+          ['missing_configuration', 2],
+          ['receipt_file_size_limit_exceeded', 2],
+          ['validation_failure', 2],
+        ]);
+        expect(await open().knownJobIds(['j1', 'j2', 'j3', 'j4', 'j5', 'j6'])).toEqual(
+          new Set(['j1', 'j2', 'j3', 'j4', 'j5']),
+        );
+        expect(await open().outbox()).toEqual([]);
+      });
+
+      it('writes every group of a combined message about more groups than one transaction holds', async () => {
+        // Prepare: 120 reasons of one company
+        const sections = Array.from({ length: 120 }, (_, i) =>
+          makeAlert({ alertId: `s-${i}`, reason: `reason_${i}`, jobs: [makeJob(i, { jobId: `j${i}` })] }),
+        );
+        const [combined] = rollUp(sections, { rollupAbove: 3 });
+        if (combined === undefined) throw new Error('nothing combined');
+        await state.claim(combined, NOW);
+
+        // Act
+        await state.complete(combined, NOW, (stored, about) =>
+          about.reduce((group, a) => mergeAlert(group, a, NOW), stored),
+        );
+
+        // Assess
+        expect(await open().failureGroups()).toHaveLength(120);
+        expect(await open().outbox()).toEqual([]);
       });
 
       it('records the jobs of a damped alert as handled, without a group or an outbox entry', async () => {

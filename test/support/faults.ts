@@ -16,9 +16,9 @@ import type {
   OutboxEntry,
   PleoExports,
 } from '../../functions/app/ports.js';
-import type { Alert } from '../../functions/domain/alert.js';
+import { type Alert, alertsOf, isCombined, type Message } from '../../functions/domain/alert.js';
 import type { ExportJob, ExportJobItem } from '../../functions/domain/export-job.js';
-import type { FailureGroup } from '../../functions/domain/lifecycle.js';
+import { alertsByGroup, type FailureGroup, groupKey } from '../../functions/domain/lifecycle.js';
 
 /** The process died here: thrown by every port call from the crash on, so no later step (no finally) takes effect. */
 export class Crash extends Error {
@@ -198,8 +198,8 @@ export class FaultyState implements AlertState {
   outbox(): Promise<OutboxEntry[]> {
     return this.call('outbox', () => this.inner.outbox());
   }
-  stage(alert: Alert, pollId: string, now: Date) {
-    return this.call('stage', () => this.inner.stage(alert, pollId, now));
+  stage(message: Message, pollId: string, now: Date) {
+    return this.call('stage', () => this.inner.stage(message, pollId, now));
   }
   seal(pollId: string, now: Date) {
     return this.call('seal', () => this.inner.seal(pollId, now));
@@ -210,8 +210,8 @@ export class FaultyState implements AlertState {
   discard(alertId: string) {
     return this.call('discard', () => this.inner.discard(alertId));
   }
-  claim(alert: Alert, now: Date) {
-    return this.call('claim', () => this.inner.claim(alert, now));
+  claim(message: Message, now: Date) {
+    return this.call('claim', () => this.inner.claim(message, now));
   }
   release(alertId: string, problem: string) {
     return this.call('release', () => this.inner.release(alertId, problem));
@@ -225,14 +225,27 @@ export class FaultyState implements AlertState {
       throw error;
     }
   }
-  complete(alert: Alert, now: Date, update: GroupUpdate) {
+  complete(message: Message, now: Date, update: GroupUpdate) {
     return this.call(
       'complete',
-      () => this.inner.complete(alert, now, update),
+      () => this.inner.complete(message, now, update),
       async () => {
-        // Completing a stand-in id writes half the job records and the group, and leaves the real outbox entry.
-        const half = alert.jobs.slice(0, Math.ceil(alert.jobs.length / 2));
-        await this.inner.complete({ ...alert, alertId: `partial-${alert.alertId}`, jobs: half }, now, update);
+        // Completing a stand-in id leaves the real outbox entry: of one alert, half its job records and its group
+        // are written; of a combined message, the jobs and groups of half its sections (as when its groups take
+        // several transactions). Each group is updated as the real message would update it.
+        const alertId = `partial-${message.alertId}`;
+        const standIn: Message = isCombined(message)
+          ? {
+              ...message,
+              alertId,
+              sections: message.sections.slice(0, Math.ceil(message.sections.length / 2)),
+            }
+          : { ...message, alertId, jobs: message.jobs.slice(0, Math.ceil(message.jobs.length / 2)) };
+        const real = alertsByGroup(message);
+        await this.inner.complete(standIn, now, (stored, alerts) => {
+          const [first] = alerts;
+          return update(stored, (first && real.get(groupKey(first.companyId, first.reason))) ?? alerts);
+        });
       },
     );
   }
@@ -310,11 +323,11 @@ export class FaultyPublisher implements AlertPublisher {
     private readonly process: FaultyProcess,
   ) {}
 
-  async publish(alert: Alert): Promise<string> {
+  async publish(message: Message): Promise<string> {
     const fault = this.process.next('publish');
     switch (fault?.kind) {
       case undefined:
-        return this.inner.publish(alert);
+        return this.inner.publish(message);
       case 'refused':
         throw new PublishRefusedError('SNS answered 400: InvalidParameterException: Invalid parameter');
       case 'throttle':
@@ -324,30 +337,34 @@ export class FaultyPublisher implements AlertPublisher {
       case 'crashBefore':
         return this.process.crash('publish (before)');
       case 'crashAfter': {
-        await this.inner.publish(alert);
-        this.process.journal.unconfirmedPublish(alert.alertId);
+        await this.inner.publish(message);
+        this.process.journal.unconfirmedPublish(message.alertId);
         return this.process.crash('publish (after SNS took it)');
       }
       case 'timeout': {
-        await this.inner.publish(alert);
-        this.process.journal.unconfirmedPublish(alert.alertId);
+        await this.inner.publish(message);
+        this.process.journal.unconfirmedPublish(message.alertId);
         return this.process.timeOut();
       }
       case 'lostAnswer': {
-        await this.inner.publish(alert);
-        this.process.journal.unconfirmedPublish(alert.alertId);
+        await this.inner.publish(message);
+        this.process.journal.unconfirmedPublish(message.alertId);
         throw lostAnswer();
       }
     }
   }
 }
 
-/** Records every alert SNS took, as subscribers would see them. */
+/** Records every message SNS took, as subscribers would see them. */
 export class RecordingPublisher implements AlertPublisher {
-  readonly sent: Alert[] = [];
-  async publish(alert: Alert): Promise<string> {
-    this.sent.push(structuredClone(alert));
-    return `message-${this.sent.length}`;
+  readonly messages: Message[] = [];
+  async publish(message: Message): Promise<string> {
+    this.messages.push(structuredClone(message));
+    return `message-${this.messages.length}`;
+  }
+  /** Every alert inside the messages taken: a combined message's sections, each single message itself. */
+  get sent(): Alert[] {
+    return this.messages.flatMap((message) => [...alertsOf(message)]);
   }
 }
 

@@ -3,8 +3,8 @@
 
 import { LeaseLostError } from '../../functions/app/errors.js';
 import type { AlertState, GroupUpdate, ListingCheckpoints, OutboxEntry } from '../../functions/app/ports.js';
-import type { Alert } from '../../functions/domain/alert.js';
-import { type FailureGroup, groupKey } from '../../functions/domain/lifecycle.js';
+import { type Alert, alertsOf, type Message } from '../../functions/domain/alert.js';
+import { alertsByGroup, type FailureGroup, groupKey } from '../../functions/domain/lifecycle.js';
 
 /** What the table holds, shared by every view of one store. */
 class MemoryTable {
@@ -72,10 +72,10 @@ export class MemoryAlertState implements AlertState {
     return [...this.table.entries.values()].map((entry) => structuredClone(entry));
   }
 
-  async stage(alert: Alert, pollId: string): Promise<void> {
+  async stage(message: Message, pollId: string): Promise<void> {
     this.holdLease();
-    this.table.entries.set(alert.alertId, {
-      alert: structuredClone(alert),
+    this.table.entries.set(message.alertId, {
+      message: structuredClone(message),
       status: 'staged',
       attempts: 0,
       pollId,
@@ -96,17 +96,17 @@ export class MemoryAlertState implements AlertState {
     this.table.entries.delete(alertId);
   }
 
-  async claim(alert: Alert): Promise<Alert> {
+  async claim(message: Message): Promise<Message> {
     this.holdLease();
-    const previous = this.table.entries.get(alert.alertId);
+    const previous = this.table.entries.get(message.alertId);
     const attempts = (previous?.attempts ?? 0) + 1;
-    this.table.entries.set(alert.alertId, {
-      alert: structuredClone(alert),
+    this.table.entries.set(message.alertId, {
+      message: structuredClone(message),
       status: 'publishing',
       attempts,
       pollId: previous?.pollId,
     });
-    return alert;
+    return message;
   }
 
   async release(alertId: string): Promise<void> {
@@ -117,15 +117,19 @@ export class MemoryAlertState implements AlertState {
     this.setStatus(alertId, 'published');
   }
 
-  async complete(alert: Alert, _now: Date, update: GroupUpdate): Promise<FailureGroup | undefined> {
-    // Job records go without the lease, as in DynamoDB; the group and the outbox entry only with it.
-    for (const job of alert.jobs) this.table.jobs.set(job.jobId, alert.alertId);
-    const key = groupKey(alert.companyId, alert.reason);
-    const group = update(structuredClone(this.table.groups.get(key)));
+  async complete(message: Message, _now: Date, update: GroupUpdate): Promise<FailureGroup[]> {
+    // Job records go without the lease, as in DynamoDB; the groups and the outbox entry only with it, together.
+    for (const alert of alertsOf(message)) {
+      for (const job of alert.jobs) this.table.jobs.set(job.jobId, message.alertId);
+    }
+    const groups = [...alertsByGroup(message)].flatMap(
+      ([key, alerts]) => update(structuredClone(this.table.groups.get(key)), alerts) ?? [],
+    );
     this.holdLease();
-    if (group) this.table.groups.set(key, structuredClone(group));
-    this.table.entries.delete(alert.alertId);
-    return group;
+    for (const group of groups)
+      this.table.groups.set(groupKey(group.companyId, group.reason), structuredClone(group));
+    this.table.entries.delete(message.alertId);
+    return groups;
   }
 
   async suppress(alert: Alert): Promise<void> {

@@ -1,7 +1,7 @@
 // adapts a DynamoDB table (pk/sk, TTL on expiresAt) to the AlertState port
 //
 // Items:  LEASE/poller            who is polling, until when
-//         OUTBOX/<alertId>        an alert written down before publishing (gzipped JSON)
+//         OUTBOX/<alertId>        a message written down before publishing (gzipped JSON), combined or not
 //         SEAL/<pollId>           every alert of that poll was written down: its staged alerts may go out
 //         JOB#<jobId>/JOB         a job already alerted, kept until expiresAt (longer than the lookback)
 //         GROUP/<company>#<reason>    a failure group, for reminders, resolved notices and the digest
@@ -37,8 +37,8 @@ import {
   categorySchema,
   totalsSchema,
 } from '../../contracts/structured-message.js';
-import type { Alert } from '../../domain/alert.js';
-import { type FailureGroup, groupKey } from '../../domain/lifecycle.js';
+import { type Alert, alertsOf, type CombinedAlert, isCombined, type Message } from '../../domain/alert.js';
+import { alertsByGroup, type FailureGroup, groupKey } from '../../domain/lifecycle.js';
 import { forEachLimited } from '../../shared/concurrency.js';
 import { retrying, sleep } from '../../shared/retry.js';
 import {
@@ -51,6 +51,8 @@ import {
 
 const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
+/** TransactWriteItems takes 100 items, one of them the check of the lease. */
+const WRITES_PER_TRANSACTION = 99;
 const UNPROCESSED_RETRY = { maxAttempts: 9, baseDelayMs: 100, maxDelayMs: 2_000 };
 const DAY_SECONDS = 86_400;
 
@@ -100,6 +102,21 @@ const listingCheckpointsSchema = z.record(
     unordered: z.optional(z.boolean()),
   }),
 );
+
+const combinedAlertSchema = z.object({
+  alertId: z.string(),
+  kind: z.enum(['alert', 'reminder', 'resolved']),
+  combined: z.enum(['rollup', 'current-state']),
+  companyId: z.string(),
+  companyName: z.nullable(z.string()),
+  sections: z.array(alertSchema),
+  totals: totalsSchema,
+  detectedAt: z.string(),
+  possibleRedelivery: z.boolean(),
+}) satisfies z.ZodMiniType<CombinedAlert>;
+
+/** An outbox entry's message as stored: combined (it has sections) or one alert. */
+const messageSchema = z.union([combinedAlertSchema, alertSchema]);
 
 const outboxItemSchema = z.object({
   status: z.enum(['staged', 'pending', 'publishing', 'published']),
@@ -219,7 +236,7 @@ export class DynamoAlertState implements AlertState {
         status: parsed.status,
         attempts: parsed.attempts,
         pollId: parsed.pollId,
-        alert: alertSchema.parse(unzip(parsed.alert)),
+        message: messageSchema.parse(unzip(parsed.alert)),
       };
     });
   }
@@ -333,17 +350,17 @@ export class DynamoAlertState implements AlertState {
     return (await this.queryPartition(GROUP_PARTITION)).map(readGroup);
   }
 
-  async stage(alert: Alert, pollId: string, now: Date): Promise<void> {
+  async stage(message: Message, pollId: string, now: Date): Promise<void> {
     await this.fenced({
       Put: {
         TableName: this.table,
         Item: {
           pk: OUTBOX_PARTITION,
-          sk: alert.alertId,
+          sk: message.alertId,
           status: 'staged',
           pollId,
           attempts: 0,
-          alert: storable(alert).zipped,
+          alert: storable(message).zipped,
           createdAt: now.toISOString(),
           expiresAt: epochSeconds(now) + this.retentionSeconds,
         },
@@ -374,12 +391,12 @@ export class DynamoAlertState implements AlertState {
     await this.fenced({ Delete: { TableName: this.table, Key: { pk: OUTBOX_PARTITION, sk: alertId } } });
   }
 
-  async claim(alert: Alert, now: Date): Promise<Alert> {
-    const stored = storable(alert);
+  async claim(message: Message, now: Date): Promise<Message> {
+    const stored = storable(message);
     await this.fenced({
       Update: {
         TableName: this.table,
-        Key: { pk: OUTBOX_PARTITION, sk: alert.alertId },
+        Key: { pk: OUTBOX_PARTITION, sk: message.alertId },
         UpdateExpression:
           'SET #status = :publishing, alert = :alert, createdAt = if_not_exists(createdAt, :now), ' +
           'expiresAt = :expiresAt ADD attempts :one',
@@ -393,7 +410,7 @@ export class DynamoAlertState implements AlertState {
         },
       },
     });
-    return stored.alert;
+    return stored.message;
   }
 
   async release(alertId: string, problem: string): Promise<void> {
@@ -404,26 +421,38 @@ export class DynamoAlertState implements AlertState {
     await this.setOutboxStatus(alertId, 'published');
   }
 
-  async complete(alert: Alert, now: Date, update: GroupUpdate): Promise<FailureGroup | undefined> {
-    await this.recordJobs(alert, now);
-    // Read as stored by the lease holder, written back in the same transaction as the outbox entry is emptied.
-    const group = update(await this.getGroup(groupKey(alert.companyId, alert.reason)));
-    await this.fenced(...(group === undefined ? [] : [{ Put: this.groupItem(group, now) }]), {
-      Delete: { TableName: this.table, Key: { pk: OUTBOX_PARTITION, sk: alert.alertId } },
-    });
-    return group;
+  async complete(message: Message, now: Date, update: GroupUpdate): Promise<FailureGroup[]> {
+    await this.recordJobs(message, now);
+    const byGroup = alertsByGroup(message);
+    // Read as stored by the lease holder, written back with the outbox entry emptied, in one transaction. A
+    // message about more groups than one transaction holds writes them in several, the last one emptying the entry:
+    // an interrupted completion is completed again, and `update` leaves a group already written as it is.
+    const stored = await this.getGroups([...byGroup.keys()]);
+    const groups = [...byGroup].flatMap(([key, alerts]) => update(stored.get(key), alerts) ?? []);
+    const items: TransactItem[] = [
+      ...groups.map((group) => ({ Put: this.groupItem(group, now) })),
+      { Delete: { TableName: this.table, Key: { pk: OUTBOX_PARTITION, sk: message.alertId } } },
+    ];
+    for (let i = 0; i < items.length; i += WRITES_PER_TRANSACTION) {
+      await this.fenced(...items.slice(i, i + WRITES_PER_TRANSACTION));
+    }
+    return groups;
   }
 
   async suppress(alert: Alert, now: Date): Promise<void> {
     await this.recordJobs(alert, now);
   }
 
-  private async getGroup(key: string): Promise<FailureGroup | undefined> {
-    const { Item } = await this.counted('GetItem').send(
-      new GetCommand({ TableName: this.table, Key: { pk: GROUP_PARTITION, sk: key }, ConsistentRead: true }),
-      this.abort,
-    );
-    return Item === undefined ? undefined : readGroup(Item);
+  /** The groups as stored, read consistently: the last write may be this poll's own, without an answer. */
+  private async getGroups(keys: readonly string[]): Promise<Map<string, FailureGroup>> {
+    const groups = new Map<string, FailureGroup>();
+    for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
+      const batch = keys.slice(i, i + BATCH_GET_LIMIT).map((sk) => ({ pk: GROUP_PARTITION, sk }));
+      for (const item of await this.batchGet(batch, { whole: true })) {
+        groups.set(String(item.sk), readGroup(item));
+      }
+    }
+    return groups;
   }
 
   private groupItem(group: FailureGroup, now: Date) {
@@ -442,17 +471,22 @@ export class DynamoAlertState implements AlertState {
   }
 
   /** Job records: these jobs were handled and are never alerted again while the record lives. */
-  private async recordJobs(alert: Alert, now: Date): Promise<void> {
+  private async recordJobs(message: Message, now: Date): Promise<void> {
     const expiresAt = epochSeconds(now) + this.retentionSeconds;
     const alertedAt = now.toISOString();
-    const requests = alert.jobs.map((job) => ({
+    // A job that failed for several reasons is in several sections of a combined message: one record, as a batch
+    // may not write one key twice.
+    const jobs = new Map(
+      alertsOf(message).flatMap((alert) => alert.jobs.map((job) => [job.jobId, job] as const)),
+    );
+    const requests = [...jobs.values()].map((job) => ({
       PutRequest: {
         Item: {
           pk: `${JOB_PARTITION_PREFIX}${job.jobId}`,
           sk: 'JOB',
-          companyId: alert.companyId,
+          companyId: message.companyId,
           status: job.status,
-          alertId: alert.alertId,
+          alertId: message.alertId,
           alertedAt,
           expiresAt,
         },
@@ -482,15 +516,20 @@ export class DynamoAlertState implements AlertState {
     return items.map((item) => String(item.pk).slice(JOB_PARTITION_PREFIX.length));
   }
 
-  /** Up to 100 keys, with UnprocessedKeys retried; returns the key attributes of the items that exist. */
-  private async batchGet(keys: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+  /**
+   * Up to 100 keys, with UnprocessedKeys retried; returns the key attributes of the items that exist, or with
+   * `whole` the whole items, read consistently.
+   */
+  private async batchGet(
+    keys: Record<string, unknown>[],
+    { whole = false } = {},
+  ): Promise<Record<string, unknown>[]> {
     const found: Record<string, unknown>[] = [];
     let pending = keys;
+    const read = whole ? { ConsistentRead: true } : { ProjectionExpression: 'pk, sk' };
     await this.untilProcessed(async () => {
       const result = await this.counted('BatchGetItem').send(
-        new BatchGetCommand({
-          RequestItems: { [this.table]: { Keys: pending, ProjectionExpression: 'pk, sk' } },
-        }),
+        new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ...read } } }),
         this.abort,
       );
       found.push(...(result.Responses?.[this.table] ?? []));
@@ -561,22 +600,27 @@ export class DynamoAlertState implements AlertState {
   }
 }
 
-/** An item holds 400 KB; the stored alert stays well under it, its failure texts cut shorter if need be. */
+/** An item holds 400 KB; the stored message stays well under it, its failure texts cut shorter if need be. */
 const MAX_STORED_ALERT_BYTES = 300_000;
 const STORED_REASON_CAPS = [500, 100, 0];
 
-function storable(alert: Alert): { alert: Alert; zipped: Uint8Array } {
-  let candidate = alert;
+function storable(message: Message): { message: Message; zipped: Uint8Array } {
+  let candidate = message;
   let zipped = gzipSync(JSON.stringify(candidate));
   for (const cap of STORED_REASON_CAPS) {
     if (zipped.byteLength <= MAX_STORED_ALERT_BYTES) break;
-    candidate = {
-      ...alert,
-      jobs: alert.jobs.map((job) => ({ ...job, failureReason: job.failureReason?.slice(0, cap) || null })),
-    };
+    candidate = capReasons(message, cap);
     zipped = gzipSync(JSON.stringify(candidate));
   }
-  return { alert: candidate, zipped };
+  return { message: candidate, zipped };
+}
+
+function capReasons(message: Message, cap: number): Message {
+  const capped = (alert: Alert): Alert => ({
+    ...alert,
+    jobs: alert.jobs.map((job) => ({ ...job, failureReason: job.failureReason?.slice(0, cap) || null })),
+  });
+  return isCombined(message) ? { ...message, sections: message.sections.map(capped) } : capped(message);
 }
 
 function unzip(data: Uint8Array): unknown {

@@ -2,7 +2,7 @@
 import type { SNSClient, SNSClientConfig } from '@aws-sdk/client-sns';
 import { PublishRefusedError } from '../../app/errors.js';
 import type { AlertPublisher } from '../../app/ports.js';
-import type { Alert } from '../../domain/alert.js';
+import type { Message } from '../../domain/alert.js';
 
 /**
  * One Publish attempt per claim: the outbox retries, flagging a copy that may be a repeat; the SDK retrying a
@@ -27,7 +27,7 @@ export class SnsAlertPublisher implements AlertPublisher {
   ) {}
 
   /** @throws PublishRefusedError when SNS definitely did not take the message; anything else as it came. */
-  async publish(alert: Alert, signal?: AbortSignal): Promise<string> {
+  async publish(message: Message, signal?: AbortSignal): Promise<string> {
     // The SDK and the renderers load on the first publish: a poll with nothing to send never pays for them.
     this.loaded ??= Promise.all([import('@aws-sdk/client-sns'), import('../../render/sns-message.js')]).then(
       ([{ SNSClient, PublishCommand }, { buildSnsMessage }]) => ({
@@ -39,7 +39,7 @@ export class SnsAlertPublisher implements AlertPublisher {
     const { sns, PublishCommand, buildSnsMessage } = await this.loaded;
     try {
       const result = await sns.send(
-        new PublishCommand({ TopicArn: this.topicArn, ...buildSnsMessage(alert) }),
+        new PublishCommand({ TopicArn: this.topicArn, ...buildSnsMessage(message) }),
         {
           abortSignal: signal,
         },
