@@ -110,7 +110,7 @@ function ratioBudget(
 }
 
 function publishBudget(all: readonly Row[]): BudgetLine {
-  const budget = 'One SNS publish per (company, reason) group';
+  const budget = 'A first poll publishes one message per company, and each arrives once';
   if (all.length === 0) return { pass: undefined, budget, detail: 'no poll measured' };
   const off = all.filter(
     ({ figures }) =>
@@ -119,11 +119,11 @@ function publishBudget(all: readonly Row[]): BudgetLine {
   );
   const detail =
     off.length === 0
-      ? 'every poll published exactly its groups, and each message arrived once'
+      ? 'every cold poll published one message per company (for all its groups), and each message arrived once'
       : off
           .map(
             (row) =>
-              `${label(row)}: ${count(row.figures.publishes.measured)} published, ${count(row.figures.delivered)} arrived, ${count(row.figures.publishes.ideal)} groups`,
+              `${label(row)}: ${count(row.figures.publishes.measured)} published, ${count(row.figures.delivered)} arrived, ${count(row.figures.publishes.ideal)} companies`,
           )
           .join('; ');
   return { pass: off.length === 0, budget, detail };

@@ -8,6 +8,8 @@ import type { ExportJob } from '../local/demo-api/types.js';
 export const PAGE_SIZE = 100;
 /** Keys one DynamoDB BatchGetItem call may carry. */
 export const BATCH_GET_SIZE = 100;
+/** Writes one TransactWriteItems call may carry besides the check that the poll holds the lease. */
+const TRANSACTION_WRITES = 99;
 
 const ALERTING = ['failed', 'completed_with_errors'] as const;
 
@@ -19,8 +21,19 @@ export interface IdealCost {
   listPages: number;
   itemPages: number;
   batchGets: number;
-  /** (company, reason) groups, a group larger than MAX_JOBS_PER_ALERT counting once per part. */
+  /**
+   * (company, reason) groups, a group larger than MAX_JOBS_PER_ALERT counting once per part: the messages a poll
+   * would publish, one per group, without the roll-up.
+   */
+  groups: number;
+  /** Messages: a cold poll is a first poll, which sends one per company that has failures (the quiet first poll). */
   publishes: number;
+  /**
+   * DynamoDB requests that deliver those messages exactly once: per message, the write that records it before it is
+   * published (so that a crash after SNS took it is known), and the transactions after that record its jobs, write
+   * its groups and empty its outbox entry (100 items a transaction, one of them the check of the lease).
+   */
+  deliveryRequests: number;
   /**
    * Pages of completed exports read to learn whether open failure groups were resolved (resolved notices): the
    * completed exports created after the newest failure of the group that failed last longest ago, as a later
@@ -38,6 +51,7 @@ export interface ColdIdeal extends IdealCost {
 export function coldIdeal(store: DemoStore, since: Date): ColdIdeal {
   const jobs = jobsInWindow(store, since);
   const groups = new Map<string, { jobs: number; newestMs: number }>();
+  const companies = new Map<string, { jobs: number; groups: Set<string> }>();
   let jobsNeedingItems = 0;
   let itemPages = 0;
   for (const job of jobs) {
@@ -53,6 +67,11 @@ export function coldIdeal(store: DemoStore, since: Date): ColdIdeal {
         ];
       }
     }
+    const company = companies.get(job.companyId) ?? { jobs: 0, groups: new Set<string>() };
+    companies.set(job.companyId, {
+      jobs: company.jobs + 1,
+      groups: new Set([...company.groups, ...reasons]),
+    });
     for (const reason of reasons) {
       const key = `${job.companyId} ${reason}`;
       const group = groups.get(key) ?? { jobs: 0, newestMs: 0 };
@@ -62,15 +81,21 @@ export function coldIdeal(store: DemoStore, since: Date): ColdIdeal {
       });
     }
   }
-  let publishes = 0;
-  for (const group of groups.values()) publishes += Math.ceil(group.jobs / MAX_JOBS_PER_ALERT);
+  let parts = 0;
+  for (const group of groups.values()) parts += Math.ceil(group.jobs / MAX_JOBS_PER_ALERT);
+  let deliveryRequests = 0;
+  for (const company of companies.values()) {
+    deliveryRequests += 1 + Math.ceil((company.jobs + company.groups.size + 1) / TRANSACTION_WRITES);
+  }
   return {
     jobs: jobs.length,
     jobsNeedingItems,
     listPages: listPages(jobs.length),
     itemPages,
     batchGets: Math.ceil(jobs.length / BATCH_GET_SIZE),
-    publishes,
+    groups: parts,
+    publishes: companies.size,
+    deliveryRequests,
     // No group is open before the first poll (and the benchmark holds back no transient failure).
     resolutionPages: 0,
     openGroupsSinceMs:
@@ -92,7 +117,7 @@ export function warmIdeal(cold: ColdIdeal, store: DemoStore): IdealCost {
             .listJobs({ statuses: ['completed'] })
             .filter((job) => Date.parse(job.createdAt) >= openGroupsSinceMs).length,
         );
-  return { ...cost, itemPages: 0, publishes: 0, resolutionPages };
+  return { ...cost, itemPages: 0, groups: 0, publishes: 0, deliveryRequests: 0, resolutionPages };
 }
 
 /** Pleo requests in all. */

@@ -71,7 +71,9 @@ function pleoTable(all: readonly Row[]): string {
 
 function dynamoTable(all: readonly Row[]): string {
   return [
-    'DynamoDB and SNS — ideal: BatchGetItem ⌈jobs / 100⌉; publishes one per (company, reason) group',
+    'DynamoDB and SNS — ideal: BatchGetItem ⌈jobs / 100⌉; a cold poll is a first poll, one message per company (the',
+    'groups column: one per (company, reason) group, what was sent before the roll-up); delivery requests: per',
+    'message one write before it is published and ⌈(its jobs + groups + 1) / 99⌉ transactions after (see bench/ideal.ts)',
     table(
       [
         { header: 'jobs', align: 'right' },
@@ -79,9 +81,13 @@ function dynamoTable(all: readonly Row[]): string {
         { header: 'BatchGetItem', align: 'right' },
         { header: 'ideal', align: 'right' },
         { header: 'ratio', align: 'right' },
-        { header: 'publishes', align: 'right' },
+        { header: 'messages', align: 'right' },
+        { header: 'ideal', align: 'right' },
         { header: 'groups', align: 'right' },
         { header: 'arrived', align: 'right' },
+        { header: 'delivery requests / message', align: 'right' },
+        { header: 'ideal', align: 'right' },
+        { header: 'delivery time', align: 'right' },
         { header: 'other DynamoDB requests' },
       ],
       all.map(({ jobs, phase, figures }) => [
@@ -92,7 +98,11 @@ function dynamoTable(all: readonly Row[]): string {
         times(figures.batchGets.ratio),
         count(figures.publishes.measured),
         count(figures.publishes.ideal),
+        count(figures.groups),
         count(figures.delivered),
+        perMessage(figures.deliveryRequests.measured, figures.publishes.measured),
+        perMessage(figures.deliveryRequests.ideal, figures.publishes.ideal),
+        figures.publishes.measured > 0 ? duration(figures.deliveryMs) : '—',
         Object.entries(figures.otherDynamo)
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([operation, n]) => `${operation} ${count(n)}`)
@@ -100,6 +110,10 @@ function dynamoTable(all: readonly Row[]): string {
       ]),
     ),
   ].join('\n');
+}
+
+function perMessage(requests: number, messages: number): string {
+  return messages > 0 ? (requests / messages).toFixed(1) : '—';
 }
 
 function resourceTable(results: BenchResults, all: readonly Row[]): string {

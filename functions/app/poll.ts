@@ -1,6 +1,7 @@
 // One poll: deliver what earlier polls left in the outbox, find the failures never handled, alert them grouped by
 // (company, reason), and carry the open groups forward: resolved notices, reminders, flap damping, and alerts
-// about the alerter itself (API key refused, Pleo unreachable).
+// about the alerter itself (API key refused, Pleo unreachable). A company's many messages of one kind go out as one
+// (the roll-up), and the first poll tells each company what it found as one message: the state when watching began.
 
 import type { PollerConfig } from '../config/poller.js';
 import { alertsOf } from '../domain/alert.js';
@@ -23,6 +24,7 @@ import {
   resolvedNotice,
   resolvedNotices,
 } from '../domain/lifecycle.js';
+import { rollUp } from '../domain/rollup.js';
 import { Courier } from './courier.js';
 import { PleoCredentialsError, PleoUnavailableError } from './errors.js';
 import {
@@ -48,6 +50,9 @@ export type PollSettings = Pick<
   | 'resolutionCheckMs'
   | 'unreachableAlertAfterPolls'
   | 'digestTimeZone'
+  | 'rollupAbove'
+  | 'quietFirstPoll'
+  | 'deliveryConcurrency'
 >;
 
 export interface PollDeps extends LeaseDeps {
@@ -89,10 +94,13 @@ export interface PollReport {
   suppressedFailures: number;
   /** New failures a mute kept quiet: recorded as handled, counted on the mute, not sent. */
   mutedFailures: number;
+  /** Messages published, a combined one counting once. */
   alertsPublished: number;
   alertsFailed: number;
   pleoRequests: number;
   durationMs: number;
+  /** Time spent writing down and publishing the poll's new alerts. */
+  deliveryMs: number;
 }
 
 /** Thrown after a poll in which some alerts could not be published; they stay in the outbox for the next poll. */
@@ -113,6 +121,9 @@ export async function pollOnce(
     async ({ courier, report, inFlight, signal, deadlines }) => {
       const scope: Scope = { ...deps, companyIds: settings.companies.map((c) => c.id), signal };
       const controls = await currentControls(deps);
+      const watching = await deps.state.watchingSince();
+      // A table with groups but no mark was watched by a version from before the mark: not a first poll.
+      const firstPoll = watching === undefined && courier.groups.size === 0;
       // The failures and their items go out of scope once grouped: only the alerts stay in memory.
       const { alerts, listing, deferred } = await newAlerts(deps, scope, settings, {
         courier,
@@ -125,7 +136,14 @@ export async function pollOnce(
       const { send, muted } = splitMuted(damped.send, controls, deps.now());
       report.heldFailures = damped.hold.reduce((sum, alert) => sum + alert.jobs.length, 0);
       report.suppressedFailures = damped.suppress.reduce((sum, alert) => sum + alert.jobs.length, 0);
-      const { staged, leftOut } = await courier.stageNew(send, deps.owner);
+      const deliveryStarted = performance.now();
+      const messages = rollUp(send, {
+        rollupAbove: settings.rollupAbove,
+        currentState: firstPoll && settings.quietFirstPoll,
+      });
+      const { staged, leftOut } = await courier.stageNew(messages, deps.owner);
+      // Once its messages are written down: a poll that dies before is the first poll again.
+      if (watching === undefined) await deps.state.setWatchingSince(deps.now().toISOString());
       // Every new failure is now written down, or left for the next poll, which lists again from where it was found.
       const unhandled = new Set([
         ...deferred,
@@ -148,13 +166,10 @@ export async function pollOnce(
         }
       }
       await courier.sendStaged(staged);
-      for (const notice of resolvedNotices(openGroups(courier), completed, deps.now())) {
-        await courier.deliver(notice);
-      }
+      report.deliveryMs = Math.round(performance.now() - deliveryStarted);
+      await courier.deliverAll(resolvedNotices(openGroups(courier), completed, deps.now()));
       const remind = openGroups(courier).filter((group) => remindable(group, controls, deps.now()));
-      for (const reminder of dueReminders(remind, deps.now(), settings.reminders)) {
-        await courier.deliver(reminder);
-      }
+      await courier.deliverAll(dueReminders(remind, deps.now(), settings.reminders));
       // A digest that found the lease held waits for the next poll that takes it.
       const digestAskedAt = await deps.state.digestRequestedAt();
       if (digestAskedAt !== undefined) await sendDigest(deps, settings, courier, new Date(digestAskedAt));
@@ -303,6 +318,7 @@ async function withLease(
     alertsFailed: 0,
     pleoRequests: 0,
     durationMs: 0,
+    deliveryMs: 0,
   };
   if (!(await deps.state.acquireLease(deps.owner, started, leaseSeconds))) {
     deps.log.info('Another poll holds the lease; skipping this one');
@@ -310,7 +326,16 @@ async function withLease(
   }
   let failed = false;
   try {
-    const courier = new Courier({ ...deps, signal }, await deps.state.failureGroups(), report);
+    const courier = new Courier(
+      {
+        ...deps,
+        signal,
+        deliveryConcurrency: settings.deliveryConcurrency,
+        rollupAbove: settings.rollupAbove,
+      },
+      await deps.state.failureGroups(),
+      report,
+    );
     // What earlier polls wrote down goes out first, even when Pleo is down today.
     const inFlight = await courier.recover(await deps.state.outbox());
     await work({ courier, report, inFlight, signal, deadlines: deadlines(settings, invocation, startedMs) });

@@ -96,6 +96,12 @@ export interface PollLease {
   /** Where the listing of failed jobs stopped, as of the lease just taken: kept with the lease, in its scope. */
   listingCheckpoints(): Promise<ListingCheckpoints>;
   setListingCheckpoints(checkpoints: ListingCheckpoints): Promise<void>;
+  /**
+   * When watching began: the first poll that listed Pleo (ISO 8601), as of the lease just taken; undefined until
+   * then. Kept with the lease, so a poller of its own (a connection, with a lease of its own) has its own.
+   */
+  watchingSince(): Promise<string | undefined>;
+  setWatchingSince(at: string): Promise<void>;
 }
 
 /** The outbox: each step of a message's way out, written down (see app/courier.ts). */

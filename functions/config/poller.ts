@@ -64,6 +64,13 @@ export const POLLER_SETTINGS = {
   itemConcurrency: setting(wholeNumber(1, 16), { env: 'ITEM_CONCURRENCY', default: 4 }),
   /** DynamoDB batch reads in flight at once, overlapping with Pleo paging */
   dynamoConcurrency: setting(wholeNumber(1, 16), { env: 'DYNAMODB_CONCURRENCY', default: 4 }),
+  /**
+   * companies whose messages are delivered at the same time (each company's one after another). Every delivery
+   * writes a few DynamoDB transactions, each checking the one lease item (one item takes at most 1,000 write units
+   * a second), and one SNS publish (SNS takes hundreds to thousands a second per region): 8 delivers a storm of
+   * 1,000 messages in about 15 s within both
+   */
+  deliveryConcurrency: setting(wholeNumber(1, 32), { env: 'DELIVERY_CONCURRENCY', default: 8 }),
   /** time one request to Pleo may take, in milliseconds */
   pleoRequestTimeoutMs: setting(wholeNumber(1_000, 60_000), {
     env: 'PLEO_REQUEST_TIMEOUT_MS',
@@ -109,6 +116,16 @@ export const POLLER_SETTINGS = {
     context: true,
     default: 15,
   }),
+  /**
+   * more messages than this of one kind (alerts, reminders, resolved notices) for one company in one poll go out as
+   * one message, a section per failure reason (0: each on its own)
+   */
+  rollupAbove: setting(wholeNumber(0, 1_000), { env: 'ROLLUP_ABOVE', context: true, default: 3 }),
+  /**
+   * the first poll of a new deployment sends what it finds as one message per company, whatever `rollupAbove`, headed
+   * "open export problems when watching began"; `false` alerts them as any later poll would
+   */
+  quietFirstPoll: setting(flag(), { env: 'QUIET_FIRST_POLL', context: true, default: true }),
   /** polls in a row Pleo must be unreachable before the alerter says so */
   unreachableAlertAfterPolls: setting(wholeNumber(1, 1_000), {
     env: 'UNREACHABLE_ALERT_AFTER_POLLS',

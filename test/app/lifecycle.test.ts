@@ -7,7 +7,7 @@ import {
 } from '../../functions/app/errors.js';
 import { digestOnce, type PollSettings, pollOnce } from '../../functions/app/poll.js';
 import type { Log } from '../../functions/app/ports.js';
-import { type Alert, alertsOf } from '../../functions/domain/alert.js';
+import { type Alert, alertsOf, type Message } from '../../functions/domain/alert.js';
 import type { FailureGroup } from '../../functions/domain/lifecycle.js';
 import { ACME, job, NORDLYS } from '../fixtures/jobs.js';
 import { FakePleo } from '../support/fake-pleo.js';
@@ -23,6 +23,7 @@ const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };
 describe('the alert lifecycle', () => {
   let pleo: FakePleo;
   let state: MemoryAlertState;
+  /** Each alert of each message published: a combined message's sections, as the lifecycle is per group. */
   let sent: Alert[];
   let now: number;
   /** Publishes SNS refuses next. */
@@ -32,12 +33,12 @@ describe('the alert lifecycle', () => {
     pleo,
     state,
     publisher: async () => ({
-      publish: async (alert: Alert) => {
+      publish: async (message: Message) => {
         if (refusals > 0) {
           refusals--;
           throw new PublishRefusedError('SNS answered 400: InvalidParameterException: Invalid parameter');
         }
-        sent.push(alert);
+        sent.push(...alertsOf(message));
         return 'm';
       },
     }),

@@ -9,28 +9,33 @@ import {
 } from '../../functions/app/errors.js';
 import { type PollSettings, pollOnce, UndeliveredAlertsError } from '../../functions/app/poll.js';
 import type { AlertPublisher, Log } from '../../functions/app/ports.js';
-import { type Alert, reasonsOf } from '../../functions/domain/alert.js';
+import { type Alert, alertsOf, isCombined, type Message, reasonsOf } from '../../functions/domain/alert.js';
 import { ACME, item, job, NORDLYS } from '../fixtures/jobs.js';
 import { FakePleo } from '../support/fake-pleo.js';
 import { MemoryAlertState } from '../support/memory-state.js';
-import { pollSettings } from '../support/settings.js';
+import { ONE_AT_A_TIME, pollSettings } from '../support/settings.js';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
 const settings = pollSettings();
 
 class RecordingPublisher implements AlertPublisher {
-  sent: Alert[] = [];
+  readonly messages: Message[] = [];
   failures = 0;
   /** Errors thrown instead of publishing, in turn; a refusal by default. */
   error: () => Error = () =>
     new PublishRefusedError('SNS answered 400: InvalidParameterException: Invalid parameter');
-  async publish(alert: Alert): Promise<string> {
+  async publish(message: Message): Promise<string> {
     if (this.failures > 0) {
       this.failures--;
       throw this.error();
     }
-    this.sent.push(alert);
-    return `m-${this.sent.length}`;
+    this.messages.push(message);
+    return `m-${this.messages.length}`;
+  }
+
+  /** Each alert of each message published: a combined message's sections. */
+  get sent(): Alert[] {
+    return this.messages.flatMap((message) => [...alertsOf(message)]);
   }
 }
 
@@ -85,7 +90,12 @@ describe('pollOnce', () => {
       [ACME, 'missing_configuration', 2],
       [NORDLYS, 'missing_configuration', 1],
     ]);
-    expect(first).toMatchObject({ jobsSeen: 4, newFailures: 4, alertsPublished: 3, alertsFailed: 0 });
+    // The first poll of a fresh table: one message per company, the state when watching began.
+    expect(publisher.messages.map((m) => [m.companyId, isCombined(m) ? m.combined : null])).toEqual([
+      [ACME, 'current-state'],
+      [NORDLYS, 'current-state'],
+    ]);
+    expect(first).toMatchObject({ jobsSeen: 4, newFailures: 4, alertsPublished: 2, alertsFailed: 0 });
     expect(second).toMatchObject({ jobsSeen: 4, newFailures: 0, alertsPublished: 0 });
     expect(state.entries.size).toBe(0);
   });
@@ -241,7 +251,8 @@ describe('pollOnce', () => {
   });
 
   it('loses neither alert of a job with two reasons when one of them cannot be written down', async () => {
-    // Prepare: the second stage write fails once.
+    // Prepare: each alert on its own; the second stage write fails once.
+    const oneByOne = pollSettings(ONE_AT_A_TIME);
     const cwe = job({ status: 'completed_with_errors', failureReasonType: null });
     pleo.jobs = [cwe];
     pleo.items.set(cwe.id, [
@@ -256,10 +267,10 @@ describe('pollOnce', () => {
     };
 
     // Act
-    await expect(poll()).rejects.toBeInstanceOf(UndeliveredAlertsError);
+    await expect(poll('poll-1', oneByOne)).rejects.toBeInstanceOf(UndeliveredAlertsError);
     const sentFirst = publisher.sent.length;
-    await poll();
-    await poll();
+    await poll('poll-1', oneByOne);
+    await poll('poll-1', oneByOne);
 
     // Assess: the first alert waited with the second, or the job's second reason would have been lost.
     expect(sentFirst).toBe(0);
@@ -304,9 +315,10 @@ describe('pollOnce', () => {
       if (++claims === 1) throw new Error('Item size has exceeded the maximum allowed size');
       return claim(...args);
     };
-    await expect(poll()).rejects.toBeInstanceOf(UndeliveredAlertsError);
+    const oneByOne = pollSettings(ONE_AT_A_TIME);
+    await expect(poll('poll-1', oneByOne)).rejects.toBeInstanceOf(UndeliveredAlertsError);
     expect(publisher.sent.map((a) => a.reason)).toEqual(['validation_failure']);
-    await poll();
+    await poll('poll-1', oneByOne);
     expect(publisher.sent.map((a) => a.reason)).toEqual(['validation_failure', 'missing_configuration']);
   });
 
@@ -325,7 +337,7 @@ describe('pollOnce', () => {
     await poll();
 
     // Assess
-    expect(publisher.sent.map((a) => [a.reason, a.jobs.map((j) => j.jobId)])).toEqual([
+    expect(publisher.sent.map((a) => [a.reason, a.jobs.map((j) => j.jobId)]).sort()).toEqual([
       ['accounting_system_validation_failure', [cwe.id]],
       ['receipt_file_size_limit_exceeded', [cwe.id]],
       ['unknown', [broken.id]],

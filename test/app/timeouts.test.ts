@@ -7,7 +7,7 @@ import type { Message } from '../../functions/domain/alert.js';
 import { job, NORDLYS } from '../fixtures/jobs.js';
 import { FakePleo } from '../support/fake-pleo.js';
 import { MemoryAlertState } from '../support/memory-state.js';
-import { pollSettings } from '../support/settings.js';
+import { ONE_AT_A_TIME, pollSettings } from '../support/settings.js';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
 const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };
@@ -30,7 +30,8 @@ describe('a poll that times out or loses its lease', () => {
   const poll = (owner: string, signal?: AbortSignal, timeLeftMs?: number) =>
     pollOnce(
       { pleo, state, publisher: async () => publisher, log: silent, now: () => NOW, owner },
-      pollSettings({ leaseSeconds: 60 }),
+      // One alert at a time: the test stops the poll between two deliveries.
+      pollSettings({ leaseSeconds: 60, ...ONE_AT_A_TIME }),
       { signal, timeLeftMs },
     );
 

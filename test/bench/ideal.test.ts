@@ -53,7 +53,10 @@ describe('coldIdeal', () => {
       listPages: 1,
       itemPages: 0,
       batchGets: 1,
+      groups: 1,
       publishes: 1,
+      // Written down before the publish, then its job, its group and the entry's removal in one transaction.
+      deliveryRequests: 2,
       resolutionPages: 0,
       openGroupsSinceMs: Date.parse('2026-11-20T10:00:00.000Z'),
     });
@@ -97,8 +100,10 @@ describe('coldIdeal', () => {
     // Act
     const ideal = coldIdeal(store, SINCE);
 
-    // Assess: Acme × {validation, receipt upload}, Nordlys × validation
-    expect(ideal.publishes).toBe(3);
+    // Assess: Acme × {validation, receipt upload}, Nordlys × validation; a message for each company
+    expect(ideal.groups).toBe(3);
+    expect(ideal.publishes).toBe(2);
+    expect(ideal.deliveryRequests).toBe(2 + 2);
     expect(ideal.itemPages).toBe(2);
   });
 
@@ -113,7 +118,9 @@ describe('coldIdeal', () => {
     const ideal = coldIdeal(storeWith(jobs), SINCE);
 
     // Assess
-    expect(ideal).toMatchObject({ jobs: 1_001, listPages: 11, batchGets: 11, publishes: 2 });
+    expect(ideal).toMatchObject({ jobs: 1_001, listPages: 11, batchGets: 11, groups: 2, publishes: 1 });
+    // 1,001 job records, one group, the entry: 1,003 writes in transactions of 99, after the one before
+    expect(ideal.deliveryRequests).toBe(1 + 11);
   });
 
   it('leaves out jobs created before the window and jobs that did not fail', () => {
@@ -137,6 +144,7 @@ describe('coldIdeal', () => {
       listPages: 1,
       batchGets: 0,
       publishes: 0,
+      deliveryRequests: 0,
     });
   });
 });
@@ -152,7 +160,14 @@ describe('warmIdeal', () => {
 
     // Assess: an empty listing of completed exports still takes a request
     const { openGroupsSinceMs: _, ...coldCost } = cold;
-    expect(warm).toEqual({ ...coldCost, itemPages: 0, publishes: 0, resolutionPages: 1 });
+    expect(warm).toEqual({
+      ...coldCost,
+      itemPages: 0,
+      groups: 0,
+      publishes: 0,
+      deliveryRequests: 0,
+      resolutionPages: 1,
+    });
   });
 
   it('counts the completed exports since the group whose newest failure is oldest, not those before it', () => {

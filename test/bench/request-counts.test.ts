@@ -67,9 +67,30 @@ describe('poll request counts against the ideal', () => {
     expect(cold.batchGets.measured).toBe(Math.ceil(1_050 / 100));
   });
 
-  it('publishes one message per (company, reason) group when everything is new', () => {
+  it('publishes one message per company on the first poll, for all its (company, reason) groups', () => {
+    expect(result.ideal.cold.publishes).toBe(20);
+    expect(result.ideal.cold.groups).toBeGreaterThan(result.ideal.cold.publishes);
     expect(cold.publishes.measured).toBe(result.ideal.cold.publishes);
     expect(cold.delivered).toBe(result.ideal.cold.publishes);
+  });
+
+  it('delivers with DynamoDB requests counted beside the ideal: what the outbox adds to never lose or repeat', () => {
+    // Per message: staged, claimed, marked published, its jobs recorded 25 at a time, its groups read, then
+    // written with the entry's removal; and the poll's seal.
+    expect(cold.deliveryRequests.measured).toBeGreaterThan(cold.deliveryRequests.ideal);
+    expect(cold.deliveryRequests.ideal).toBe(result.ideal.cold.deliveryRequests);
+    const {
+      TransactWriteItems = 0,
+      BatchWriteItem = 0,
+      BatchGetItem = 0,
+    } = result.cold.run.outcome.dynamoDeliveryRequests;
+    expect(cold.deliveryRequests.measured).toBe(TransactWriteItems + BatchWriteItem + BatchGetItem);
+    expect(result.cold.run.outcome.dynamoDeliveryRequests).toMatchObject({
+      // stage, claim, mark published, complete per message, and the seal
+      TransactWriteItems: 4 * 20 + 1,
+      BatchGetItem: 20,
+    });
+    expect(warm.deliveryRequests.measured).toBe(0);
   });
 
   it('lists the same pages, fetches no items and publishes nothing when nothing is new', () => {

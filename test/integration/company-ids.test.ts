@@ -36,7 +36,8 @@ describe('companies configured with upper-case ids', () => {
     await poller.poll();
 
     expect(await deliveredSince(parts)).toEqual([
-      'alert Acme ApS missing_configuration',
+      // The first poll's: the state when watching began
+      'alert Acme ApS missing_configuration (current-state)',
       'resolved Acme ApS missing_configuration',
     ]);
   });

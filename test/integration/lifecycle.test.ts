@@ -53,10 +53,11 @@ describe('the alert lifecycle on the demo API, dynalite and fauxqs', () => {
       failureReasonType: 'accounting_system_timeout',
       createdAt: iso(-0.1 * HOUR),
     });
+    // The first poll: what is open when watching began, one message per company.
     await poller.poll();
     expect(await delivered()).toEqual([
-      'alert Acme ApS missing_configuration',
-      'alert Nordlys AB validation_failure',
+      'alert Acme ApS missing_configuration (current-state)',
+      'alert Nordlys AB validation_failure (current-state)',
     ]);
 
     // Acme and Bergmann export successfully; an hour later Acme is resolved and Bergmann's blip is dropped.

@@ -59,15 +59,19 @@ describe('the alert pipeline on the demo API, dynalite and fauxqs', () => {
   });
   afterAll(() => parts?.close());
 
-  it('sends one message per (company, reason) with every failure in exactly one, then nothing, then only what is new', async () => {
+  it('sends one message per company on the first poll with every failure in exactly one of its groups, then nothing, then only what is new', async () => {
     // Act: the first poll
     const first = await poller.poll();
     const messages = await delivered();
 
-    // Assess: one message per group, each (job, reason) exactly once
-    const alerts = messages.map(onlyAlert);
+    // Assess: one message per company, the state when watching began, a section per group; each (job, reason) in
+    // exactly one
+    const failing = store.listJobs({ statuses: ['failed', 'completed_with_errors'] }).map((j) => j.companyId);
+    expect(messages.map((m) => m.companyId).sort()).toEqual([...new Set(failing)].sort());
+    expect(messages.every((m) => m.combined === 'current-state')).toBe(true);
+    const alerts = messages.flatMap((m) => m.alerts);
     const groups = alerts.map((a) => `${a.companyId} ${a.reason}`);
-    expect(new Set(groups).size).toBe(messages.length);
+    expect(new Set(groups).size).toBe(alerts.length);
     const withIds = messages.flatMap(alertsWithJobIds);
     const pairs = withIds.flatMap((a) => a.jobIds.map((id) => `${id} ${a.companyId} ${a.reason}`));
     expect(pairs.length).toBe(new Set(pairs).size);
@@ -81,7 +85,7 @@ describe('the alert pipeline on the demo API, dynalite and fauxqs', () => {
     expect(second.jobsSeen).toBeLessThan(100); // one page: the jobs at the newest time listed, not all 400
     expect(await delivered()).toEqual([]);
 
-    // Act + Assess: one new failure → exactly one new message, holding it
+    // Act + Assess: one new failure → its own alert (one per reason, a few at most), holding it
     const late = randomNewFailure(store, new Date());
     await poller.poll();
     const after = await delivered();

@@ -18,7 +18,9 @@ function outcome(counts: Partial<PollOutcome>): PollOutcome {
     alertsFailed: 0,
     pleoRequests: 0,
     durationMs: 12,
+    deliveryMs: 0,
     dynamoRequests: {},
+    dynamoDeliveryRequests: {},
     invalidRecords: 0,
     ...counts,
   };

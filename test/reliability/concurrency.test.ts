@@ -20,6 +20,7 @@ import {
   RecordingPublisher,
 } from '../support/faults.js';
 import { MemoryAlertState } from '../support/memory-state.js';
+import { ONE_AT_A_TIME } from '../support/settings.js';
 import { deliveryFaultArb, jobsArb } from './arbitraries.js';
 import { COMPANIES, FakePleoWorld } from './world.js';
 
@@ -38,6 +39,8 @@ const settings: PollSettings = {
   resolutionCheckMs: 0,
   unreachableAlertAfterPolls: 3,
   digestTimeZone: 'UTC',
+  // The scripted races below count single alerts; the random interleavings combine them too.
+  ...ONE_AT_A_TIME,
 };
 
 /** Runs every call through `gate` first, so that the test decides the order in which overlapping polls proceed. */
@@ -108,6 +111,12 @@ const scenarioArb = fc.record({
   /** The retry and the schedule come after the first invocation's lease ran out, or within it. */
   afterLease: fc.boolean(),
   invocations: fc.integer({ min: 2, max: 3 }),
+  /** A company's few messages of a kind combined, or each on its own. */
+  combining: fc.record({
+    rollupAbove: fc.constantFrom(0, 1),
+    quietFirstPoll: fc.boolean(),
+    deliveryConcurrency: fc.constantFrom(1, 2),
+  }),
 });
 
 describe('overlapping polls', () => {
@@ -124,11 +133,14 @@ describe('overlapping polls', () => {
         const watch = new LeaseWatch();
         for (const spec of scenario.initialJobs) world.add(spec);
         const first = new FaultyProcess(scenario.firstFaults, journal);
+        const combining = { ...settings, ...scenario.combining };
         await poll(
           world.pleo,
           new FaultyState(state, first),
           new FaultyPublisher(subscribers, first),
           START,
+          undefined,
+          combining,
         ).catch(() => {});
         for (const spec of scenario.newJobs) world.add(spec);
 
@@ -143,6 +155,7 @@ describe('overlapping polls', () => {
             watch.publisher(gated(subscribers, gate, owner)),
             new Date(at.getTime() + i * 1000),
             owner,
+            combining,
           );
         });
         const outcomes = await scheduler.waitFor(Promise.allSettled(overlapping));
@@ -151,6 +164,8 @@ describe('overlapping polls', () => {
           state.view(),
           subscribers,
           new Date(at.getTime() + 3 * (LEASE_SECONDS + 1) * 1000),
+          undefined,
+          combining,
         );
 
         // Assess
@@ -289,9 +304,10 @@ function poll(
   publisher: AlertPublisher,
   now: Date,
   owner = `poll-${now.toISOString()}`,
+  pollSettings: PollSettings = settings,
 ) {
   return pollOnce(
     { pleo, state, publisher: async () => publisher, log: silent, now: () => now, owner },
-    settings,
+    pollSettings,
   );
 }

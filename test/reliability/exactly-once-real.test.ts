@@ -126,6 +126,10 @@ describe('exactly-once delivery under faults (demo API over HTTP, dynalite, faux
       resolutionCheckMs: 0,
       unreachableAlertAfterPolls: 2,
       digestTimeZone: 'UTC',
+      // Small: a company's few messages of a kind are combined, so combined messages go through the real parts too.
+      rollupAbove: 1,
+      quietFirstPoll: true,
+      deliveryConcurrency: 2,
     };
     let pollNumber = 0;
     const poll = async (step: Step | undefined) => {

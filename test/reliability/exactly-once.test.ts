@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type PollSettings, pollOnce } from '../../functions/app/poll.js';
 import type { Log } from '../../functions/app/ports.js';
+import { isCombined } from '../../functions/domain/alert.js';
 import { deliveryProblems } from '../support/delivery-oracle.js';
 import {
   FaultJournal,
@@ -35,6 +36,10 @@ const scenarioArb = fc.record({
   initialJobs: jobsArb(4),
   steps: fc.array(stepArb, { minLength: 1, maxLength: 4 }),
   perCompany: fc.boolean(),
+  /** Small thresholds, so that a company's few messages of a kind are often combined, the first poll's too. */
+  rollupAbove: fc.constantFrom(0, 1, 2),
+  quietFirstPoll: fc.boolean(),
+  deliveryConcurrency: fc.constantFrom(1, 3),
 });
 
 type Scenario = typeof scenarioArb extends fc.Arbitrary<infer S> ? S : never;
@@ -49,6 +54,8 @@ interface Stats {
   leasesLost: number;
   repeatsFlagged: number;
   messages: Record<string, number>;
+  /** Combined messages, by how they were combined. */
+  combined: Record<string, number>;
 }
 
 /** Runs one sequence; returns the oracle's complaints (none when delivery was exactly once). */
@@ -70,6 +77,9 @@ async function runSequence(scenario: Scenario, stats: Stats): Promise<string[]> 
     resolutionCheckMs: 0,
     unreachableAlertAfterPolls: 2,
     digestTimeZone: 'UTC',
+    rollupAbove: scenario.rollupAbove,
+    quietFirstPoll: scenario.quietFirstPoll,
+    deliveryConcurrency: scenario.deliveryConcurrency,
   };
   let pollNumber = 0;
   const poll = async (step: Step | undefined) => {
@@ -126,6 +136,9 @@ async function runSequence(scenario: Scenario, stats: Stats): Promise<string[]> 
   stats.leasesLost += journal.leasesLost;
   stats.repeatsFlagged += subscribers.sent.filter((alert) => alert.possibleRedelivery).length;
   for (const { kind } of subscribers.sent) stats.messages[kind] = (stats.messages[kind] ?? 0) + 1;
+  for (const message of subscribers.messages.filter(isCombined)) {
+    stats.combined[message.combined] = (stats.combined[message.combined] ?? 0) + 1;
+  }
 
   const problems = deliveryProblems(
     subscribers.sent.map((alert) => ({ ...alert, jobIds: alert.jobs.map((job) => job.jobId) })),
@@ -181,6 +194,9 @@ const REGRESSIONS: Scenario[] = [
       },
     ],
     perCompany: false,
+    rollupAbove: 0,
+    quietFirstPoll: false,
+    deliveryConcurrency: 1,
   },
 ];
 
@@ -197,6 +213,7 @@ describe('exactly-once delivery under faults (in memory)', () => {
       leasesLost: 0,
       repeatsFlagged: 0,
       messages: {},
+      combined: {},
     };
 
     // Act + Assess
@@ -210,12 +227,15 @@ describe('exactly-once delivery under faults (in memory)', () => {
       `reliability: ${stats.sequences} fault sequences ran in memory (${stats.polls} polls, ` +
         `${stats.failedPolls} failed, ${stats.injected} faults injected, ${stats.crashes} crashes, ` +
         `${stats.timeouts} timeouts, ${stats.leasesLost} leases lost, ` +
-        `${stats.repeatsFlagged} flagged redeliveries; messages by kind ${JSON.stringify(stats.messages)})`,
+        `${stats.repeatsFlagged} flagged redeliveries; alerts by kind ${JSON.stringify(stats.messages)}, ` +
+        `combined messages ${JSON.stringify(stats.combined)})`,
     );
     expect(stats.sequences).toBeGreaterThanOrEqual(SEQUENCES);
     expect(stats.injected).toBeGreaterThan(SEQUENCES);
     expect(stats.crashes).toBeGreaterThan(0);
     expect(stats.timeouts).toBeGreaterThan(0);
     expect(stats.leasesLost).toBeGreaterThan(0);
+    expect(stats.combined.rollup).toBeGreaterThan(0);
+    expect(stats.combined['current-state']).toBeGreaterThan(0);
   });
 });

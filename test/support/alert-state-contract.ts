@@ -73,20 +73,29 @@ export function alertStateContract(name: string, emptyStore: () => Promise<() =>
         ]);
       });
 
-      it("keeps Pleo's failure count and the completed-exports check for the next poll", async () => {
+      it("keeps Pleo's failure count, the completed-exports check and when watching began for the next poll", async () => {
         // Prepare
-        const fresh = [await state.pleoFailures(), await state.completedCheckedAt()];
+        const fresh = [
+          await state.pleoFailures(),
+          await state.completedCheckedAt(),
+          await state.watchingSince(),
+        ];
 
         // Act
         await state.setPleoFailures(2);
         await state.setCompletedCheckedAt(NOW.toISOString());
+        await state.setWatchingSince(at(-60).toISOString());
         await state.releaseLease(HOLDER);
         const next = open();
         await next.acquireLease('poll-2', at(300), 60);
 
         // Assess
-        expect(fresh).toEqual([0, undefined]);
-        expect([await next.pleoFailures(), await next.completedCheckedAt()]).toEqual([2, NOW.toISOString()]);
+        expect(fresh).toEqual([0, undefined, undefined]);
+        expect([
+          await next.pleoFailures(),
+          await next.completedCheckedAt(),
+          await next.watchingSince(),
+        ]).toEqual([2, NOW.toISOString(), at(-60).toISOString()]);
       });
 
       it('notes a digest whoever holds the lease, keeps the first note, and lets the holder clear it', async () => {
@@ -158,6 +167,7 @@ export function alertStateContract(name: string, emptyStore: () => Promise<() =>
           state.setPleoFailures(3),
           state.setCompletedCheckedAt(NOW.toISOString()),
           state.setListingCheckpoints({ '*': { segments: [{ after: 'C' }] } }),
+          state.setWatchingSince(NOW.toISOString()),
         ];
         const outcomes = await Promise.allSettled(writes);
 

@@ -7,7 +7,6 @@ import { awsRuntime } from '../../functions/handlers/poller/aws-runtime.js';
 import { createPoller } from '../../functions/handlers/poller/compose.js';
 import type { DemoStore } from '../../local/demo-api/store.js';
 import { type LocalParts, startLocalParts } from '../../local/parts.js';
-import { onlyAlert } from './structured.js';
 
 const OVERRIDES = ['PLEO_API_URL', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_SNS', 'PLEO_COMPANIES'];
 
@@ -16,12 +15,18 @@ export function startEmbedded(store: DemoStore): Promise<LocalParts> {
   return startLocalParts({ env: process.env, newFailureEveryMs: 0, demoStore: store });
 }
 
-/** `kind company reason` of each message SNS delivered since the last call: what the lifecycle tests compare. */
+/**
+ * `kind company reason` of each message SNS delivered since the last call, what the lifecycle tests compare; a
+ * combined message's reasons joined by `+`, then how it was combined: `alert Acme ApS a+b (rollup)`. Sorted, as
+ * several companies' messages go out at the same time.
+ */
 export async function deliveredSince(parts: LocalParts): Promise<string[]> {
-  return ((await parts.sns?.drain()) ?? []).map((body) => {
-    const alert = onlyAlert(parseStructuredMessage(body));
-    return `${alert.kind} ${alert.companyName ?? alert.companyId} ${alert.reason}`;
+  const lines = ((await parts.sns?.drain()) ?? []).map((body) => {
+    const message = parseStructuredMessage(body);
+    const line = `${message.kind} ${message.companyName ?? message.companyId} ${message.reasons.join('+')}`;
+    return message.combined === null ? line : `${line} (${message.combined})`;
   });
+  return lines.sort();
 }
 
 /**

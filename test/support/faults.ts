@@ -46,6 +46,8 @@ export const STATE_OPS = [
   'requestDigest',
   'digestRequestedAt',
   'clearDigestRequest',
+  'watchingSince',
+  'setWatchingSince',
   'stage',
   'seal',
   'sealedPolls',
@@ -110,8 +112,22 @@ export class FaultJournal {
   /** Faults that met their call. */
   injected = 0;
 
-  unconfirmedPublish(alertId: string): void {
-    this.unconfirmed.set(alertId, (this.unconfirmed.get(alertId) ?? 0) + 1);
+  /** A combined message's alerts, by its id: SNS taking the message unconfirmed repeats each of them. */
+  private readonly alertIdsOf = new Map<string, readonly string[]>();
+
+  unconfirmedPublish(messageId: string): void {
+    for (const alertId of this.alertIdsOf.get(messageId) ?? [messageId]) {
+      this.unconfirmed.set(alertId, (this.unconfirmed.get(alertId) ?? 0) + 1);
+    }
+  }
+
+  /** Notes which alerts a message carries, before it can be published. */
+  carries(message: Message): void {
+    if (isCombined(message))
+      this.alertIdsOf.set(
+        message.alertId,
+        alertsOf(message).map((a) => a.alertId),
+      );
   }
 }
 
@@ -211,6 +227,7 @@ export class FaultyState implements AlertState {
     return this.call('discard', () => this.inner.discard(alertId));
   }
   claim(message: Message, now: Date) {
+    this.process.journal.carries(message);
     return this.call('claim', () => this.inner.claim(message, now));
   }
   release(alertId: string, problem: string) {
@@ -276,6 +293,13 @@ export class FaultyState implements AlertState {
   setListingCheckpoints(checkpoints: ListingCheckpoints) {
     return this.call('setListingCheckpoints', () => this.inner.setListingCheckpoints(checkpoints));
   }
+
+  watchingSince() {
+    return this.call('watchingSince', () => this.inner.watchingSince());
+  }
+  setWatchingSince(at: string) {
+    return this.call('setWatchingSince', () => this.inner.setWatchingSince(at));
+  }
   pleoFailures() {
     return this.call('pleoFailures', () => this.inner.pleoFailures());
   }
@@ -324,6 +348,7 @@ export class FaultyPublisher implements AlertPublisher {
   ) {}
 
   async publish(message: Message): Promise<string> {
+    this.process.journal.carries(message);
     const fault = this.process.next('publish');
     switch (fault?.kind) {
       case undefined:

@@ -16,6 +16,7 @@ class MemoryTable {
   completedChecked: string | undefined;
   listing: ListingCheckpoints = {};
   digestRequestedAt: string | undefined;
+  watchingSince: string | undefined;
   lease: { owner: string; until: number } | undefined;
 }
 
@@ -182,6 +183,15 @@ export class MemoryAlertState implements AlertState {
     if (JSON.stringify(checkpoints) === JSON.stringify(this.table.listing)) return;
     this.holdLease();
     this.table.listing = structuredClone(checkpoints);
+  }
+
+  async watchingSince(): Promise<string | undefined> {
+    return this.table.watchingSince;
+  }
+
+  async setWatchingSince(at: string): Promise<void> {
+    this.holdLease();
+    this.table.watchingSince = at;
   }
 
   private setStatus(alertId: string, status: OutboxEntry['status']) {

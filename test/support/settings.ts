@@ -14,6 +14,19 @@ export function pollSettings(overrides: Partial<PollSettings> = {}): PollSetting
     resolutionCheckMs: 0,
     unreachableAlertAfterPolls: 3,
     digestTimeZone: 'Europe/Copenhagen',
+    rollupAbove: 3,
+    quietFirstPoll: true,
+    deliveryConcurrency: 4,
     ...overrides,
   };
 }
+
+/**
+ * Each alert a message of its own, delivered one after another, from the first poll on: for tests of what happens
+ * to one delivery, step by step.
+ */
+export const ONE_AT_A_TIME: Pick<PollSettings, 'rollupAbove' | 'quietFirstPoll' | 'deliveryConcurrency'> = {
+  rollupAbove: 0,
+  quietFirstPoll: false,
+  deliveryConcurrency: 1,
+};

@@ -6,7 +6,8 @@
 //         JOB#<jobId>/JOB         a job already alerted, kept until expiresAt (longer than the lookback)
 //         GROUP/<company>#<reason>    a failure group, for reminders, resolved notices and the digest
 //         The lease item also keeps how many polls in a row could not reach Pleo, when completed exports
-//         were last listed, and where the listing of failed jobs stopped (so each lease's scope has its own).
+//         were last listed, where the listing of failed jobs stopped (so each lease's scope has its own),
+//         and when watching began (the first poll that listed Pleo).
 //
 // Every write to the outbox, the seals, the groups and the lease item holds only while the poll still owns the
 // lease: it goes in one transaction with a check of the lease's owner (TransactWriteItems: a stale write fails and
@@ -128,6 +129,8 @@ const outboxItemSchema = z.object({
 export class DynamoAlertState implements AlertState {
   /** DynamoDB calls made, by operation (for logs, metrics and the benchmark). */
   readonly requestCounts: Record<string, number> = {};
+  /** Of those, the calls that carried messages through the outbox (stage to complete), by operation. */
+  readonly deliveryRequestCounts: Record<string, number> = {};
   private readonly table: string;
   private readonly retentionSeconds: number;
   private readonly concurrency: number;
@@ -137,6 +140,7 @@ export class DynamoAlertState implements AlertState {
   private completedChecked: string | undefined;
   private listing: ListingCheckpoints = {};
   private digestRequested: string | undefined;
+  private watching: string | undefined;
   /** The poll this state serves, once it took the lease: every write is conditional on it still holding it. */
   private owner: string | undefined;
 
@@ -173,6 +177,8 @@ export class DynamoAlertState implements AlertState {
       this.listing = readListing(result.Attributes?.listing);
       const digest = result.Attributes?.digestRequestedAt;
       this.digestRequested = typeof digest === 'string' ? digest : undefined;
+      const since = result.Attributes?.watchingSince;
+      this.watching = typeof since === 'string' ? since : undefined;
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -295,6 +301,15 @@ export class DynamoAlertState implements AlertState {
     this.listing = checkpoints;
   }
 
+  async watchingSince(): Promise<string | undefined> {
+    return this.watching;
+  }
+
+  async setWatchingSince(at: string): Promise<void> {
+    await this.updateLease('SET watchingSince = :at', { ':at': at });
+    this.watching = at;
+  }
+
   /** Writes to the lease item itself, as long as this poll holds it. */
   private async updateLease(expression: string, values: Record<string, unknown>): Promise<void> {
     try {
@@ -330,7 +345,7 @@ export class DynamoAlertState implements AlertState {
       },
     };
     try {
-      await this.counted('TransactWriteItems').send(
+      await this.counted('TransactWriteItems', true).send(
         new TransactWriteCommand({ TransactItems: [leaseCheck, ...items] }),
         this.abort,
       );
@@ -382,7 +397,7 @@ export class DynamoAlertState implements AlertState {
     const unique = [...new Set(pollIds)];
     for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
       const keys = unique.slice(i, i + BATCH_GET_LIMIT).map((pollId) => ({ pk: SEAL_PARTITION, sk: pollId }));
-      for (const item of await this.batchGet(keys)) sealed.add(String(item.sk));
+      for (const item of await this.batchGet(keys, { delivery: true })) sealed.add(String(item.sk));
     }
     return sealed;
   }
@@ -422,7 +437,7 @@ export class DynamoAlertState implements AlertState {
   }
 
   async complete(message: Message, now: Date, update: GroupUpdate): Promise<FailureGroup[]> {
-    await this.recordJobs(message, now);
+    await this.recordJobs(message, now, true);
     const byGroup = alertsByGroup(message);
     // Read as stored by the lease holder, written back with the outbox entry emptied, in one transaction. A
     // message about more groups than one transaction holds writes them in several, the last one emptying the entry:
@@ -440,7 +455,7 @@ export class DynamoAlertState implements AlertState {
   }
 
   async suppress(alert: Alert, now: Date): Promise<void> {
-    await this.recordJobs(alert, now);
+    await this.recordJobs(alert, now, false);
   }
 
   /** The groups as stored, read consistently: the last write may be this poll's own, without an answer. */
@@ -448,7 +463,7 @@ export class DynamoAlertState implements AlertState {
     const groups = new Map<string, FailureGroup>();
     for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
       const batch = keys.slice(i, i + BATCH_GET_LIMIT).map((sk) => ({ pk: GROUP_PARTITION, sk }));
-      for (const item of await this.batchGet(batch, { whole: true })) {
+      for (const item of await this.batchGet(batch, { whole: true, delivery: true })) {
         groups.set(String(item.sk), readGroup(item));
       }
     }
@@ -471,7 +486,7 @@ export class DynamoAlertState implements AlertState {
   }
 
   /** Job records: these jobs were handled and are never alerted again while the record lives. */
-  private async recordJobs(message: Message, now: Date): Promise<void> {
+  private async recordJobs(message: Message, now: Date, delivery: boolean): Promise<void> {
     const expiresAt = epochSeconds(now) + this.retentionSeconds;
     const alertedAt = now.toISOString();
     // A job that failed for several reasons is in several sections of a combined message: one record, as a batch
@@ -492,7 +507,7 @@ export class DynamoAlertState implements AlertState {
         },
       },
     }));
-    await this.batchWrite(requests);
+    await this.batchWrite(requests, delivery);
   }
 
   private async setOutboxStatus(alertId: string, status: OutboxEntry['status'], problem?: string) {
@@ -518,17 +533,17 @@ export class DynamoAlertState implements AlertState {
 
   /**
    * Up to 100 keys, with UnprocessedKeys retried; returns the key attributes of the items that exist, or with
-   * `whole` the whole items, read consistently.
+   * `whole` the whole items, read consistently. `delivery`: counted as carrying messages through the outbox.
    */
   private async batchGet(
     keys: Record<string, unknown>[],
-    { whole = false } = {},
+    { whole = false, delivery = false } = {},
   ): Promise<Record<string, unknown>[]> {
     const found: Record<string, unknown>[] = [];
     let pending = keys;
     const read = whole ? { ConsistentRead: true } : { ProjectionExpression: 'pk, sk' };
     await this.untilProcessed(async () => {
-      const result = await this.counted('BatchGetItem').send(
+      const result = await this.counted('BatchGetItem', delivery).send(
         new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ...read } } }),
         this.abort,
       );
@@ -560,11 +575,11 @@ export class DynamoAlertState implements AlertState {
     return items;
   }
 
-  private async batchWrite(requests: Record<string, unknown>[]): Promise<void> {
+  private async batchWrite(requests: Record<string, unknown>[], delivery: boolean): Promise<void> {
     for (let i = 0; i < requests.length; i += BATCH_WRITE_LIMIT) {
       let pending = requests.slice(i, i + BATCH_WRITE_LIMIT);
       await this.untilProcessed(async () => {
-        const result = await this.counted('BatchWriteItem').send(
+        const result = await this.counted('BatchWriteItem', delivery).send(
           new BatchWriteCommand({
             RequestItems: { [this.table]: pending },
           }),
@@ -594,8 +609,9 @@ export class DynamoAlertState implements AlertState {
     );
   }
 
-  private counted(operation: string): DynamoDBDocumentClient {
+  private counted(operation: string, delivery = false): DynamoDBDocumentClient {
     this.requestCounts[operation] = (this.requestCounts[operation] ?? 0) + 1;
+    if (delivery) this.deliveryRequestCounts[operation] = (this.deliveryRequestCounts[operation] ?? 0) + 1;
     return this.client;
   }
 }

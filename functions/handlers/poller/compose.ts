@@ -24,6 +24,8 @@ export interface PollerRuntime {
 
 export interface PollOutcome extends PollReport {
   dynamoRequests: Record<string, number>;
+  /** Of `dynamoRequests`, those that carried messages through the outbox. */
+  dynamoDeliveryRequests: Record<string, number>;
   invalidRecords: number;
 }
 
@@ -74,14 +76,26 @@ export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
             )
           : error;
       });
-      return { ...report, dynamoRequests: pollDeps.state.requestCounts, invalidRecords };
+      const { requestCounts, deliveryRequestCounts } = pollDeps.state;
+      return {
+        ...report,
+        dynamoRequests: requestCounts,
+        dynamoDeliveryRequests: deliveryRequestCounts,
+        invalidRecords,
+      };
     },
 
     /** The daily digest, from the state alone: it needs no Pleo credential. */
     async digest(invocation: Invocation = {}): Promise<PollOutcome> {
       const digestDeps = deps(invocation);
       const report = await digestOnce(digestDeps, config, invocation);
-      return { ...report, dynamoRequests: digestDeps.state.requestCounts, invalidRecords: 0 };
+      const { requestCounts, deliveryRequestCounts } = digestDeps.state;
+      return {
+        ...report,
+        dynamoRequests: requestCounts,
+        dynamoDeliveryRequests: deliveryRequestCounts,
+        invalidRecords: 0,
+      };
     },
   };
 }
