@@ -16,6 +16,8 @@ export const BUDGETS = {
   coldStartRatio: 1.15,
   pleoRequestsPerSecond: 10,
   rateTolerance: 1.05,
+  /** The poller's 120 s timeout less its 90 s poll budget and middy's 5 s early timeout. */
+  stormDeliveryMs: 25_000,
 } as const;
 
 export interface SizeResult {
@@ -33,6 +35,14 @@ export interface RateCheck {
   settings: { maxRequestsPerSecond: number; itemConcurrency: number; dynamoConcurrency: number };
 }
 
+export interface StormCheck {
+  jobs: number;
+  /** (company, reason) groups: the messages sent, each on its own. */
+  groups: number;
+  phase: PhaseResult;
+  deliveryConcurrency: number;
+}
+
 export interface BenchResults {
   sizes: SizeResult[];
   bundle: BundleInfo;
@@ -44,6 +54,7 @@ export interface BenchResults {
   rate: RateCheck;
   /** A backlog drained poll after poll in scaled time; undefined when --backlog 0. */
   backlog?: BacklogResult | undefined;
+  storm: StormCheck;
 }
 
 export interface BudgetLine {
@@ -85,6 +96,7 @@ export function checkBudgets(results: BenchResults): BudgetLine[] {
     coreBudget(results),
     coldStartBudget(results.coldStart),
     snsBudget(all, results.bundle),
+    stormBudget(results.storm),
     rateBudget(results.rate),
   ];
 }
@@ -208,6 +220,18 @@ function snsBudget(all: readonly Row[], bundle: BundleInfo): BudgetLine {
     pass: published.length === 0,
     budget,
     detail: `its code runs on the first publish only (an import() in the bundle)${warm.length > 0 ? `; warm polls published ${published.length === 0 ? 'nothing' : 'something'}` : ''}`,
+  };
+}
+
+function stormBudget({ jobs, groups, phase, deliveryConcurrency }: StormCheck): BudgetLine {
+  const { outcome } = phase.run;
+  return {
+    pass:
+      outcome.alertsPublished === groups &&
+      phase.delivered === groups &&
+      outcome.deliveryMs < BUDGETS.stormDeliveryMs,
+    budget: `A storm of ${count(jobs)} jobs' groups, each its own message, delivered within the ${duration(BUDGETS.stormDeliveryMs)} an invocation keeps after its poll budget`,
+    detail: `${count(outcome.alertsPublished)} of ${count(groups)} published, ${count(phase.delivered)} arrived, in ${duration(outcome.deliveryMs)} (DELIVERY_CONCURRENCY ${deliveryConcurrency})`,
   };
 }
 

@@ -18,6 +18,7 @@ export function renderReport(results: BenchResults): string {
     perCompanyNote(results),
     bundleSection(results),
     coldStartSection(results),
+    stormSection(results),
     rateSection(results),
     ...(results.backlog ? [backlogSection(results.backlog)] : []),
     budgetSection(checkBudgets(results)),
@@ -214,6 +215,18 @@ function coldStartSection({ coldStart, sdkClients }: BenchResults): string {
       ],
     ),
     `The same SDK clients bundled alone import in ${duration(coldStart.sdkClientsBundledMs)} (${kb(sdkClients.bytes)}): the poller is ${times(bundleMs / coldStart.sdkClientsBundledMs)} them.`,
+  ].join('\n');
+}
+
+function stormSection({ storm }: BenchResults): string {
+  const { phase, jobs, groups } = storm;
+  const { outcome } = phase.run;
+  return [
+    `A storm — a cold poll of ${count(jobs)} jobs with ROLLUP_ABOVE=0 and QUIET_FIRST_POLL=false: every group its own message`,
+    `  ${count(outcome.alertsPublished)} messages (${count(groups)} groups), ${count(phase.delivered)} arrived; delivered in ${duration(outcome.deliveryMs)} at DELIVERY_CONCURRENCY ${storm.deliveryConcurrency}, ${perMessage(
+      Object.values(outcome.dynamoDeliveryRequests).reduce((sum, n) => sum + n, 0),
+      outcome.alertsPublished,
+    )} DynamoDB requests a message`,
   ].join('\n');
 }
 

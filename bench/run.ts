@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { POLLER_SETTINGS } from '../functions/config/poller.js';
 import { generateDataset } from '../local/demo-api/seed.js';
 import { BACKLOG_BUDGET_SECONDS, type BacklogResult, runBacklog } from './backlog.js';
-import type { BenchResults, RateCheck, SizeResult } from './budgets.js';
+import type { BenchResults, RateCheck, SizeResult, StormCheck } from './budgets.js';
 import {
   BENCH_OUT_DIR,
   buildPollChild,
@@ -33,6 +33,7 @@ const BACKLOG_COMPANIES = 20;
 const BACKLOG_MAX_POLLS = 60;
 /** The backlog adds at most about this much to the run; a machine too slow to drain it by then gets a projection. */
 const BACKLOG_MAX_MS = 150_000;
+const STORM_JOBS = 1_000;
 /** A poll that does not fit the function's memory runs again with this much, to measure what it needs. */
 const FALLBACK_MEMORY_MB = 1024;
 
@@ -73,6 +74,8 @@ const sizeResults: SizeResult[] = [];
 for (const jobs of sizes) sizeResults.push(await measureSize(jobs));
 
 const backlog = backlogJobs > 0 ? await drainBacklog(backlogJobs) : undefined;
+progress(`A storm: ${count(STORM_JOBS)} jobs, every group its own message…`);
+const storm = await stormCheck(tools);
 
 progress(`Pleo rate with the production defaults (${RATE_CHECK_JOBS} jobs)…`);
 const rate = await rateCheck(tools);
@@ -89,19 +92,25 @@ const results: BenchResults = {
   coldStart,
   rate,
   backlog,
+  storm,
 };
 await writeFile(path.join(BENCH_OUT_DIR, 'results.json'), JSON.stringify(results, null, 2));
 process.stdout.write(`${renderReport(results)}\n`);
 
-/** A cold and a warm poll of `jobs` failed jobs; a poll that runs out of memory is noted and run with more. */
-async function measureSize(jobs: number): Promise<SizeResult> {
-  const store = generateDataset({
+/** The data of one size: `jobs` failed jobs over 200 companies. */
+function sizeDataset(jobs: number) {
+  return generateDataset({
     companies: 200,
     failedJobs: jobs,
     completedWithErrorsShare: 0.2,
     failedItemsRange: [1, 50],
     spanDays: SPAN_DAYS,
   });
+}
+
+/** A cold and a warm poll of `jobs` failed jobs; a poll that runs out of memory is noted and run with more. */
+async function measureSize(jobs: number): Promise<SizeResult> {
+  const store = sizeDataset(jobs);
   const memoryMb: Record<Phase, number> = { cold: LAMBDA_MEMORY_MB, warm: LAMBDA_MEMORY_MB };
   const outOfMemory: SizeResult['outOfMemory'] = [];
   for (;;) {
@@ -118,6 +127,25 @@ async function measureSize(jobs: number): Promise<SizeResult> {
       memoryMb[phase] = FALLBACK_MEMORY_MB;
     }
   }
+}
+
+/**
+ * The most messages one poll of the smallest size can send: no roll-up and no quiet first poll, every (company,
+ * reason) group on its own, delivered DELIVERY_CONCURRENCY companies at a time.
+ */
+async function stormCheck(benchTools: BenchTools): Promise<StormCheck> {
+  const scenario = await runScenario({
+    store: sizeDataset(STORM_JOBS),
+    lookbackDays: LOOKBACK_DAYS,
+    tools: benchTools,
+    pollerEnv: { ROLLUP_ABOVE: '0', QUIET_FIRST_POLL: 'false' },
+  });
+  return {
+    jobs: STORM_JOBS,
+    groups: scenario.ideal.cold.groups,
+    phase: scenario.cold,
+    deliveryConcurrency: POLLER_SETTINGS.deliveryConcurrency.default,
+  };
 }
 
 /** A cold poll with the production rate limit and concurrency, to see the rate Pleo would get. */

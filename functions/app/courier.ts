@@ -106,11 +106,6 @@ export class Courier {
     );
   }
 
-  /** A poll's new messages: staged and sealed (`stageNew`), then published (`sendStaged`). */
-  async deliverNew(messages: readonly Message[], pollId: string): Promise<void> {
-    await this.sendStaged((await this.stageNew(messages, pollId)).staged);
-  }
-
   /**
    * Writes a poll's new messages down, then seals the poll, before any is published: a job whose items have several
    * reasons is in several alerts, and a failure between two of them must not lose the second. A message that cannot
