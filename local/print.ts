@@ -51,7 +51,7 @@ export function summary(outcome: PollOutcome): string {
   if (outcome.skipped) return 'Another poll holds the lease; skipped.';
   return (
     `Poll: ${plural(outcome.jobsSeen, 'failed export')} in the lookback, ${outcome.newFailures} new, ` +
-    `${plural(outcome.alertsPublished, 'alert')} published` +
+    `${plural(outcome.alertsPublished, 'message')} published` +
     (outcome.mutedFailures > 0 ? `, ${outcome.mutedFailures} muted ` : ' ') +
     `(${plural(outcome.pleoRequests, 'Pleo request')}, ${outcome.durationMs} ms)`
   );

@@ -38,7 +38,7 @@ describe('npm start -- --once', { timeout: 120_000 }, () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/EMAIL {2}Subject: \[Pleo export\]/);
     expect(result.stdout).toContain('SLACK');
-    expect(result.stdout).toMatch(/, \d+ alerts published \(\d+ Pleo requests,/);
+    expect(result.stdout).toMatch(/, \d+ messages? published \(\d+ Pleo requests,/);
   });
 
   it('exits non-zero with a message about the key when Pleo answers 401, never printing the key', async () => {

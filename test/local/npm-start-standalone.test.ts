@@ -85,7 +85,7 @@ describe('npm start -- --once on a standalone DynamoDB and SNS', { timeout: RUN_
     expect(first.code).toBe(0);
     expect(first.stdout).toContain(`SNS: ${sns.address}, topic ${topicArn}`);
     expect(first.stdout).not.toContain('EMAIL');
-    const alerts = Number(/, (\d+) alerts published/.exec(first.stdout)?.[1]);
+    const alerts = Number(/, (\d+) messages? published/.exec(first.stdout)?.[1]);
     expect(alerts).toBeGreaterThan(0);
     expect(published).toBe(alerts);
     const client = new DynamoDBClient({
@@ -98,7 +98,7 @@ describe('npm start -- --once on a standalone DynamoDB and SNS', { timeout: RUN_
     expect(Table?.TableStatus).toBe('ACTIVE');
 
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/ 0 new, 0 alerts published/);
+    expect(second.stdout).toMatch(/ 0 new, 0 messages published/);
     expect(inbox() - before).toBe(published);
   });
 

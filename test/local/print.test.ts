@@ -30,14 +30,14 @@ describe('summary', () => {
   it('writes one of each in the singular', () => {
     const line = summary(outcome({ jobsSeen: 1, newFailures: 1, alertsPublished: 1, pleoRequests: 1 }));
     expect(line).toBe(
-      'Poll: 1 failed export in the lookback, 1 new, 1 alert published (1 Pleo request, 12 ms)',
+      'Poll: 1 failed export in the lookback, 1 new, 1 message published (1 Pleo request, 12 ms)',
     );
   });
 
   it('writes none and several in the plural', () => {
     const line = summary(outcome({ jobsSeen: 30, newFailures: 30, alertsPublished: 34, pleoRequests: 0 }));
     expect(line).toBe(
-      'Poll: 30 failed exports in the lookback, 30 new, 34 alerts published (0 Pleo requests, 12 ms)',
+      'Poll: 30 failed exports in the lookback, 30 new, 34 messages published (0 Pleo requests, 12 ms)',
     );
   });
 
