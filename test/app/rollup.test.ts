@@ -232,6 +232,40 @@ describe('the roll-up in a poll', () => {
     expect(await state.watchingSince()).toBeDefined();
   });
 
+  it('sends the still true sections of a waiting combined notice when one of its groups failed again', async () => {
+    // Prepare: four groups of Acme open; Acme completes an export; their combined resolved notice is refused
+    await watching();
+    failures(ACME, REASONS.slice(0, 4));
+    await poll();
+    now += HOUR;
+    pleo.jobs.push(
+      job({ companyId: ACME, status: 'completed', failureReasonType: null, createdAt: iso(-HOUR / 2) }),
+    );
+    await expect(poll({}, [{ target: 'publish', nth: 0, kind: 'refused' }])).rejects.toThrow();
+    // The next poll's retry of it is refused too, while a new failure of one of its groups goes out
+    now += HOUR;
+    failures(ACME, ['missing_configuration']);
+    await expect(poll({}, [{ target: 'publish', nth: 0, kind: 'refused' }])).rejects.toThrow();
+    published();
+
+    // Act: a poll that does not ask Pleo about completed exports again (it did an hour ago)
+    await poll({ resolutionCheckMs: 24 * HOUR });
+
+    // Assess: the notice is not sent as it was; its three sections still true are, each on its own
+    expect(published().sort()).toEqual(
+      REASONS.slice(1, 4)
+        .map((reason) => `resolved acme single ${reason}`)
+        .sort(),
+    );
+    const acme = [...state.groups.values()].filter((g) => g.companyId === ACME);
+    expect(acme.map((g) => [g.reason, g.state]).sort()).toEqual(
+      REASONS.slice(0, 4)
+        .map((reason) => [reason, reason === 'missing_configuration' ? 'open' : 'resolved'])
+        .sort(),
+    );
+    expect(state.entries.size).toBe(0);
+  });
+
   describe('a crash while a combined message is delivered', () => {
     it('after SNS took it: the next poll sends it again once, flagged in every section, and counts each group once', async () => {
       // Prepare
