@@ -38,6 +38,8 @@ describe('Function: loadConfig', () => {
       flapGraceMinutes: 0,
       resolutionCheckMinutes: 15,
       unreachableAlertAfterPolls: 3,
+      rollupAbove: 3,
+      quietFirstPoll: true,
       missedPollsBeforeAlarm: 3,
       reservePollerConcurrency: true,
       digest: { enabled: false, localTime: '08:00', timeZone: 'Europe/Copenhagen' },

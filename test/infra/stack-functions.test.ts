@@ -99,6 +99,8 @@ describe('Class: AlerterStack', () => {
         FLAP_GRACE_MINUTES: '0',
         RESOLUTION_CHECK_MINUTES: '15',
         UNREACHABLE_ALERT_AFTER_POLLS: '3',
+        ROLLUP_ABOVE: '3',
+        QUIET_FIRST_POLL: 'true',
         DIGEST_TIME_ZONE: 'Europe/Copenhagen',
         TABLE_NAME: ref(ids.table),
         ALERT_TOPIC_ARN: ref(ids.topic),
