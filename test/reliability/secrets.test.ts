@@ -356,7 +356,7 @@ describe('secrets never leak', () => {
       slackReplies.length = 0;
 
       // Assess
-      expect(accepted).toMatch(/alerts? published/);
+      expect(accepted).toMatch(/messages? published/);
       expect(accepted).toContain('Slack post failed');
       expect(refused).toMatch(/Poll failed: .*API key/);
       expectNoSecret('npm start with the right key', [accepted]);
