@@ -244,7 +244,7 @@ describe('pollOnce', () => {
 
     // Assess
     expect(pleo.requestCount).toBe(4); // the job listing and three pages of items
-    expect(publisher.sent.map((a) => [a.reason, a.jobs[0]?.failedItems])).toEqual([
+    expect(publisher.sent.map((a) => [a.reason, a.jobs[0]?.failedItems]).sort()).toEqual([
       ['accounting_system_validation_failure', 50],
       ['receipt_file_size_limit_exceeded', 200],
     ]);

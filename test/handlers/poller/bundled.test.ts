@@ -13,6 +13,7 @@ import { parseStructuredMessage } from '../../../functions/contracts/structured-
 import type { PollOutcome } from '../../../functions/handlers/poller/compose.js';
 import { DemoStore } from '../../../local/demo-api/store.js';
 import { type LocalParts, startLocalParts } from '../../../local/parts.js';
+import { alertsWithJobIds } from '../../support/structured.js';
 
 /** Four groups: few alerts to deliver per invocation, each small enough for SNS to carry every job id. */
 const REASONS = [
@@ -98,9 +99,8 @@ describe('the bundled poller, invoked as Lambda invokes it', () => {
     expect(first?.alertsPublished).toBeGreaterThan(0);
     expect(first?.jobsSeen).toBeLessThan(BACKLOG);
     const messages = ((await parts.sns?.drain()) ?? []).map((body) => parseStructuredMessage(body));
-    const alerted = messages.flatMap((message) =>
-      message.alerts.flatMap((alert) => alert.jobs.map((job) => job.jobId)),
-    );
+    // Jobs listed in full, and those a large (combined) message names by id only.
+    const alerted = messages.flatMap(alertsWithJobIds).flatMap((alert) => alert.jobIds);
     expect(alerted.sort()).toEqual(
       store
         .listJobs({ statuses: ['failed'] })
