@@ -120,6 +120,10 @@ export async function runBacklog(options: BacklogOptions): Promise<BacklogResult
           LEASE_SECONDS: String(settings.leaseSeconds),
           // The polls come seconds apart: whether a sweep is due follows the poll's place on the schedule instead.
           RESOLUTION_CHECK_MINUTES: sweep ? '0' : '1440',
+          // Each failure its own message, so that every job delivered can be counted from what SNS received (a
+          // combined message lists only its newest jobs); roll-up changes messages, not how fast a backlog drains.
+          ROLLUP_ABOVE: '0',
+          QUIET_FIRST_POLL: 'false',
         },
       });
       const logged = api.requests.log.length;
