@@ -24,7 +24,7 @@ describe('a backlog drained poll after poll', () => {
   let result: BacklogResult;
 
   beforeAll(async () => {
-    // Arrange: the bundle, and a backlog of failed jobs, a fifth of them with item pages to list
+    // Prepare: the bundle, and a backlog of failed jobs, a fifth of them with item pages to list
     await mkdir(BENCH_OUT_DIR, { recursive: true });
     outDir = await mkdtemp(path.join(BENCH_OUT_DIR, 'test-backlog-'));
     const tools = { bundle: (await buildPollerBundle(outDir)).path, child: await buildPollChild(outDir) };

@@ -71,7 +71,7 @@ describe('coldIdeal', () => {
   ])(
     'counts $pages item page(s) for a completed_with_errors job with $failed failed items',
     ({ failed, pages }) => {
-      // Arrange
+      // Prepare
       const items = [
         { status: 'successful' as const, count: 3 },
         ...(failed > 0 ? [failedItems(failed)] : []),
@@ -87,7 +87,7 @@ describe('coldIdeal', () => {
   );
 
   it('counts a group per item reason of a job, and per company', () => {
-    // Arrange: Acme's job fails for two item reasons, one shared with Nordlys' job
+    // Prepare: Acme's job fails for two item reasons, one shared with Nordlys' job
     const store = storeWith([
       {
         status: 'completed_with_errors',
@@ -108,7 +108,7 @@ describe('coldIdeal', () => {
   });
 
   it('splits a group larger than an alert holds into parts', () => {
-    // Arrange
+    // Prepare
     const jobs = Array.from({ length: 1_001 }, () => ({
       status: 'failed' as const,
       reason: 'missing_configuration' as const,
@@ -124,7 +124,7 @@ describe('coldIdeal', () => {
   });
 
   it('leaves out jobs created before the window and jobs that did not fail', () => {
-    // Arrange
+    // Prepare
     const store = storeWith([
       { status: 'failed', reason: 'job_expired', createdAt: '2026-10-31T23:59:59.000Z' },
       { status: 'completed', items: [{ status: 'successful', count: 2 }] },
@@ -151,7 +151,7 @@ describe('coldIdeal', () => {
 
 describe('warmIdeal', () => {
   it('keeps the listing and the lookups, drops items and publishes, and reads one page of completed exports', () => {
-    // Arrange
+    // Prepare
     const store = storeWith([{ status: 'completed_with_errors', items: [failedItems(5)] }]);
     const cold = coldIdeal(store, SINCE);
 
@@ -171,7 +171,7 @@ describe('warmIdeal', () => {
   });
 
   it('counts the completed exports since the group whose newest failure is oldest, not those before it', () => {
-    // Arrange: Acme failed on the 20th and the 25th (one group), Nordlys on the 22nd; 150 exports completed
+    // Prepare: Acme failed on the 20th and the 25th (one group), Nordlys on the 22nd; 150 exports completed
     // after the 22nd and 80 before it
     const completed = (count: number, createdAt: string) =>
       Array.from({ length: count }, () => ({ status: 'completed' as const, createdAt }));
@@ -196,7 +196,7 @@ describe('warmIdeal', () => {
   });
 
   it('reads no completed exports when no group was opened', () => {
-    // Arrange
+    // Prepare
     const store = storeWith([]);
 
     // Act + Assess
@@ -206,7 +206,7 @@ describe('warmIdeal', () => {
 
 describe('perCompanyListPages', () => {
   it('counts a page per company, even for a company with no failures', () => {
-    // Arrange: 150 failures at Acme, none at Nordlys
+    // Prepare: 150 failures at Acme, none at Nordlys
     const jobs = Array.from({ length: 150 }, () => ({
       status: 'failed' as const,
       reason: 'job_expired' as const,
@@ -229,7 +229,7 @@ describe('ratio', () => {
 
 describe('countRequests', () => {
   it('tells the failure listing from the completed-jobs listing and the item listings', () => {
-    // Arrange
+    // Prepare
     const entry = (path: string, statuses: string[] = [], status = 200): RequestLogEntry => ({
       method: 'GET',
       path,

@@ -29,7 +29,7 @@ describe('poll request counts against the ideal', () => {
   let warm: PhaseFigures;
 
   beforeAll(async () => {
-    // Arrange: 1,050 jobs (a last partial page), some item listings longer than a page
+    // Prepare: 1,050 jobs (a last partial page), some item listings longer than a page
     await mkdir(BENCH_OUT_DIR, { recursive: true });
     outDir = await mkdtemp(path.join(BENCH_OUT_DIR, 'test-'));
     bundle = await buildPollerBundle(outDir);

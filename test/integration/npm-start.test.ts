@@ -62,14 +62,14 @@ describe('npm start -- --once', { timeout: 120_000 }, () => {
   });
 
   it('shows the Pleo URL in the banner without its query or fragment', async () => {
-    // Arrange
+    // Prepare
     const secret = 'SECRETQ-93d1';
     const url = `${api.url.replace(/\/$/, '')}/?token=${secret}#${secret}`;
 
     // Act
     const result = await start(cleanEnv({ PLEO_API_URL: url, PLEO_API_KEY: 'the-right-key' }));
 
-    // Assert
+    // Assess
     expect(result.stdout).toContain(`Pleo API: ${api.url.replace(/\/$/, '')}\n`);
     expect(`${result.stdout}${result.stderr}`).not.toContain(secret);
   });
@@ -156,13 +156,13 @@ describe('npm start -- --once', { timeout: 120_000 }, () => {
     ['AWS_ENDPOINT_URL_DYNAMODB', { TABLE_NAME: 't123' }],
     ['AWS_ENDPOINT_URL_SNS', { ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:t' }],
   ])('names %s when nothing answers there', async (variable, companion) => {
-    // Arrange
+    // Prepare
     const endpoint = await closedPortUrl();
 
     // Act
     const result = await start(cleanEnv({ [variable]: endpoint, ...companion }));
 
-    // Assert
+    // Assess
     expect(result.code).not.toBe(0);
     expect(result.stderr).toBe(
       `pleo-export-alerts: ${variable}: nothing answers at ${endpoint} (connect ECONNREFUSED ${endpoint.slice(7)})\n`,
@@ -185,14 +185,14 @@ describe('npm start -- --once with SLACK_WEBHOOK_URL', { timeout: 120_000 }, () 
   afterAll(() => new Promise<void>((resolve) => slack.close(() => resolve())));
 
   it('exits 1 when Slack refuses the posts, saying why for each and never printing the webhook', async () => {
-    // Arrange
+    // Prepare
     const { port } = slack.address() as AddressInfo;
     posts = 0;
 
     // Act
     const result = await start(cleanEnv({ SLACK_WEBHOOK_URL: `http://127.0.0.1:${port}${WEBHOOK_PATH}` }));
 
-    // Assert
+    // Assess
     expect(result.code).toBe(1);
     const failures = result.stdout.match(
       /^Slack post failed: Slack webhook answered 400 \(invalid_blocks\)$/gm,
@@ -203,13 +203,13 @@ describe('npm start -- --once with SLACK_WEBHOOK_URL', { timeout: 120_000 }, () 
   });
 
   it('exits 1 when Slack never answers, after one post rather than retrying every message', async () => {
-    // Arrange
+    // Prepare
     const webhook = `${await closedPortUrl()}${WEBHOOK_PATH}`;
 
     // Act
     const result = await start(cleanEnv({ SLACK_WEBHOOK_URL: webhook }));
 
-    // Assert
+    // Assess
     expect(result.code).toBe(1);
     expect(result.stdout.match(/^Slack post failed: .*; no more Slack posts this poll$/gm)).toHaveLength(1);
     expect(`${result.stdout}${result.stderr}`).not.toContain(WEBHOOK_PATH);

@@ -48,7 +48,7 @@ describe('remoteAwsServices', () => {
 
 describe('applyAwsDefaults', () => {
   it('gives calls that stay on this machine stand-in credentials, dropping a profile that may not exist', async () => {
-    // Arrange
+    // Prepare
     const env: NodeJS.ProcessEnv = {
       AWS_REGION: 'eu-north-1',
       AWS_PROFILE: 'expired-sso',
@@ -58,7 +58,7 @@ describe('applyAwsDefaults', () => {
     // Act
     await applyAwsDefaults(env);
 
-    // Assert
+    // Assess
     expect(env).toEqual({
       AWS_REGION: 'eu-north-1',
       AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000',
@@ -87,13 +87,13 @@ describe('applyAwsDefaults', () => {
       { PLEO_CREDENTIAL_SECRET_ARN: SECRET_ARN },
     ],
   ])('leaves the credentials to the SDK (the profile, `aws configure`, …) for %s', async (_case, extra) => {
-    // Arrange
+    // Prepare
     const env: NodeJS.ProcessEnv = { AWS_REGION: 'eu-north-1', AWS_PROFILE: 'work', ...extra };
 
     // Act
     await applyAwsDefaults(env);
 
-    // Assert
+    // Assess
     expect(env.AWS_PROFILE).toBe('work');
     expect(env.AWS_ACCESS_KEY_ID).toBeUndefined();
     expect(env.AWS_SECRET_ACCESS_KEY).toBeUndefined();

@@ -66,7 +66,7 @@ function inbox(): number {
 
 describe('npm start -- --once on a standalone DynamoDB and SNS', { timeout: RUN_TIMEOUT_MS * 2 }, () => {
   it('needs no AWS credentials, creates the table, publishes to the topic, and a second run repeats nothing', async () => {
-    // Arrange
+    // Prepare
     const env = cleanEnv({
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       TABLE_NAME: 'standalone-alerts',
@@ -80,7 +80,7 @@ describe('npm start -- --once on a standalone DynamoDB and SNS', { timeout: RUN_
     const published = inbox() - before;
     const second = await start(env);
 
-    // Assert
+    // Assess
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain(`SNS: ${sns.address}, topic ${topicArn}`);
@@ -108,7 +108,7 @@ describe('npm start -- --once on a standalone DynamoDB and SNS', { timeout: RUN_
       cleanEnv({ AWS_ENDPOINT_URL_SNS: sns.address, ALERT_TOPIC_ARN: `${topicArn}-typo` }),
     );
 
-    // Assert
+    // Assess
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(
@@ -127,7 +127,7 @@ describe('npm start -- --once on a standalone DynamoDB and SNS', { timeout: RUN_
       }),
     );
 
-    // Assert
+    // Assess
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('ALERT_TOPIC_ARN: no such topic');
     const client = new DynamoDBClient({
@@ -150,7 +150,7 @@ describe('npm start -- --once on a standalone DynamoDB and SNS', { timeout: RUN_
       }),
     );
 
-    // Assert
+    // Assess
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^pleo-export-alerts: SLACK_WEBHOOK_URL needs the embedded SNS[^\n]*\n$/);
@@ -193,7 +193,7 @@ describe('npm start -- --once and the AWS profile', { timeout: RUN_TIMEOUT_MS * 
   });
 
   it('signs for the region of the AWS profile when AWS_REGION is not set', async () => {
-    // Arrange
+    // Prepare
     const profileHome = await mkdtemp(join(tmpdir(), 'npm-start-profile-'));
     await mkdir(join(profileHome, '.aws'));
     await writeFile(join(profileHome, '.aws', 'config'), '[default]\nregion = ap-southeast-2\n');
@@ -207,7 +207,7 @@ describe('npm start -- --once and the AWS profile', { timeout: RUN_TIMEOUT_MS * 
     });
     await rm(profileHome, { recursive: true, force: true });
 
-    // Assert
+    // Assess
     expect(result.code).toBe(0);
     expect(signedWith.length).toBeGreaterThan(0);
     expect(new Set(signedWith)).toEqual(new Set(['local ap-southeast-2']));

@@ -69,13 +69,13 @@ describe('stack traces mapped on demand', () => {
   });
 
   it('shows frames of the bundle at their place in the TypeScript source', async () => {
-    // Arrange
+    // Prepare
     const bundle = await bundleFixture('mapped', true);
 
     // Act
     const { mapped, stack } = run(bundle);
 
-    // Assert
+    // Assess
     expect(mapped).toBe(true);
     const [header, firstFrame, ...callers] = stack.split('\n');
     expect(header).toBe('Error: failed in the bundle');
@@ -87,13 +87,13 @@ describe('stack traces mapped on demand', () => {
   });
 
   it('reads the source map only when a stack trace is formatted, not when the bundle loads', async () => {
-    // Arrange: the map is gone by the time the error is thrown
+    // Prepare: the map is gone by the time the error is thrown
     const bundle = await bundleFixture('lazy', true);
 
     // Act
     const { mapped, stack } = run(bundle, { removeMapAfterImport: true });
 
-    // Assert: had it been read at load, the frame would be mapped; instead it keeps its bundle place
+    // Assess: had it been read at load, the frame would be mapped; instead it keeps its bundle place
     expect(mapped).toBe(true);
     expect(stack.split('\n')[0]).toBe('Error: failed in the bundle');
     expect(stack.split('\n')[1]).toContain(`${bundle}:`);
@@ -101,25 +101,25 @@ describe('stack traces mapped on demand', () => {
   });
 
   it('changes nothing where there is no map beside the module', async () => {
-    // Arrange
+    // Prepare
     const bundle = await bundleFixture('unmapped', false);
 
     // Act
     const { mapped, stack } = run(bundle);
 
-    // Assert
+    // Assess
     expect(mapped).toBe(false);
     expect(stack.split('\n')[1]).toContain(`${bundle}:`);
   });
 
   it('leaves the mapping to Node when it runs with --enable-source-maps', async () => {
-    // Arrange
+    // Prepare
     const bundle = await bundleFixture('node-maps', true);
 
     // Act
     const { mapped, stack } = run(bundle, { nodeOptions: '--enable-source-maps' });
 
-    // Assert
+    // Assess
     expect(mapped).toBe(false);
     expect(stack.split('\n')[1]).toContain(throwPlace);
   });
