@@ -14,14 +14,23 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { DynamoAlertState } from '../functions/adapters/dynamodb/alert-state.js';
+import { DynamoConnectionStore } from '../functions/adapters/dynamodb/connections.js';
 import { DynamoControlStore } from '../functions/adapters/dynamodb/controls.js';
+import { SsmCredentialVault } from '../functions/adapters/parameters/ssm-vault.js';
+import { PleoClient } from '../functions/adapters/pleo/client.js';
+import type { ConnectionDeps } from '../functions/app/connections.js';
 import type { ControlDeps } from '../functions/app/controls.js';
 import type { CompanyDirectory } from '../functions/app/ports.js';
 import { ENV } from '../functions/config/env.js';
-import { companies as companiesRule } from '../functions/config/rules.js';
+import { POLLER_SETTINGS } from '../functions/config/poller.js';
+import { companies as companiesRule, pleoApiUrl } from '../functions/config/rules.js';
+import { connectionParameterName } from '../functions/contracts/connection.js';
+import { FolderCredentialVault, localParametersDir } from '../local/parameter-folder.js';
+import { CommandError } from './args.js';
 import type { Deployment } from './deployment.js';
 
 /** Job records are written by the poller only; the CLI's reads and control writes never depend on this. */
@@ -74,6 +83,61 @@ function configuredCompanies(environment: () => Promise<NodeJS.ProcessEnv>): Com
       return parsed.data.map((company) => ({ id: company.id, name: company.name ?? null }));
     },
   };
+}
+
+/** The stack name connections' parameters are named under when the alerter is `npm start`'s (no stack). */
+export const LOCAL_STACK_NAME = 'local';
+
+/**
+ * What the connection use cases need: the records in the state table; the keys in Parameter Store under the stack's
+ * path, encrypted with its KMS key (or, for the environment's alerter, in the local folder `npm start` reads); Pleo
+ * at the poller's address, asked for one page of one job.
+ */
+export async function connectionDeps(
+  deployment: Deployment,
+  env: NodeJS.ProcessEnv,
+  now: () => Date,
+): Promise<ConnectionDeps & { close: () => void }> {
+  const dynamo = new DynamoDBClient({});
+  const ssm = deployment.stackName ? new SSMClient({}) : undefined;
+  let vault: ConnectionDeps['vault'];
+  if (ssm) {
+    if (!deployment.encryptionKeyArn)
+      throw new CommandError(
+        `${deployment.source} has no output EncryptionKeyArn: is it this alerter's stack?`,
+      );
+    vault = new SsmCredentialVault(ssm, deployment.encryptionKeyArn);
+  } else {
+    vault = new FolderCredentialVault(localParametersDir(env));
+  }
+  const baseUrl = await pleoAddress(deployment, env);
+  return {
+    store: new DynamoConnectionStore(DynamoDBDocumentClient.from(dynamo), deployment.tableName),
+    vault,
+    pleo: (credential) =>
+      new PleoClient({
+        baseUrl,
+        credential,
+        pageSize: 1,
+        retry: { maxAttempts: 2, baseDelayMs: 500, maxDelayMs: 2_000, budgetMs: 5_000 },
+      }),
+    parameterName: (name) => connectionParameterName(deployment.stackName ?? LOCAL_STACK_NAME, name),
+    now,
+    close: () => {
+      dynamo.destroy();
+      ssm?.destroy();
+    },
+  };
+}
+
+/** The Pleo address the poller uses (PLEO_API_URL, by default Pleo's own). */
+async function pleoAddress(deployment: Deployment, env: NodeJS.ProcessEnv): Promise<string> {
+  const { env: name, default: fallback } = POLLER_SETTINGS.pleoApiUrl;
+  const given = (await pollerEnvironment(deployment, env))[name] || fallback;
+  const parsed = z.safeParse(pleoApiUrl, given);
+  if (!parsed.success)
+    throw new CommandError(`${name} is not a Pleo address: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
 }
 
 export interface Subscription {

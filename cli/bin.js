@@ -5,8 +5,10 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { run } = await import('./main.ts');
+const { readKey } = await import('./key-input.ts');
 process.exitCode = await run(process.argv.slice(2), {
   env: process.env,
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  readSecret: (prompt) => readKey(prompt),
 });

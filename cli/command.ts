@@ -5,6 +5,8 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** A secret typed or piped in (standard input, or a prompt that does not echo it); never an argument. */
+  readSecret?: (prompt: string) => Promise<string>;
 }
 
 /** What a command found: shown as text, or as JSON with --json. Problems make the exit code 1. */

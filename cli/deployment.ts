@@ -22,6 +22,8 @@ export interface Deployment {
   slackWebhookSecretArn: string | undefined;
   pollerFunctionName: string | undefined;
   slackNotifierFunctionName: string | undefined;
+  /** The stack's KMS key: connections' keys are encrypted with it. */
+  encryptionKeyArn: string | undefined;
   /** Every output of the stack, by key (empty from the environment). */
   outputs: Readonly<Record<string, string>>;
 }
@@ -36,6 +38,7 @@ const OUTPUT = {
   slackSecret: 'SlackWebhookSecretArn',
   poller: 'PollerFunctionName',
   slackNotifier: 'SlackNotifierFunctionName',
+  encryptionKey: 'EncryptionKeyArn',
 } as const;
 
 /** The environment variables that stand in for the queues' and functions' outputs, for a local or stand-in run. */
@@ -75,6 +78,7 @@ export async function resolveDeployment(
     slackWebhookSecretArn: undefined,
     pollerFunctionName: env[STAND_IN.poller] || undefined,
     slackNotifierFunctionName: env[STAND_IN.slackNotifier] || undefined,
+    encryptionKeyArn: undefined,
     outputs: {},
   };
 }
@@ -93,6 +97,7 @@ function fromOutputs(source: string, outputs: Record<string, string>): Omit<Depl
     slackWebhookSecretArn: outputs[OUTPUT.slackSecret],
     pollerFunctionName: outputs[OUTPUT.poller],
     slackNotifierFunctionName: outputs[OUTPUT.slackNotifier],
+    encryptionKeyArn: outputs[OUTPUT.encryptionKey],
     outputs,
   };
 }

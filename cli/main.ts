@@ -1,9 +1,10 @@
 // `npx pleo-export-alerts <command>`: picks the command, runs it, prints its report as text or JSON, and answers
 // with the exit code: 0 fine, 1 something wrong (named), 2 bad usage (with the usage line).
-import { ControlRequestError } from '../functions/app/errors.js';
+import { ConnectionRequestError, ControlRequestError } from '../functions/app/errors.js';
 import { COMMON_USAGE, CommandError, UsageError } from './args.js';
 import type { Command, Io, Report } from './command.js';
 import { check } from './commands/check.js';
+import { connections } from './commands/connections.js';
 import { ack, mute, snoozeCommand } from './commands/controls.js';
 import { deadLetters } from './commands/dead-letters.js';
 import { status } from './commands/status.js';
@@ -12,7 +13,16 @@ import { resolveDeployment } from './deployment.js';
 
 export const PROGRAM = 'pleo-export-alerts';
 
-const COMMANDS: readonly Command[] = [status, check, test, mute, ack, snoozeCommand, deadLetters];
+const COMMANDS: readonly Command[] = [
+  status,
+  check,
+  test,
+  connections,
+  mute,
+  ack,
+  snoozeCommand,
+  deadLetters,
+];
 
 const USAGE = `<command> [options] ${COMMON_USAGE}`;
 
@@ -66,7 +76,12 @@ function print(report: Report, json: boolean, io: Io): void {
 
 /** One line: ours as they are, an AWS or network error with its name, so "AccessDenied" or "ECONNREFUSED" shows. */
 function describe(error: unknown): string {
-  if (error instanceof CommandError || error instanceof ControlRequestError) return error.message;
+  if (
+    error instanceof CommandError ||
+    error instanceof ControlRequestError ||
+    error instanceof ConnectionRequestError
+  )
+    return error.message;
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     const name = typeof code === 'string' ? code : error.name;

@@ -74,3 +74,8 @@ export class LeaseLostError extends Error {
 export class ControlRequestError extends Error {
   override readonly name = 'ControlRequestError';
 }
+
+/** A request to add, verify or remove a connection that cannot be done as asked; nothing was stored. One line. */
+export class ConnectionRequestError extends Error {
+  override readonly name = 'ConnectionRequestError';
+}

@@ -1,4 +1,5 @@
 // The ports the poll talks to; adapters in functions/adapters (pleo, dynamodb, sns) implement them.
+import type { ConnectionRecord } from '../contracts/connection.js';
 import type { Alert, Message } from '../domain/alert.js';
 import type { Acknowledgement, Controls, Mute, Snooze } from '../domain/controls.js';
 import type { ExportJob, ExportJobItem } from '../domain/export-job.js';
@@ -189,4 +190,30 @@ export interface OnceLedger {
   use(key: string, until: Date): Promise<boolean>;
   /** Forgets a use whose action failed, so the same request or link can be tried again. */
   forget(key: string): Promise<void>;
+}
+
+/** The connections, as stored: people add and remove them (the CLI), the dispatcher lists them at every tick. */
+export interface ConnectionStore {
+  /** Stores a new connection; false when its name is taken (nothing is changed then). */
+  add(record: ConnectionRecord): Promise<boolean>;
+  get(name: string): Promise<ConnectionRecord | undefined>;
+  list(): Promise<ConnectionListing>;
+  /** Deletes it and answers what it was; undefined when there was none. */
+  remove(name: string): Promise<ConnectionRecord | undefined>;
+}
+
+/** Every stored connection; a record that does not fit the contract is set apart by name, not fatal to the rest. */
+export interface ConnectionListing {
+  connections: ConnectionRecord[];
+  malformed: Array<{ name: string; problem: string }>;
+}
+
+/** Where connections' keys are kept, by parameter name: SSM SecureString parameters, or a local folder. */
+export interface CredentialVault {
+  /** Writes the value, replacing what the parameter held. */
+  put(name: string, value: string): Promise<void>;
+  /** The value; undefined when there is no such parameter. */
+  read(name: string): Promise<string | undefined>;
+  /** Deletes it; nothing when there was none. */
+  remove(name: string): Promise<void>;
 }

@@ -20,7 +20,7 @@ export const credentialRefSchema = z.union([
 /** Hints for where a connection's messages go: SNS message attributes subscribers may filter on. */
 const routingSchema = z.object({ channel: z.optional(z.string()), team: z.optional(z.string()) });
 
-/** A connection as stored (CONNECTION#<name> in the state table). */
+/** A connection as stored (CONNECTION/<name> in the state table: one partition, so one Query lists them all). */
 export const connectionRecordSchema = z.object({
   name: connectionNameSchema,
   /** The company the key answers for; absent for an organisation key. */
@@ -53,6 +53,44 @@ export const connectionEnvEntrySchema = z.object({
   routing: z.optional(routingSchema),
 });
 export type ConnectionEnvEntry = z.infer<typeof connectionEnvEntrySchema>;
+
+/**
+ * A connection's key as given to `connections add`: one line of printable characters with no space in it, at most
+ * 4,000 (a standard parameter holds 4 KB). Spaces around it are dropped, as around a key pasted with its newline.
+ */
+export const connectionKeySchema = z
+  .string()
+  .check(
+    z.trim(),
+    z.minLength(1, 'it is empty'),
+    z.maxLength(4_000, 'it is longer than 4,000 characters'),
+    z.regex(/^[\x21-\x7e]+$/, 'it holds spaces or characters no Pleo key has'),
+  );
+
+/** A connection's credential itself, as it is kept in its parameter. */
+export type ConnectionCredential = { kind: 'apiKey'; apiKey: string } | { kind: 'bearer'; token: string };
+
+const storedTokenSchema = z.object({ bearerToken: z.string().check(z.minLength(1)) });
+
+/**
+ * What a connection's parameter holds: an API key as plain text, a bearer token as `{"bearerToken":"…"}`, the
+ * formats the stack's own secret takes.
+ */
+export const storedCredential = {
+  encode: (credential: ConnectionCredential): string =>
+    credential.kind === 'apiKey' ? credential.apiKey : JSON.stringify({ bearerToken: credential.token }),
+  /** The credential, or undefined for a value that is empty or JSON without a bearer token (never echoed). */
+  decode: (value: string | undefined): ConnectionCredential | undefined => {
+    const text = value?.trim();
+    if (!text) return undefined;
+    if (!text.startsWith('{')) return { kind: 'apiKey', apiKey: text };
+    try {
+      return { kind: 'bearer', token: storedTokenSchema.parse(JSON.parse(text)).bearerToken };
+    } catch {
+      return undefined;
+    }
+  },
+};
 
 /** The Parameter Store path the stack owns for connection keys; the poller may read only under it. */
 export const connectionParameterPath = (stackName: string): string =>

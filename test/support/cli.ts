@@ -8,11 +8,15 @@ export interface CliResult {
   stderr: string;
 }
 
-/** The CLI on `argv`, over the environment `env` (the process's own by default, as the tests' parts set it). */
+/**
+ * The CLI on `argv`, over the environment `env` (the process's own by default, as the tests' parts set it), with
+ * `input` on its standard input (none: nothing to read).
+ */
 export async function cli(
   argv: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
   options: RunOptions = {},
+  input?: string,
 ): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
@@ -26,6 +30,7 @@ export async function cli(
       stderr: (text) => {
         stderr += text;
       },
+      ...(input !== undefined && { readSecret: async () => input }),
     },
     options,
   );

@@ -9,6 +9,8 @@ export const SEAL_PARTITION = 'SEAL';
 export const GROUP_PARTITION = 'GROUP';
 /** Mutes, acknowledgements and snoozes (controls.ts): people write them, the poller reads and counts on them. */
 export const CONTROL_PARTITION = 'CONTROL';
+/** The connections (connections.ts), one item each under its name: the CLI writes them, the dispatcher lists them. */
+export const CONNECTION_PARTITION = 'CONNECTION';
 /** Followed by the job id: a job already alerted. */
 export const JOB_PARTITION_PREFIX = 'JOB#';
 
