@@ -182,7 +182,7 @@ function bundleBudget(bundle: BundleInfo): BudgetLine {
   return {
     pass: bundle.bytes <= BUDGETS.bundleBytes,
     budget: `Lambda bundle at most ${kb(BUDGETS.bundleBytes)} minified, the AWS SDK in it`,
-    detail: `${kb(bundle.bytes)}${largest ? `; largest part ${largest.name} ${kb(largest.bytes)}` : ''}`,
+    detail: `${kb(bundle.bytes)} (a cold start reads ${kb(bundle.startBytes)})${largest ? `; largest part ${largest.name} ${kb(largest.bytes)}` : ''}`,
   };
 }
 
@@ -219,7 +219,7 @@ function snsBudget(all: readonly Row[], bundle: BundleInfo): BudgetLine {
   return {
     pass: published.length === 0,
     budget,
-    detail: `its code runs on the first publish only (an import() in the bundle)${warm.length > 0 ? `; warm polls published ${published.length === 0 ? 'nothing' : 'something'}` : ''}`,
+    detail: `its code is read on the first publish only (an import() of a chunk of the bundle)${warm.length > 0 ? `; warm polls published ${published.length === 0 ? 'nothing' : 'something'}` : ''}`,
   };
 }
 

@@ -1,9 +1,11 @@
-// Builds the poller Lambda the way the CDK stack's NodejsFunction does (esbuild: ESM, minified, node24, source
-// map, the AWS SDK bundled in) and says what is in it; also builds the benchmark's poll child.
+// Builds the poller Lambda as the stack builds it (lib/lambda-build.ts: esbuild, ESM split at each import(),
+// minified, node24, source maps, the AWS SDK bundled in) and says what is in it; also builds the benchmark's poll
+// child.
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
-import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
+import { buildLambda } from '../lib/lambda-build.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 /** Git-ignored; inside the project so that the runtime-SDK figure resolves @aws-sdk/* from its node_modules. */
@@ -12,32 +14,17 @@ const POLLER_ENTRY = path.join(ROOT, 'functions', 'handlers', 'poller', 'index.t
 const CHILD_ENTRY = path.join(ROOT, 'bench', 'poll-child.ts');
 const SHELL_DIR = path.join(ROOT, 'bench', 'shell');
 
-/** The options of lib/constructs/alerter-function.ts, as esbuild options: test/infra checks both build the same bytes. */
-const LAMBDA_BUILD: BuildOptions = {
-  bundle: true,
-  platform: 'node',
-  target: 'node24',
-  format: 'esm',
-  mainFields: ['module', 'main'],
-  minify: true,
-  charset: 'utf8',
-  legalComments: 'external',
-  sourcemap: true,
-  sourcesContent: false,
-  banner: {
-    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-  },
-  logLevel: 'warning',
-};
-
 export interface BundleInfo {
+  /** The file Lambda loads (index.mjs); its chunks are beside it. */
   path: string;
-  /** The .mjs Lambda loads, without its source map. */
+  /** All the code deployed (index.mjs and its chunks), without source maps. */
   bytes: number;
+  /** Of `bytes`, what a cold start reads: index.mjs and the chunks it imports statically. */
+  startBytes: number;
   sourceMapBytes: number;
   /** Packages imported from outside the bundle, Node's own modules aside: none, the AWS SDK is in it. */
   externalImports: string[];
-  /** Packages in the bundle whose code runs only when an import() asks for it (the SNS client, on a publish). */
+  /** Packages in the bundle whose code is read only when an import() asks for it (the SNS client, on a publish). */
   lazyPackages: string[];
   /** Packages bundled from more than one folder: two copies of the same code (e.g. of the SDK's core). */
   duplicatedPackages: string[];
@@ -46,7 +33,7 @@ export interface BundleInfo {
 }
 
 export async function buildPollerBundle(outDir = BENCH_OUT_DIR): Promise<BundleInfo> {
-  return buildLambdaBundle(POLLER_ENTRY, path.join(outDir, 'poller', 'index.mjs'));
+  return buildLambdaBundle(POLLER_ENTRY, path.join(outDir, 'poller'));
 }
 
 /** What the design loads before any of the poller's own code (bench/shell), built the same way. */
@@ -59,7 +46,7 @@ export interface ShellBundles {
 
 export async function buildShellBundles(outDir = BENCH_OUT_DIR): Promise<ShellBundles> {
   const shell = (name: string) =>
-    buildLambdaBundle(path.join(SHELL_DIR, `${name}.ts`), path.join(outDir, 'shell', name, 'index.mjs'));
+    buildLambdaBundle(path.join(SHELL_DIR, `${name}.ts`), path.join(outDir, 'shell', name));
   return { framework: await shell('framework'), withConfig: await shell('with-config') };
 }
 
@@ -75,10 +62,7 @@ export const RUNTIME_SDK_CLIENTS = [
 
 /** The same SDK clients bundled alone, the floor of the poller's cold start. */
 export async function buildSdkClientsBundle(outDir = BENCH_OUT_DIR): Promise<BundleInfo> {
-  return buildLambdaBundle(
-    path.join(SHELL_DIR, 'sdk-clients.ts'),
-    path.join(outDir, 'sdk-clients', 'index.mjs'),
-  );
+  return buildLambdaBundle(path.join(SHELL_DIR, 'sdk-clients.ts'), path.join(outDir, 'sdk-clients'));
 }
 
 /** The SDK's shared core: clients released on different days must still share one copy of each. */
@@ -95,51 +79,64 @@ export async function lockfileCopies(names: readonly string[]): Promise<Record<s
   );
 }
 
-async function buildLambdaBundle(entry: string, outfile: string): Promise<BundleInfo> {
-  await mkdir(path.dirname(outfile), { recursive: true });
-  const { metafile } = await build({
-    ...LAMBDA_BUILD,
-    absWorkingDir: ROOT,
-    entryPoints: [entry],
-    outfile,
-    metafile: true,
-  });
-  const output = Object.values(metafile?.outputs ?? {}).find((o) => o.entryPoint !== undefined);
-  if (!metafile || !output?.entryPoint)
-    throw new Error(`esbuild produced no output for ${path.relative(ROOT, entry)}`);
+async function buildLambdaBundle(entry: string, outDir: string): Promise<BundleInfo> {
+  await mkdir(outDir, { recursive: true });
+  const { metafile } = buildLambda(entry, outDir);
+  const code = Object.entries(metafile.outputs).filter(([file]) => file.endsWith('.mjs'));
+  // A chunk an import() loads names that import's target as its entry point too.
+  const [entryFile] =
+    code.find(([, output]) => output.entryPoint && path.resolve(ROOT, output.entryPoint) === entry) ?? [];
+  if (!entryFile) throw new Error(`esbuild produced no output for ${path.relative(ROOT, entry)}`);
+  const outputs = code.map(([, output]) => output);
+  const atStart = startChunks(metafile, entryFile);
+  const mapBytes = await Promise.all(code.map(([file]) => stat(path.join(ROOT, `${file}.map`))));
   return {
-    path: outfile,
-    bytes: (await stat(outfile)).size,
-    sourceMapBytes: (await stat(`${outfile}.map`)).size,
+    path: path.join(ROOT, entryFile),
+    bytes: sum(outputs.map((output) => output.bytes)),
+    startBytes: sum([...atStart].map((file) => metafile.outputs[file]?.bytes ?? 0)),
+    sourceMapBytes: sum(mapBytes.map((map) => map.size)),
     externalImports: [
-      ...new Set(output.imports.filter((i) => i.external && !isBuiltin(i.path)).map((i) => i.path)),
+      ...new Set(
+        outputs.flatMap((output) =>
+          output.imports.filter((i) => i.external && !isBuiltin(i.path)).map((i) => i.path),
+        ),
+      ),
     ].sort(),
-    lazyPackages: lazyPackages(metafile, output, output.entryPoint),
-    duplicatedPackages: duplicatedPackages(output),
-    byPackage: bytesByPackage(output),
+    lazyPackages: lazyPackages(metafile, atStart),
+    duplicatedPackages: duplicatedPackages(outputs),
+    byPackage: bytesByPackage(outputs),
   };
 }
 
-/** Packages of the output none of whose files the entry reaches by static imports: they wait for an import(). */
-function lazyPackages(metafile: Metafile, output: Metafile['outputs'][string], entry: string): string[] {
-  const eager = new Set<string>();
-  const pending = [entry];
-  for (let input = pending.pop(); input !== undefined; input = pending.pop()) {
-    if (eager.has(input)) continue;
-    eager.add(input);
-    for (const imported of metafile.inputs[input]?.imports ?? []) {
-      if (!imported.external && imported.kind !== 'dynamic-import') pending.push(imported.path);
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+
+/** The entry's file and the chunks it imports statically, transitively: what Node reads before the handler runs. */
+function startChunks(metafile: Metafile, entryFile: string): Set<string> {
+  const files = new Set<string>();
+  const pending = [entryFile];
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    if (files.has(file)) continue;
+    files.add(file);
+    for (const imported of metafile.outputs[file]?.imports ?? []) {
+      if (!imported.external && imported.kind === 'import-statement') pending.push(imported.path);
     }
   }
-  const inputs = Object.keys(output.inputs);
-  const eagerPackages = new Set(inputs.filter((input) => eager.has(input)).map(packageOf));
-  return [...new Set(inputs.map(packageOf))].filter((name) => !eagerPackages.has(name)).sort();
+  return files;
+}
+
+/** Packages none of whose code is in the files read at start: they wait for an import(). */
+function lazyPackages(metafile: Metafile, atStart: Set<string>): string[] {
+  const packagesIn = (files: string[]) =>
+    new Set(files.flatMap((file) => Object.keys(metafile.outputs[file]?.inputs ?? {}).map(packageOf)));
+  const eager = packagesIn([...atStart]);
+  const all = packagesIn(Object.keys(metafile.outputs).filter((file) => file.endsWith('.mjs')));
+  return [...all].filter((name) => !eager.has(name)).sort();
 }
 
 /** Packages whose files come from more than one node_modules folder. */
-function duplicatedPackages(output: Metafile['outputs'][string]): string[] {
+function duplicatedPackages(outputs: Metafile['outputs'][string][]): string[] {
   const roots = new Map<string, Set<string>>();
-  for (const input of Object.keys(output.inputs)) {
+  for (const input of outputs.flatMap((output) => Object.keys(output.inputs))) {
     const at = input.lastIndexOf('node_modules/');
     if (at < 0) continue;
     const name = packageOf(input);
@@ -164,9 +161,9 @@ export async function buildPollChild(outDir = BENCH_OUT_DIR): Promise<string> {
   return outfile;
 }
 
-function bytesByPackage(output: Metafile['outputs'][string]): Array<{ name: string; bytes: number }> {
+function bytesByPackage(outputs: Metafile['outputs'][string][]): Array<{ name: string; bytes: number }> {
   const totals = new Map<string, number>();
-  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+  for (const [input, { bytesInOutput }] of outputs.flatMap((output) => Object.entries(output.inputs))) {
     const name = packageOf(input);
     totals.set(name, (totals.get(name) ?? 0) + bytesInOutput);
   }

@@ -242,22 +242,38 @@ describe('Class: AlerterStack', () => {
       expect(config.budgetMs).toBeLessThan(120_000);
     });
 
-    it('ships each function with its source map beside it, for stack traces mapped on demand', () => {
-      const assetDirs = [assetDirOf(synthesized, POLLER), assetDirOf(synthesized, NOTIFIER)];
-      for (const dir of assetDirs) {
-        expect(readdirSync(dir)).toEqual(expect.arrayContaining(['index.mjs', 'index.mjs.map']));
-        expect(readFileSync(path.join(dir, 'index.mjs'), 'utf8').trimEnd()).toMatch(
-          /\/\/# sourceMappingURL=index\.mjs\.map$/,
+    it('ships each function as index.mjs and its chunks, each with its source map beside it, for stack traces mapped on demand', () => {
+      for (const props of [POLLER, NOTIFIER]) {
+        const dir = assetDirOf(synthesized, props);
+        const code = filesOf(dir).filter((file) => file.endsWith('.mjs'));
+        expect(code).toContain('index.mjs');
+        for (const file of code) {
+          expect(readFileSync(path.join(dir, file), 'utf8').trimEnd()).toMatch(
+            new RegExp(`//# sourceMappingURL=${path.basename(file).replaceAll('.', '\\.')}\\.map$`),
+          );
+        }
+        expect(Object.values(template.findResources('AWS::Lambda::Function', { Properties: props }))).toEqual(
+          [expect.objectContaining({ Properties: expect.objectContaining({ Handler: 'index.handler' }) })],
         );
       }
+      // The SNS client is in a chunk of its own, read on the first publish.
+      expect(
+        filesOf(assetDirOf(synthesized, POLLER)).filter((file) => file.startsWith('chunks/')),
+      ).not.toEqual([]);
     });
 
     it('builds the poller exactly as the benchmark measures it', async () => {
-      const deployed = readFileSync(path.join(assetDirOf(synthesized, POLLER), 'index.mjs'), 'utf8');
+      const deployedDir = assetDirOf(synthesized, POLLER);
       const outDir = await mkdtemp(path.join(tmpdir(), 'poller-bundle-'));
       try {
-        const measured = readFileSync((await buildPollerBundle(outDir)).path, 'utf8');
-        expect(deployed).toBe(measured);
+        const measuredDir = path.dirname((await buildPollerBundle(outDir)).path);
+        // The code, byte for byte; the maps name the sources relative to where they are written.
+        const code = (dir: string) =>
+          filesOf(dir).map((file) => [
+            file,
+            file.endsWith('.mjs') ? readFileSync(path.join(dir, file), 'utf8') : '',
+          ]);
+        expect(code(deployedDir)).toEqual(code(measuredDir));
       } finally {
         await rm(outDir, { recursive: true, force: true });
       }
@@ -345,3 +361,11 @@ describe('Class: AlerterStack', () => {
     });
   });
 });
+
+/** The files under `dir`, as paths relative to it. */
+function filesOf(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
+    .sort();
+}

@@ -7,46 +7,46 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BENCH_OUT_DIR } from '../../bench/bundle.js';
+import { LAMBDA_BUILD } from '../../lib/lambda-build.js';
 
 const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/stack-trace-entry.ts');
+const CHUNK_FIXTURE = path.resolve(import.meta.dirname, '../fixtures/stack-trace-chunk.ts');
 const OUT_DIR = path.join(BENCH_OUT_DIR, 'stack-traces-test');
 const RUNNER = path.join(OUT_DIR, 'runner.mjs');
 
 // Imports a bundle, optionally removes its map afterwards, then prints whether mapping is installed and the stack
-// of an error thrown inside the bundle.
+// of an error thrown inside the bundle: in its entry, or in a chunk it imports.
 const RUNNER_SOURCE = `
 import { rmSync } from 'node:fs';
-const [bundle, removeMapAfterImport] = process.argv.slice(2);
+const [bundle, removeMapAfterImport, where] = process.argv.slice(2);
 const entry = await import(bundle);
 if (removeMapAfterImport === 'yes') rmSync(new URL(bundle + '.map'));
 try {
-  entry.failInBundle();
+  await (where === 'chunk' ? entry.failInChunk() : entry.failInBundle());
 } catch (error) {
   console.log(JSON.stringify({ mapped: entry.stackTracesMapped(), stack: error.stack }));
 }
 `;
 
+/** The fixture built as the stack builds a Lambda (lib/lambda-build.ts), with or without source maps. */
 async function bundleFixture(name: string, sourcemap: boolean): Promise<string> {
-  const outfile = path.join(OUT_DIR, name, 'index.mjs');
-  await build({
-    entryPoints: [FIXTURE],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'esm',
-    minify: true,
-    sourcemap,
-    sourcesContent: false,
-    logLevel: 'warning',
-  });
-  return pathToFileURL(outfile).href;
+  const outdir = path.join(OUT_DIR, name);
+  await build({ ...LAMBDA_BUILD, entryPoints: { index: FIXTURE }, outdir, sourcemap });
+  return pathToFileURL(path.join(outdir, 'index.mjs')).href;
 }
 
-function run(bundleUrl: string, options: { removeMapAfterImport?: boolean; nodeOptions?: string } = {}) {
+function run(
+  bundleUrl: string,
+  options: { removeMapAfterImport?: boolean; nodeOptions?: string; throwInChunk?: boolean } = {},
+) {
   const result = spawnSync(
     process.execPath,
-    [RUNNER, bundleUrl, options.removeMapAfterImport ? 'yes' : 'no'],
+    [
+      RUNNER,
+      bundleUrl,
+      options.removeMapAfterImport ? 'yes' : 'no',
+      options.throwInChunk ? 'chunk' : 'entry',
+    ],
     { encoding: 'utf8', env: { PATH: process.env.PATH, NODE_OPTIONS: options.nodeOptions ?? '' } },
   );
   expect(result.stderr).toBe('');
@@ -55,14 +55,13 @@ function run(bundleUrl: string, options: { removeMapAfterImport?: boolean; nodeO
 
 describe('stack traces mapped on demand', () => {
   let throwPlace: string;
+  let chunkThrowPlace: string;
 
   beforeAll(async () => {
     await rm(OUT_DIR, { recursive: true, force: true });
     await build({ stdin: { contents: RUNNER_SOURCE }, outfile: RUNNER, logLevel: 'warning' });
-    const lines = (await readFile(FIXTURE, 'utf8')).split('\n');
-    // V8 places a thrown error where it is constructed.
-    const line = lines.findIndex((text) => text.includes('throw new Error'));
-    throwPlace = `${FIXTURE}:${line + 1}:${(lines[line] ?? '').indexOf('new Error') + 1}`;
+    throwPlace = await placeOf(FIXTURE, 'new Error');
+    chunkThrowPlace = await placeOf(CHUNK_FIXTURE, 'new Error');
   });
   afterAll(async () => {
     await rm(OUT_DIR, { recursive: true, force: true });
@@ -84,6 +83,21 @@ describe('stack traces mapped on demand', () => {
     expect(stack).not.toContain(bundle);
     // Frames outside the bundle are left as V8 writes them.
     expect(callers.join('\n')).toContain(`${pathToFileURL(RUNNER).href}:`);
+  });
+
+  it('shows frames of a chunk the bundle imported at their place in the TypeScript source', async () => {
+    // Prepare
+    const bundle = await bundleFixture('chunk', true);
+
+    // Act
+    const { mapped, stack } = run(bundle, { throwInChunk: true });
+
+    // Assess
+    expect(mapped).toBe(true);
+    const [header, firstFrame] = stack.split('\n');
+    expect(header).toBe('Error: failed in a chunk');
+    expect(firstFrame).toContain(`(${chunkThrowPlace})`);
+    expect(stack).not.toContain(`${new URL('chunks/', bundle).href}`);
   });
 
   it('reads the source map only when a stack trace is formatted, not when the bundle loads', async () => {
@@ -124,3 +138,10 @@ describe('stack traces mapped on demand', () => {
     expect(stack.split('\n')[1]).toContain(throwPlace);
   });
 });
+
+/** Where V8 places an error thrown in `file`: where it is constructed. */
+async function placeOf(file: string, text: string): Promise<string> {
+  const lines = (await readFile(file, 'utf8')).split('\n');
+  const line = lines.findIndex((candidate) => candidate.includes(text));
+  return `${file}:${line + 1}:${(lines[line] ?? '').indexOf(text) + 1}`;
+}
