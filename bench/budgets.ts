@@ -14,7 +14,8 @@ export const BUDGETS = {
   memoryMb: 256,
   bundleBytes: 1024 * 1024,
   coldStartRatio: 1.15,
-  pleoRequestsPerSecond: 10,
+  /** Pleo asks integrations to stay under 500 requests a minute; 8 a second is 480. */
+  pleoRequestsPerSecond: 8,
   rateTolerance: 1.05,
   /** The poller's 120 s timeout less its 90 s poll budget and middy's 5 s early timeout. */
   stormDeliveryMs: 25_000,
@@ -240,7 +241,7 @@ function rateBudget(rate: RateCheck): BudgetLine {
   return {
     // "About": the rate is sampled every 20 ms, so a limiter that holds exactly may read a hair over.
     pass: phase.meanPleoPerSecond <= BUDGETS.pleoRequestsPerSecond * BUDGETS.rateTolerance,
-    budget: `Default Pleo rate at most about ${BUDGETS.pleoRequestsPerSecond} requests/s`,
+    budget: `Default Pleo rate per connection at most about ${BUDGETS.pleoRequestsPerSecond} requests/s (${BUDGETS.pleoRequestsPerSecond * 60}/min, under Pleo's 500/min)`,
     detail:
       `${phase.meanPleoPerSecond.toFixed(2)}/s on average, at most ${phase.peakPleoPerSecond} in any second ` +
       `(PLEO_MAX_REQUESTS_PER_SECOND ${settings.maxRequestsPerSecond}, ITEM_CONCURRENCY ${settings.itemConcurrency}, ` +

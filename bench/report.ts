@@ -1,12 +1,13 @@
 // The benchmark's printed report: what was run, the cost tables, bundle and cold start, and the budgets.
 import { cpus, totalmem } from 'node:os';
+import { POLLER_SETTINGS } from '../functions/config/poller.js';
 import { type BacklogResult, SCHEDULE_MINUTES } from './backlog.js';
 import { type BenchResults, type BudgetLine, checkBudgets, phaseRows, type Row } from './budgets.js';
 import { count, duration, kb, mb, table, times } from './format.js';
 import { LAMBDA_MEMORY_MB } from './scenario.js';
 
 /** The rate the poller keeps to by default, used to say how long the measured requests would take at it. */
-const PRODUCTION_RATE = 10;
+const PRODUCTION_RATE = POLLER_SETTINGS.pleoMaxRequestsPerSecond.default;
 
 export function renderReport(results: BenchResults): string {
   const all = phaseRows(results.sizes);
@@ -32,8 +33,8 @@ function header(): string {
     'The Lambda bundle, one fresh process per poll, against the demo Export API, dynalite and fauxqs running in the',
     'benchmark process. Organisation-wide; 200 companies; every failure reason; a fifth completed_with_errors with',
     '1–50 failed items. cold: every job is new; warm: the same poll again, nothing new.',
-    'Pleo rate limit off (PLEO_MAX_REQUESTS_PER_SECOND=0): at the production default of 10 requests/s the waiting',
-    'would dominate (see "at 10/s"), and polls past POLL_BUDGET_SECONDS leave the rest to the next poll.',
+    `Pleo rate limit off (PLEO_MAX_REQUESTS_PER_SECOND=0): at the production default of ${PRODUCTION_RATE} requests/s the waiting`,
+    `would dominate (see "at ${PRODUCTION_RATE}/s"), and polls past POLL_BUDGET_SECONDS leave the rest to the next poll.`,
   ].join('\n');
 }
 
@@ -51,7 +52,7 @@ function pleoTable(all: readonly Row[]): string {
         { header: 'list pages', align: 'right' },
         { header: 'item pages', align: 'right' },
         { header: 'completed-job pages', align: 'right' },
-        { header: 'at 10/s', align: 'right' },
+        { header: `at ${PRODUCTION_RATE}/s`, align: 'right' },
       ],
       all.map(({ jobs, phase, figures }) => [
         count(jobs),
@@ -246,7 +247,7 @@ function backlogSection(backlog: BacklogResult): string {
     `Backlog — ${count(backlog.jobs)} failed jobs at one organisation (${count(backlog.companies)} companies), a fresh process per poll until every one was alerted`,
     `Scaled time: each poll's budget is ${settings.budgetSeconds} s (POLL_BUDGET_SECONDS) standing for the ${settings.realBudgetSeconds} s a real poll gets`,
     `at the stack's 120 s timeout, so time runs ${settings.scale}× faster and so does the Pleo rate ceiling: ${settings.maxRequestsPerSecond}/s for the`,
-    `default 10/s. A poll makes the Pleo requests a real one makes; one poll stands for ${SCHEDULE_MINUTES} minutes of real time. DynamoDB`,
+    `default ${PRODUCTION_RATE}/s. A poll makes the Pleo requests a real one makes; one poll stands for ${SCHEDULE_MINUTES} minutes of real time. DynamoDB`,
     "and SNS are not scaled: delivery runs at this machine's speed, with the invocation's real time left (poll time",
     'is the whole poll, delivery included). Pleo answers at once here; a slower Pleo lists fewer pages per poll.',
     table(

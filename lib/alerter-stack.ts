@@ -83,6 +83,7 @@ export class AlerterStack extends Stack {
         ...config,
         ...pollerTiming(POLLER_TIMEOUT.toSeconds()),
         digestTimeZone: config.digest.timeZone,
+        stackName: this.stackName,
       }),
     })
       .bindSecret(ENV.PLEO_CREDENTIAL_SECRET_ARN, pleoSecretArn)

@@ -1,6 +1,8 @@
 // `check`: the deployment's health on one screen: its parts found, the secrets filled, Pleo accepting the key for
 // each company, the Slack secret holding a Slack webhook address, someone subscribed, and the alarms' states.
 // Exit 1 when something is wrong, naming each thing.
+
+import { parameterStoreReader } from '../../functions/adapters/parameters/parameter-reader.js';
 import { PleoClient } from '../../functions/adapters/pleo/client.js';
 import { secretsManagerReader } from '../../functions/adapters/secrets/secret-reader.js';
 import { webhookUrlFromSecret } from '../../functions/adapters/slack/webhook-url.js';
@@ -75,7 +77,10 @@ async function pleo(target: Deployment, env: NodeJS.ProcessEnv): Promise<Finding
   }
   let client: PleoClient;
   try {
-    const credential = await resolveCredential(config.credential, secretsManagerReader());
+    const credential = await resolveCredential(config.stackConnection, {
+      readSecret: secretsManagerReader(),
+      readParameter: parameterStoreReader(),
+    });
     client = new PleoClient({
       baseUrl: config.pleoApiUrl,
       credential,

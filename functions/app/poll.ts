@@ -5,6 +5,7 @@
 
 import type { PollerConfig } from '../config/poller.js';
 import { alertsOf } from '../domain/alert.js';
+import type { Connection } from '../domain/connection.js';
 import { type Controls, NO_CONTROLS, remindable, splitMuted } from '../domain/controls.js';
 import { groupFailures } from '../domain/group.js';
 import {
@@ -70,6 +71,8 @@ export interface LeaseDeps {
   owner: string;
   /** Mutes, acknowledgements and snoozes; without it, nothing is muted, acknowledged or snoozed. */
   controls?: ControlReader | undefined;
+  /** The connection polled, named in the alerter's own messages; without it, the alerter speaks of its one key. */
+  connection?: Connection | undefined;
 }
 
 /** What the caller knows of the time it gives the poll. */

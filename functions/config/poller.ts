@@ -1,10 +1,13 @@
 // The poller's settings, parsed once from its environment at start, and the values derived from them. A bad value
 // fails at start with its variable's name. The doc comments are the configuration reference (docs/configuration.md).
+import { connectionNameSchema } from '../contracts/connection.js';
+import type { Connection, CredentialSource } from '../domain/connection.js';
 import type { ReminderPolicy } from '../domain/lifecycle.js';
 import {
   companies,
   credential,
   flag,
+  isoDate,
   isPleoOrLocalHost,
   pleoApiUrl,
   secretArn,
@@ -42,6 +45,17 @@ export const POLLER_SETTINGS = {
   /** a bearer token instead of an API key (spaces around it are dropped) */
   pleoApiToken: setting(credential, { env: 'PLEO_API_TOKEN' }),
   /**
+   * the date (`YYYY-MM-DD`) the stack's own API key expires, as set when it was created in Pleo: the alerter warns
+   * 30, 7 and 1 days before
+   * @default unknown: a yearly reminder to record it
+   */
+  pleoApiKeyExpiresOn: setting(isoDate, { env: 'PLEO_API_KEY_EXPIRES_ON', context: true }),
+  /**
+   * the name of the stack's own connection (the key above), in its messages and in `connections list`
+   * @stack the stack's name
+   */
+  stackName: setting(connectionNameSchema, { env: 'STACK_NAME', default: 'pleo-export-alerts' }),
+  /**
    * `[{"id":"<uuid>","name":"Acme ApS"}]`: poll these companies one by one and name them in alerts. Ids in either
    * case, names up to 200 characters, at most 3,000 characters of JSON in all (the stack passes them in the poller's
    * 4 KB of environment). Needed for a multi-entity organisation: Pleo wants its listings asked company by company
@@ -55,10 +69,13 @@ export const POLLER_SETTINGS = {
    * failure is never alerted twice
    */
   lookbackDays: setting(wholeNumber(1, 90), { env: 'LOOKBACK_DAYS', context: true, default: 7 }),
-  /** a ceiling on requests to Pleo per second, retries included (0: none) */
+  /**
+   * a ceiling on requests to Pleo per second for each connection, retries included (0: none). Pleo asks
+   * integrations to stay under 500 requests a minute: 8 a second is 480
+   */
   pleoMaxRequestsPerSecond: setting(wholeNumber(0, 1_000), {
     env: 'PLEO_MAX_REQUESTS_PER_SECOND',
-    default: 10,
+    default: 8,
   }),
   /** job item listings in flight at once */
   itemConcurrency: setting(wholeNumber(1, 16), { env: 'ITEM_CONCURRENCY', default: 4 }),
@@ -196,18 +213,14 @@ const CHECKS: readonly Check<typeof POLLER_SETTINGS>[] = [
   },
 ];
 
-export type CredentialSource =
-  | { kind: 'secret'; secretArn: string }
-  | { kind: 'apiKey'; apiKey: string }
-  | { kind: 'bearer'; token: string };
-
-/** The settings as the poller uses them: the credential as one value, durations in milliseconds. */
+/** The settings as the poller uses them: the single-key settings as the stack's connection, durations in milliseconds. */
 export interface PollerConfig
   extends Omit<
     PollerSettings,
     | 'pleoCredentialSecretArn'
     | 'pleoApiKey'
     | 'pleoApiToken'
+    | 'pleoApiKeyExpiresOn'
     | 'pleoRetryBudgetSeconds'
     | 'pollBudgetSeconds'
     | 'reminderIntervalHours'
@@ -215,7 +228,8 @@ export interface PollerConfig
     | 'flapGraceMinutes'
     | 'resolutionCheckMinutes'
   > {
-  credential: CredentialSource;
+  /** The stack's own connection: the key above, the companies in `companies`, the expiry in `pleoApiKeyExpiresOn`. */
+  stackConnection: Connection;
   /** Job records outlive the lookback with room to spare, so an old failure is never taken for a new one. */
   retentionDays: number;
   retryBudgetMs: number;
@@ -231,6 +245,7 @@ export function parsePollerConfig(env: Env): PollerConfig {
     pleoCredentialSecretArn,
     pleoApiKey,
     pleoApiToken,
+    pleoApiKeyExpiresOn,
     pleoRetryBudgetSeconds,
     pollBudgetSeconds,
     reminderIntervalHours,
@@ -239,13 +254,20 @@ export function parsePollerConfig(env: Env): PollerConfig {
     resolutionCheckMinutes,
     ...settings
   } = loadEnvironment('poller', POLLER_SETTINGS, env, CHECKS);
+  const credential: CredentialSource = pleoCredentialSecretArn
+    ? { kind: 'secret', secretArn: pleoCredentialSecretArn }
+    : pleoApiKey
+      ? { kind: 'apiKey', apiKey: pleoApiKey }
+      : { kind: 'bearer', token: pleoApiToken ?? '' };
   return {
     ...settings,
-    credential: pleoCredentialSecretArn
-      ? { kind: 'secret', secretArn: pleoCredentialSecretArn }
-      : pleoApiKey
-        ? { kind: 'apiKey', apiKey: pleoApiKey }
-        : { kind: 'bearer', token: pleoApiToken ?? '' },
+    stackConnection: {
+      name: settings.stackName,
+      stack: true,
+      companies: settings.companies,
+      credential,
+      expiresOn: pleoApiKeyExpiresOn,
+    },
     retentionDays: settings.lookbackDays * 2 + 7,
     retryBudgetMs: pleoRetryBudgetSeconds * 1000,
     budgetMs: pollBudgetSeconds * 1000,

@@ -46,6 +46,9 @@ export const json = <T>(rule: z.core.$ZodType<T>, example: string) =>
     rule,
   );
 
+/** A calendar date, `YYYY-MM-DD`. */
+export const isoDate = z.iso.date({ error: 'expected a date as YYYY-MM-DD' });
+
 export const timeZone = z.string().check(
   z.refine((zone) => {
     try {

@@ -4,8 +4,11 @@
 import * as z from 'zod/mini';
 import '../shared/zod-english.js';
 
-/** A connection's name: also part of its partition keys and of its parameter's name, so kept to a safe alphabet. */
-export const connectionNameSchema = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/));
+/**
+ * A connection's name: also part of its partition keys and of its parameter's name, so kept to a safe alphabet. Up
+ * to 128 characters: the stack's own connection is named after the stack, and a stack's name may be that long.
+ */
+export const connectionNameSchema = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/));
 
 const companySchema = z.object({ id: z.string().check(z.minLength(1)), name: z.optional(z.string()) });
 

@@ -15,7 +15,7 @@ import { generateDataset } from '../../local/demo-api/seed.js';
 
 /**
  * Jobs at a few companies (few alerts a poll), more than half with item pages: about 1,050 Pleo requests, more than
- * one poll's 860 at the scaled ceiling.
+ * one poll's 690 at the scaled ceiling.
  */
 const JOBS = 1_500;
 

@@ -133,12 +133,15 @@ describe('poll request counts against the ideal', () => {
       expect(shell.externalImports).toEqual([]);
       expect(
         ownCode(shell).filter(
-          // The runtime's secret reader wraps the Secrets Manager client the shell builds: SDK set-up, not poll code.
+          // The runtime's secret and parameter readers wrap the SDK clients the shell builds: SDK set-up, not poll code.
           (folder) =>
             ![
               'functions/handlers/poller',
               'functions/adapters/secrets',
+              'functions/adapters/parameters',
               'functions/config',
+              // The settings read a connection's name by the contract's rule (STACK_NAME).
+              'functions/contracts',
               'functions/shared',
             ].includes(folder),
         ),

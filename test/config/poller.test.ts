@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePollerConfig } from '../../functions/config/poller.js';
 import { ConfigError } from '../../functions/config/setting.js';
-import { resolveCredential } from '../../functions/handlers/poller/credential.js';
 
 const valid = {
   PLEO_API_URL: 'https://external.pleo.io',
@@ -15,7 +14,12 @@ describe('parsePollerConfig', () => {
     const config = parsePollerConfig(valid);
     expect(config).toMatchObject({
       pleoApiUrl: 'https://external.pleo.io',
-      credential: { kind: 'secret', secretArn: valid.PLEO_CREDENTIAL_SECRET_ARN },
+      stackConnection: {
+        name: 'pleo-export-alerts',
+        stack: true,
+        companies: [],
+        credential: { kind: 'secret', secretArn: valid.PLEO_CREDENTIAL_SECRET_ARN },
+      },
       companies: [],
       lookbackDays: 7,
       itemConcurrency: 4,
@@ -117,7 +121,7 @@ describe('parsePollerConfig', () => {
       PLEO_CREDENTIAL_SECRET_ARN: undefined,
       PLEO_API_KEY: ' key-123\n',
     });
-    expect(config.credential).toEqual({ kind: 'apiKey', apiKey: 'key-123' });
+    expect(config.stackConnection.credential).toEqual({ kind: 'apiKey', apiKey: 'key-123' });
   });
 
   it('never puts a secret value in its error', () => {
@@ -129,40 +133,5 @@ describe('parsePollerConfig', () => {
     } catch (error) {
       expect(String(error)).not.toContain(key);
     }
-  });
-});
-
-describe('resolveCredential', () => {
-  const arn = valid.PLEO_CREDENTIAL_SECRET_ARN;
-  const source = { kind: 'secret', secretArn: arn } as const;
-
-  it.each([
-    ['key-123', { kind: 'apiKey', apiKey: 'key-123' }],
-    ['  key-123\n', { kind: 'apiKey', apiKey: 'key-123' }],
-    ['{"apiKey":"key-123"}', { kind: 'apiKey', apiKey: 'key-123' }],
-    ['{"bearerToken":"jwt"}', { kind: 'bearer', token: 'jwt' }],
-  ])('reads a secret holding %s', async (value, expected) => {
-    expect(await resolveCredential(source, async () => value)).toEqual(expected);
-  });
-
-  it('says the secret is empty, naming it, when nobody filled it yet', async () => {
-    await expect(resolveCredential(source, async () => undefined)).rejects.toThrow(`${arn} is empty`);
-  });
-
-  it('rejects JSON without a key, without echoing it', async () => {
-    const value = '{"token":"do-not-print"}';
-    const error = await resolveCredential(source, async () => value).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ConfigError);
-    expect(String(error)).not.toContain('do-not-print');
-  });
-
-  it('passes a key given directly through without reading any secret', async () => {
-    const reader = async () => {
-      throw new Error('must not be called');
-    };
-    expect(await resolveCredential({ kind: 'apiKey', apiKey: 'k' }, reader)).toEqual({
-      kind: 'apiKey',
-      apiKey: 'k',
-    });
   });
 });

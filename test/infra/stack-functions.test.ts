@@ -102,6 +102,7 @@ describe('Class: AlerterStack', () => {
         ROLLUP_ABOVE: '3',
         QUIET_FIRST_POLL: 'true',
         DIGEST_TIME_ZONE: 'Europe/Copenhagen',
+        STACK_NAME: 'PleoExportAlerts',
         TABLE_NAME: ref(ids.table),
         ALERT_TOPIC_ARN: ref(ids.topic),
       });
@@ -141,7 +142,18 @@ describe('Class: AlerterStack', () => {
             Resource: arnOf(ids.table),
             Condition: {
               'ForAllValues:StringLike': {
-                'dynamodb:LeadingKeys': ['LEASE', 'OUTBOX', 'SEAL', 'GROUP', 'CONTROL', 'JOB#*'],
+                'dynamodb:LeadingKeys': [
+                  'LEASE',
+                  'OUTBOX',
+                  'SEAL',
+                  'GROUP',
+                  'LEASE#*',
+                  'OUTBOX#*',
+                  'SEAL#*',
+                  'GROUP#*',
+                  'CONTROL',
+                  'JOB#*',
+                ],
               },
             },
           },

@@ -40,6 +40,14 @@ describe('the partition keys written, against the IAM patterns of each function'
     });
     const started = await startEmbeddedPoller(store, () => new Date());
     parts = started.parts;
+    // A connection of its own for one company (with the same key), then the stack's for every other.
+    const [first] = store.companies();
+    await started.poller.pollConnection({
+      ...started.poller.stackConnection,
+      name: 'acme',
+      stack: false,
+      companyId: first?.id,
+    });
     await started.poller.poll();
     const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
     const table = String(process.env.TABLE_NAME);
@@ -59,6 +67,7 @@ describe('the partition keys written, against the IAM patterns of each function'
     expect([...new Set(state.map((key) => key.replace(/#.*/, '#')))]).toEqual(
       expect.arrayContaining(['LEASE', 'SEAL', 'GROUP', 'JOB#']),
     );
+    expect(state).toEqual(expect.arrayContaining(['LEASE#acme', 'SEAL#acme', 'GROUP#acme']));
     expect(state.filter((key) => !matchesAny(STATE_PARTITION_PATTERNS)(key))).toEqual([]);
     expect(state.filter(matchesAny([deliveredPartitionPattern(SLACK_CHANNEL)]))).toEqual([]);
   });

@@ -17,6 +17,7 @@ function outcome(counts: Partial<PollOutcome>): PollOutcome {
     alertsPublished: 0,
     alertsFailed: 0,
     pleoRequests: 0,
+    connection: 'pleo-export-alerts',
     durationMs: 12,
     deliveryMs: 0,
     dynamoRequests: {},

@@ -39,9 +39,13 @@ export async function startEmbeddedPoller(
   env: Record<string, string> = {},
 ) {
   const parts = await startEmbedded(store);
+  return { parts, poller: embeddedPoller(clock, env) };
+}
+
+/** A poller on parts already started: what a new process (a Lambda cold start after a deploy) builds. */
+export function embeddedPoller(clock: () => Date, env: Record<string, string> = {}) {
   const config = parsePollerConfig({ ...process.env, PLEO_MAX_REQUESTS_PER_SECOND: '0', ...env });
-  const poller = createPoller(config, { ...awsRuntime(silent), clock });
-  return { parts, poller };
+  return createPoller(config, { ...awsRuntime(silent), clock });
 }
 
 const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };

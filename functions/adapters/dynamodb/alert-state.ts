@@ -5,6 +5,8 @@
 //         SEAL/<pollId>           every alert of that poll was written down: its staged alerts may go out
 //         JOB#<jobId>/JOB         a job already alerted, kept until expiresAt (longer than the lookback)
 //         GROUP/<company>#<reason>    a failure group, for reminders, resolved notices and the digest
+//         Each connection has its own LEASE, OUTBOX, SEAL and GROUP partitions (LEASE#<name>, …; the stack's own
+//         connection the unprefixed ones), while job records are shared (see partitions.ts).
 //         The lease item also keeps how many polls in a row could not reach Pleo, when completed exports
 //         were last listed, where the listing of failed jobs stopped (so each lease's scope has its own),
 //         and when watching began (the first poll that listed Pleo).
@@ -42,13 +44,7 @@ import { type Alert, alertsOf, type CombinedAlert, isCombined, type Message } fr
 import { alertsByGroup, type FailureGroup, groupKey } from '../../domain/lifecycle.js';
 import { forEachLimited } from '../../shared/concurrency.js';
 import { retrying, sleep } from '../../shared/retry.js';
-import {
-  GROUP_PARTITION,
-  JOB_PARTITION_PREFIX,
-  LEASE_PARTITION,
-  OUTBOX_PARTITION,
-  SEAL_PARTITION,
-} from './partitions.js';
+import { JOB_PARTITION_PREFIX, type StatePartitions, statePartitions } from './partitions.js';
 
 const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
@@ -66,11 +62,13 @@ export interface DynamoAlertStateOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Ends every call of the poll this state serves (its invocation ran out of time), releasing the lease apart. */
   signal?: AbortSignal | undefined;
+  /** The connection whose state this is; absent: the stack's own connection (the unprefixed partitions). */
+  connection?: string | undefined;
 }
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-const LEASE_KEY = { pk: LEASE_PARTITION, sk: 'poller' };
+const LEASE_SORT_KEY = 'poller';
 
 const RESOLVED_KEPT_SECONDS = 3 * DAY_SECONDS;
 
@@ -136,6 +134,8 @@ export class DynamoAlertState implements AlertState {
   private readonly concurrency: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly abort: { abortSignal?: AbortSignal };
+  private readonly partitions: StatePartitions;
+  private readonly leaseKey: { pk: string; sk: string };
   private pleoFailureCount = 0;
   private completedChecked: string | undefined;
   private listing: ListingCheckpoints = {};
@@ -153,6 +153,8 @@ export class DynamoAlertState implements AlertState {
     this.concurrency = options.concurrency ?? 4;
     this.sleep = options.sleep ?? sleep;
     this.abort = options.signal ? { abortSignal: options.signal } : {};
+    this.partitions = statePartitions(options.connection);
+    this.leaseKey = { pk: this.partitions.lease, sk: LEASE_SORT_KEY };
   }
 
   async acquireLease(owner: string, now: Date, seconds: number): Promise<boolean> {
@@ -161,7 +163,7 @@ export class DynamoAlertState implements AlertState {
       const result = await this.counted('UpdateItem').send(
         new UpdateCommand({
           TableName: this.table,
-          Key: LEASE_KEY,
+          Key: this.leaseKey,
           UpdateExpression: 'SET #owner = :owner, leaseUntil = :until',
           ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now OR #owner = :owner',
           ExpressionAttributeNames: { '#owner': 'owner' },
@@ -192,7 +194,7 @@ export class DynamoAlertState implements AlertState {
       await this.counted('UpdateItem').send(
         new UpdateCommand({
           TableName: this.table,
-          Key: LEASE_KEY,
+          Key: this.leaseKey,
           UpdateExpression: `REMOVE #owner, leaseUntil${succeededAt ? ' SET lastSuccessAt = :at' : ''}`,
           ConditionExpression: '#owner = :owner',
           ExpressionAttributeNames: { '#owner': 'owner' },
@@ -212,7 +214,7 @@ export class DynamoAlertState implements AlertState {
     polling: boolean;
   }> {
     const { Item } = await this.counted('GetItem').send(
-      new GetCommand({ TableName: this.table, Key: LEASE_KEY, ConsistentRead: true }),
+      new GetCommand({ TableName: this.table, Key: this.leaseKey, ConsistentRead: true }),
       this.abort,
     );
     const lastSuccessAt = Item?.lastSuccessAt;
@@ -236,7 +238,7 @@ export class DynamoAlertState implements AlertState {
   }
 
   async outbox(): Promise<OutboxEntry[]> {
-    return (await this.queryPartition(OUTBOX_PARTITION)).map((item) => {
+    return (await this.queryPartition(this.partitions.outbox)).map((item) => {
       const parsed = outboxItemSchema.parse(item);
       return {
         status: parsed.status,
@@ -271,7 +273,7 @@ export class DynamoAlertState implements AlertState {
     await this.counted('UpdateItem').send(
       new UpdateCommand({
         TableName: this.table,
-        Key: LEASE_KEY,
+        Key: this.leaseKey,
         UpdateExpression: 'SET digestRequestedAt = if_not_exists(digestRequestedAt, :at)',
         ExpressionAttributeValues: { ':at': at.toISOString() },
       }),
@@ -316,7 +318,7 @@ export class DynamoAlertState implements AlertState {
       await this.counted('UpdateItem').send(
         new UpdateCommand({
           TableName: this.table,
-          Key: LEASE_KEY,
+          Key: this.leaseKey,
           UpdateExpression: expression,
           ConditionExpression: '#owner = :owner',
           ExpressionAttributeNames: { '#owner': 'owner' },
@@ -338,7 +340,7 @@ export class DynamoAlertState implements AlertState {
     const leaseCheck: TransactItem = {
       ConditionCheck: {
         TableName: this.table,
-        Key: LEASE_KEY,
+        Key: this.leaseKey,
         ConditionExpression: '#owner = :owner',
         ExpressionAttributeNames: { '#owner': 'owner' },
         ExpressionAttributeValues: { ':owner': this.owner ?? '' },
@@ -362,7 +364,7 @@ export class DynamoAlertState implements AlertState {
   }
 
   async failureGroups(): Promise<FailureGroup[]> {
-    return (await this.queryPartition(GROUP_PARTITION)).map(readGroup);
+    return (await this.queryPartition(this.partitions.group)).map(readGroup);
   }
 
   async stage(message: Message, pollId: string, now: Date): Promise<void> {
@@ -370,7 +372,7 @@ export class DynamoAlertState implements AlertState {
       Put: {
         TableName: this.table,
         Item: {
-          pk: OUTBOX_PARTITION,
+          pk: this.partitions.outbox,
           sk: message.alertId,
           status: 'staged',
           pollId,
@@ -387,7 +389,7 @@ export class DynamoAlertState implements AlertState {
     await this.fenced({
       Put: {
         TableName: this.table,
-        Item: { pk: SEAL_PARTITION, sk: pollId, expiresAt: epochSeconds(now) + this.retentionSeconds },
+        Item: { pk: this.partitions.seal, sk: pollId, expiresAt: epochSeconds(now) + this.retentionSeconds },
       },
     });
   }
@@ -396,14 +398,18 @@ export class DynamoAlertState implements AlertState {
     const sealed = new Set<string>();
     const unique = [...new Set(pollIds)];
     for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
-      const keys = unique.slice(i, i + BATCH_GET_LIMIT).map((pollId) => ({ pk: SEAL_PARTITION, sk: pollId }));
+      const keys = unique
+        .slice(i, i + BATCH_GET_LIMIT)
+        .map((pollId) => ({ pk: this.partitions.seal, sk: pollId }));
       for (const item of await this.batchGet(keys, { delivery: true })) sealed.add(String(item.sk));
     }
     return sealed;
   }
 
   async discard(alertId: string): Promise<void> {
-    await this.fenced({ Delete: { TableName: this.table, Key: { pk: OUTBOX_PARTITION, sk: alertId } } });
+    await this.fenced({
+      Delete: { TableName: this.table, Key: { pk: this.partitions.outbox, sk: alertId } },
+    });
   }
 
   async claim(message: Message, now: Date): Promise<Message> {
@@ -411,7 +417,7 @@ export class DynamoAlertState implements AlertState {
     await this.fenced({
       Update: {
         TableName: this.table,
-        Key: { pk: OUTBOX_PARTITION, sk: message.alertId },
+        Key: { pk: this.partitions.outbox, sk: message.alertId },
         UpdateExpression:
           'SET #status = :publishing, alert = :alert, createdAt = if_not_exists(createdAt, :now), ' +
           'expiresAt = :expiresAt ADD attempts :one',
@@ -446,7 +452,7 @@ export class DynamoAlertState implements AlertState {
     const groups = [...byGroup].flatMap(([key, alerts]) => update(stored.get(key), alerts) ?? []);
     const items: TransactItem[] = [
       ...groups.map((group) => ({ Put: this.groupItem(group, now) })),
-      { Delete: { TableName: this.table, Key: { pk: OUTBOX_PARTITION, sk: message.alertId } } },
+      { Delete: { TableName: this.table, Key: { pk: this.partitions.outbox, sk: message.alertId } } },
     ];
     for (let i = 0; i < items.length; i += WRITES_PER_TRANSACTION) {
       await this.fenced(...items.slice(i, i + WRITES_PER_TRANSACTION));
@@ -462,7 +468,7 @@ export class DynamoAlertState implements AlertState {
   private async getGroups(keys: readonly string[]): Promise<Map<string, FailureGroup>> {
     const groups = new Map<string, FailureGroup>();
     for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
-      const batch = keys.slice(i, i + BATCH_GET_LIMIT).map((sk) => ({ pk: GROUP_PARTITION, sk }));
+      const batch = keys.slice(i, i + BATCH_GET_LIMIT).map((sk) => ({ pk: this.partitions.group, sk }));
       for (const item of await this.batchGet(batch, { whole: true, delivery: true })) {
         groups.set(String(item.sk), readGroup(item));
       }
@@ -476,7 +482,7 @@ export class DynamoAlertState implements AlertState {
     return {
       TableName: this.table,
       Item: {
-        pk: GROUP_PARTITION,
+        pk: this.partitions.group,
         sk: groupKey(group.companyId, group.reason),
         state: group.state,
         group: gzipSync(JSON.stringify(group)),
@@ -514,7 +520,7 @@ export class DynamoAlertState implements AlertState {
     await this.fenced({
       Update: {
         TableName: this.table,
-        Key: { pk: OUTBOX_PARTITION, sk: alertId },
+        Key: { pk: this.partitions.outbox, sk: alertId },
         UpdateExpression:
           problem === undefined ? 'SET #status = :status' : 'SET #status = :status, lastProblem = :p',
         ConditionExpression: 'attribute_exists(pk)',

@@ -1,9 +1,10 @@
-// Builds a poll from configuration and runtime clients. The Lambda handler and `npm start` both use it,
-// so the local run is the very code that runs in AWS.
+// Builds a poll of one connection from configuration and runtime clients. The Lambda handler and `npm start` both
+// use it, so the local run is the very code that runs in AWS.
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAlertState } from '../../adapters/dynamodb/alert-state.js';
 import { DynamoControlStore } from '../../adapters/dynamodb/controls.js';
+import type { ParameterReader } from '../../adapters/parameters/parameter-reader.js';
 import { PleoClient } from '../../adapters/pleo/client.js';
 import { DEFAULT_RETRY } from '../../adapters/pleo/http.js';
 import type { SecretReader } from '../../adapters/secrets/secret-reader.js';
@@ -12,17 +13,21 @@ import { OrganisationListingRefusedError } from '../../app/errors.js';
 import { digestOnce, type Invocation, type PollReport, pollOnce } from '../../app/poll.js';
 import type { Log } from '../../app/ports.js';
 import { POLLER_SETTINGS, type PollerConfig } from '../../config/poller.js';
+import { type Connection, polledCompanies } from '../../domain/connection.js';
 import { resolveCredential } from './credential.js';
 
 export interface PollerRuntime {
   dynamo: DynamoDBDocumentClient;
   readSecret: SecretReader;
+  readParameter: ParameterReader;
   log: Log;
   /** The time; tests and the local demo move it forward to show reminders. */
   clock?: () => Date;
 }
 
 export interface PollOutcome extends PollReport {
+  /** The connection polled. */
+  connection: string;
   dynamoRequests: Record<string, number>;
   /** Of `dynamoRequests`, those that carried messages through the outbox. */
   dynamoDeliveryRequests: Record<string, number>;
@@ -33,12 +38,13 @@ export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
   // One publisher per runtime: the SNS client is loaded on first use and then reused across polls.
   const publisher = new SnsAlertPublisher(config.alertTopicArn);
 
-  const deps = (invocation: Invocation) => ({
+  const deps = (connection: Connection, invocation: Invocation) => ({
     state: new DynamoAlertState(runtime.dynamo, {
       tableName: config.tableName,
       retentionDays: config.retentionDays,
       concurrency: config.dynamoConcurrency,
       signal: invocation.signal,
+      connection: connection.stack ? undefined : connection.name,
     }),
     controls: new DynamoControlStore(
       runtime.dynamo,
@@ -49,49 +55,69 @@ export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
     log: runtime.log,
     now: runtime.clock ?? (() => new Date()),
     owner: randomUUID(),
+    connection,
   });
 
+  /**
+   * One poll of Pleo through one connection: new failures, resolved notices, reminders, with the connection's own
+   * key, rate ceiling, lease and state. A connection whose key cannot be read fails alone, naming itself.
+   */
+  async function pollConnection(connection: Connection, invocation: Invocation = {}): Promise<PollOutcome> {
+    const credential = await resolveCredential(connection, runtime);
+    let invalidRecords = 0;
+    const pleo = new PleoClient({
+      baseUrl: config.pleoApiUrl,
+      credential,
+      requestTimeoutMs: config.pleoRequestTimeoutMs,
+      // The connection's own ceiling: each key is its own integration to Pleo.
+      maxRequestsPerSecond: config.pleoMaxRequestsPerSecond,
+      retry: { ...DEFAULT_RETRY, budgetMs: config.retryBudgetMs },
+      onInvalidRecord: (record) => {
+        invalidRecords++;
+        runtime.log.warn('Skipped a record Pleo sent that does not fit the API contract', {
+          connection: connection.name,
+          ...record,
+        });
+      },
+    });
+    const pollDeps = { ...deps(connection, invocation), pleo };
+    const settings = { ...config, companies: polledCompanies(connection) };
+    const report = await pollOnce(pollDeps, settings, invocation).catch((error: unknown) => {
+      throw error instanceof OrganisationListingRefusedError
+        ? new OrganisationListingRefusedError(
+            error.refusal,
+            connection.stack
+              ? ` in ${POLLER_SETTINGS.companies.env}, stack context "companies"`
+              : ` in connection "${connection.name}"'s companies`,
+          )
+        : error;
+    });
+    const { requestCounts, deliveryRequestCounts } = pollDeps.state;
+    return {
+      ...report,
+      connection: connection.name,
+      dynamoRequests: requestCounts,
+      dynamoDeliveryRequests: deliveryRequestCounts,
+      invalidRecords,
+    };
+  }
+
   return {
-    /** One poll of Pleo: new failures, resolved notices, reminders. */
-    async poll(invocation: Invocation = {}): Promise<PollOutcome> {
-      const credential = await resolveCredential(config.credential, runtime.readSecret);
-      let invalidRecords = 0;
-      const pleo = new PleoClient({
-        baseUrl: config.pleoApiUrl,
-        credential,
-        requestTimeoutMs: config.pleoRequestTimeoutMs,
-        maxRequestsPerSecond: config.pleoMaxRequestsPerSecond,
-        retry: { ...DEFAULT_RETRY, budgetMs: config.retryBudgetMs },
-        onInvalidRecord: (record) => {
-          invalidRecords++;
-          runtime.log.warn('Skipped a record Pleo sent that does not fit the API contract', { ...record });
-        },
-      });
-      const pollDeps = { ...deps(invocation), pleo };
-      const report = await pollOnce(pollDeps, config, invocation).catch((error: unknown) => {
-        throw error instanceof OrganisationListingRefusedError
-          ? new OrganisationListingRefusedError(
-              error.refusal,
-              ` in ${POLLER_SETTINGS.companies.env}, stack context "companies"`,
-            )
-          : error;
-      });
-      const { requestCounts, deliveryRequestCounts } = pollDeps.state;
-      return {
-        ...report,
-        dynamoRequests: requestCounts,
-        dynamoDeliveryRequests: deliveryRequestCounts,
-        invalidRecords,
-      };
-    },
+    /** The stack's own connection (its single-key settings), polled by `poll`. */
+    stackConnection: config.stackConnection,
+    pollConnection,
+
+    /** A poll of the stack's own connection (its single-key settings). */
+    poll: (invocation: Invocation = {}) => pollConnection(config.stackConnection, invocation),
 
     /** The daily digest, from the state alone: it needs no Pleo credential. */
     async digest(invocation: Invocation = {}): Promise<PollOutcome> {
-      const digestDeps = deps(invocation);
+      const digestDeps = deps(config.stackConnection, invocation);
       const report = await digestOnce(digestDeps, config, invocation);
       const { requestCounts, deliveryRequestCounts } = digestDeps.state;
       return {
         ...report,
+        connection: config.stackConnection.name,
         dynamoRequests: requestCounts,
         dynamoDeliveryRequests: deliveryRequestCounts,
         invalidRecords: 0,

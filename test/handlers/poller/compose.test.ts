@@ -40,7 +40,12 @@ describe('Function: createPoller', () => {
         TABLE_NAME: table.tableName,
         ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:alerts',
       }),
-      { dynamo: table.doc, readSecret: async () => undefined, log: silent },
+      {
+        dynamo: table.doc,
+        readSecret: async () => undefined,
+        readParameter: async () => undefined,
+        log: silent,
+      },
     );
 
     // Act

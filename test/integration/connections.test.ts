@@ -1,0 +1,130 @@
+// Connections through real parts (the demo Export API over HTTP, dynalite, fauxqs): the stack's own connection
+// upgrading a single-key deployment, and two connections that cover one company.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseStructuredMessage } from '../../functions/contracts/structured-message.js';
+import { type Connection, pollRequests } from '../../functions/domain/connection.js';
+import { DemoStore } from '../../local/demo-api/store.js';
+import type { LocalParts } from '../../local/parts.js';
+import { embeddedPoller, startEmbeddedPoller } from '../support/embedded.js';
+
+const HOUR = 3_600_000;
+const ACME = { id: '3f1c2a4e-8b7d-4c1a-9e2f-5a6b7c8d9e01', name: 'Acme ApS' };
+const NORDLYS = { id: '7a9e4b12-3c5d-4e6f-8a1b-2c3d4e5f6a02', name: 'Nordlys AB' };
+
+/** Acme and Nordlys, each with two failed exports. */
+function twoCompanies(now: number): DemoStore {
+  const store = new DemoStore({ clock: () => new Date(now) });
+  for (const company of [ACME, NORDLYS]) {
+    store.addCompany(company);
+    for (const reason of ['missing_configuration', 'validation_failure'] as const) {
+      store.addJob({
+        companyId: company.id,
+        status: 'failed',
+        failureReasonType: reason,
+        createdAt: new Date(now - HOUR).toISOString(),
+      });
+    }
+  }
+  return store;
+}
+
+/** Each (job, reason) SNS delivered since the last call, with the company it was about. */
+async function jobsDelivered(parts: LocalParts): Promise<string[]> {
+  return ((await parts.sns?.drain()) ?? []).flatMap((body) =>
+    parseStructuredMessage(body).alerts.flatMap((alert) =>
+      alert.jobs.map((job) => `${alert.companyName} ${job.jobId} ${alert.reason}`),
+    ),
+  );
+}
+
+async function partitionKeys(): Promise<string[]> {
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  try {
+    const { Items = [] } = await doc.send(
+      new ScanCommand({ TableName: String(process.env.TABLE_NAME), ProjectionExpression: 'pk' }),
+    );
+    return [...new Set(Items.map((item) => String(item.pk)))];
+  } finally {
+    doc.destroy();
+  }
+}
+
+describe('connections on the demo API, dynalite and fauxqs', () => {
+  const now = Date.parse('2026-11-20T08:00:00Z');
+  let parts: LocalParts | undefined;
+  afterEach(() => parts?.close());
+
+  it("upgrades a single-key deployment: the stack's connection finds its state and alerts nothing again", async () => {
+    // Prepare: a poll as the single-key alerter made it, its state where that alerter kept it.
+    const store = twoCompanies(now);
+    const env = { PLEO_COMPANIES: JSON.stringify([ACME, NORDLYS]), STACK_NAME: 'alerts-prod' };
+    const before = await startEmbeddedPoller(store, () => new Date(now), env);
+    parts = before.parts;
+    await before.poller.poll();
+    const first = await jobsDelivered(parts);
+    const upgraded = embeddedPoller(() => new Date(now), env);
+
+    // Act: the same deployment after the upgrade, polled as its connection.
+    const outcome = await upgraded.pollConnection(upgraded.stackConnection);
+
+    // Assess
+    expect(first).toHaveLength(4);
+    expect(upgraded.stackConnection).toMatchObject({ name: 'alerts-prod', stack: true });
+    expect(outcome).toMatchObject({ connection: 'alerts-prod', newFailures: 0, alertsPublished: 0 });
+    expect(await jobsDelivered(parts)).toEqual([]);
+    expect((await partitionKeys()).filter((key) => !key.startsWith('JOB#')).sort()).toEqual([
+      'GROUP',
+      'LEASE',
+      'SEAL',
+    ]);
+  });
+
+  it('alerts each job once when two connections cover one company, polled as their request groups them', async () => {
+    // Prepare
+    const store = twoCompanies(now);
+    const started = await startEmbeddedPoller(store, () => new Date(now));
+    parts = started.parts;
+    const { poller } = started;
+    const key = poller.stackConnection.credential;
+    const acme: Connection = {
+      name: 'acme',
+      stack: false,
+      companyId: ACME.id,
+      companies: [ACME],
+      credential: key,
+    };
+    const group: Connection = {
+      name: 'group',
+      stack: false,
+      companies: [ACME, NORDLYS],
+      credential: key,
+    };
+    const connections = [acme, group];
+
+    // Act
+    const requests = pollRequests(connections);
+    const outcomes = [];
+    for (const request of requests) {
+      for (const name of request.connections) {
+        const connection = connections.find((c) => c.name === name) as Connection;
+        outcomes.push(await poller.pollConnection(connection));
+      }
+    }
+    const delivered = await jobsDelivered(parts);
+
+    // Assess
+    expect(requests).toEqual([{ connections: ['acme', 'group'] }]);
+    expect(delivered).toHaveLength(4);
+    expect(new Set(delivered).size).toBe(4);
+    expect(delivered.filter((line) => line.startsWith(ACME.name))).toHaveLength(2);
+    expect(outcomes.map(({ connection, newFailures }) => [connection, newFailures])).toEqual([
+      ['acme', 2],
+      ['group', 2],
+    ]);
+    expect(await partitionKeys()).toEqual(
+      expect.arrayContaining(['LEASE#acme', 'LEASE#group', 'GROUP#acme', 'GROUP#group']),
+    );
+  });
+});
