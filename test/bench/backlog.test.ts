@@ -55,9 +55,9 @@ describe('a backlog drained poll after poll', () => {
     expect(scaledSettings(5)).toMatchObject({
       scale: 17.25,
       realBudgetSeconds: 86.25,
-      maxRequestsPerSecond: 172,
+      maxRequestsPerSecond: 138,
     });
-    expect(scaledSettings(10)).toMatchObject({ scale: 8.625, maxRequestsPerSecond: 86 });
+    expect(scaledSettings(10)).toMatchObject({ scale: 8.625, maxRequestsPerSecond: 69 });
     expect(() => scaledSettings(4)).toThrow(/POLL_BUDGET_SECONDS 4/);
   });
 
