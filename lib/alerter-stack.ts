@@ -8,6 +8,7 @@ import { ENV } from '../functions/config/env.js';
 import { POLLER_SETTINGS, pollerTiming } from '../functions/config/poller.js';
 import { environmentOf } from '../functions/config/setting.js';
 import type { AlerterConfig } from './config.js';
+import { ActionsEndpoint } from './constructs/actions-endpoint.js';
 import { AlertTopic } from './constructs/alert-topic.js';
 import { AlerterFunction } from './constructs/alerter-function.js';
 import { createDeadLetterQueue } from './constructs/dead-letter-queue.js';
@@ -62,6 +63,8 @@ export class AlerterStack extends Stack {
       new EmptySecret(this, 'PleoApiKey', 'Pleo API key for the export alerter (fill after deploy)')
         .secretArn;
 
+    // Buttons in Slack need the endpoint and Slack both.
+    const slackActions = config.actionsEnabled && config.slack.enabled;
     const pollerServiceName = `${this.stackName}-poller`;
     const poller = new AlerterFunction(this, 'Poller', {
       entry: path.join(FUNCTIONS_DIR, 'handlers', 'poller', 'index.ts'),
@@ -84,6 +87,7 @@ export class AlerterStack extends Stack {
         ...pollerTiming(POLLER_TIMEOUT.toSeconds()),
         digestTimeZone: config.digest.timeZone,
         stackName: this.stackName,
+        slackActions,
       }),
     })
       .bindSecret(ENV.PLEO_CREDENTIAL_SECRET_ARN, pleoSecretArn)
@@ -119,6 +123,22 @@ export class AlerterStack extends Stack {
           topic: alerts.topic,
           table,
           webhookSecretArn: config.slack.webhookSecretArn,
+          deadLetterQueue: deliveryDeadLetters,
+          logRetention,
+          logKey: key,
+          logLevel: config.logLevel,
+        })
+      : undefined;
+
+    const actions = config.actionsEnabled
+      ? new ActionsEndpoint(this, 'Actions', {
+          entry: path.join(FUNCTIONS_DIR, 'handlers', 'actions', 'index.ts'),
+          serviceName: `${this.stackName}-actions`,
+          table,
+          slackTeamId: slackActions ? config.slackTeamId : undefined,
+          concurrency: config.actionsConcurrency,
+          topic: alerts.topic,
+          alarmNamePrefix,
           deadLetterQueue: deliveryDeadLetters,
           logRetention,
           logKey: key,
@@ -165,6 +185,21 @@ export class AlerterStack extends Stack {
         value: slack.functionName,
         description: "Post a dead-lettered Slack message again: invoke it with the record's requestPayload",
       });
+    }
+    if (actions) {
+      new CfnOutput(this, 'ActionsFunctionName', { value: actions.functionName });
+      if (actions.signingSecretArn) {
+        new CfnOutput(this, 'SlackInteractivityUrl', {
+          value: actions.slackUrl,
+          description:
+            "The Slack app's Interactivity & Shortcuts → Request URL: the alerts' buttons send their clicks here",
+        });
+        new CfnOutput(this, 'SlackSigningSecretArn', {
+          value: actions.signingSecretArn,
+          description:
+            "Fill with the Slack app's signing secret saved in a file, never on a command line: aws secretsmanager put-secret-value --secret-id <this ARN> --secret-string file://slack-signing-secret.txt",
+        });
+      }
     }
     new CfnOutput(this, 'PollDeadLetterQueueUrl', {
       value: pollDeadLetters.queueUrl,

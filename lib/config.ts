@@ -2,6 +2,7 @@
 // context keys are the poller's settings deployers set (functions/config/poller.ts) and the stack's own
 // (lib/settings.ts); the rules across them are here.
 
+import { ACTIONS_SETTINGS } from '../functions/config/actions.js';
 import { maxFlapGraceMinutes, POLLER_SETTINGS, pleoHostCheck } from '../functions/config/poller.js';
 import {
   type Check,
@@ -16,7 +17,11 @@ import { STACK_SETTINGS } from './settings.js';
 export type { DigestConfig, EmailSubscription } from './settings.js';
 
 /** Every context key the app reads. */
-export const CONTEXT_SETTINGS = { ...contextSettings(POLLER_SETTINGS), ...STACK_SETTINGS };
+export const CONTEXT_SETTINGS = {
+  ...contextSettings(POLLER_SETTINGS),
+  ...contextSettings(ACTIONS_SETTINGS),
+  ...STACK_SETTINGS,
+};
 export const CONTEXT_KEYS = Object.keys(CONTEXT_SETTINGS) as readonly string[];
 
 type Context = Values<typeof CONTEXT_SETTINGS>;
@@ -95,6 +100,17 @@ const CHECKS: readonly Check<typeof CONTEXT_SETTINGS>[] = [
       report({
         setting: 'flapGraceMinutes',
         message: `must be at most half of lookbackDays (${max} minutes), or a held failure could leave the lookback unsent`,
+      });
+    }
+  },
+  // Slack's clicks would be refused, every one: only the configured workspace's are acted on.
+  (context, report) => {
+    const slack = context.slackEnabled ?? context.slackWebhookSecretArn !== undefined;
+    if (context.actionsEnabled && slack && context.slackTeamId === undefined) {
+      report({
+        setting: 'slackTeamId',
+        message:
+          'is required with actionsEnabled and Slack: the Slack workspace (T…) whose clicks the buttons act on',
       });
     }
   },

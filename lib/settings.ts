@@ -115,6 +115,17 @@ export const STACK_SETTINGS = {
    * @sets `POWERTOOLS_LOG_LEVEL`
    */
   logLevel: setting(z.enum(LOG_LEVELS), { default: 'INFO' }),
+  /**
+   * deploy the actions endpoint (a Lambda behind a Function URL): Slack messages get Acknowledge, Snooze and Mute
+   * buttons (with Slack; needs `slackTeamId`). See [Act on an alert](operations.md#act-on-an-alert)
+   * @sets `SLACK_ACTIONS`
+   */
+  actionsEnabled: setting(flag(), { default: false }),
+  /**
+   * the actions endpoint's reserved concurrency, a ceiling on clicks handled at once (0: none reserved, for accounts
+   * with the starter quota of 10 concurrent Lambdas)
+   */
+  actionsConcurrency: setting(wholeNumber(0, 100), { default: 5 }),
   /** reserve a concurrency of 1 for the poller; set `false` on accounts with the starter quota of 10 concurrent Lambdas */
   reservePollerConcurrency: setting(flag(), { default: true }),
 };

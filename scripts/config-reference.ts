@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
+import { ACTIONS_SETTINGS } from '../functions/config/actions.js';
 import { POLLER_SETTINGS } from '../functions/config/poller.js';
 import type { Setting, Settings } from '../functions/config/setting.js';
 import { SLACK_NOTIFIER_SETTINGS } from '../functions/config/slack-notifier.js';
@@ -16,6 +17,7 @@ export const REFERENCE_PATH = path.join(ROOT, 'docs', 'configuration.md');
 const DEFINITION_FILES = [
   'functions/config/poller.ts',
   'functions/config/slack-notifier.ts',
+  'functions/config/actions.ts',
   'functions/config/table.ts',
   'lib/settings.ts',
 ];
@@ -138,6 +140,7 @@ export function referenceTables(docs = readSettingDocs()) {
     context: contextTable(CONTEXT_SETTINGS, docs),
     poller: environmentTable(POLLER_SETTINGS, docs),
     'slack-notifier': environmentTable(SLACK_NOTIFIER_SETTINGS, docs),
+    actions: environmentTable(ACTIONS_SETTINGS, docs),
   };
 }
 

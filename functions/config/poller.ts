@@ -154,6 +154,12 @@ export const POLLER_SETTINGS = {
    * @stack `digest`'s time zone, so the date matches the schedule
    */
   digestTimeZone: setting(timeZone, { env: 'DIGEST_TIME_ZONE', default: 'UTC' }),
+  /**
+   * Slack messages about open problems carry buttons (Acknowledge, Snooze 1 day, Mute 7 days) whose clicks the actions
+   * endpoint acts on
+   * @stack `true` with `actionsEnabled` and Slack
+   */
+  slackActions: setting(flag(), { env: 'SLACK_ACTIONS', default: false }),
   tableName,
   /**
    * the topic alerts are published to

@@ -12,6 +12,15 @@ const mrkdwnText = z.object({
   verbatim: z.optional(z.boolean()),
 });
 
+/** A button that acts on the alert (functions/contracts/action-button.ts): no URL, nothing but what Slack sends back. */
+const button = z.object({
+  type: z.literal('button'),
+  action_id: z.string().check(z.minLength(1), z.maxLength(255)),
+  text: plainText,
+  value: z.string().check(z.maxLength(2000)),
+  style: z.optional(z.enum(['primary', 'danger'])),
+});
+
 export const slackBlockSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('header'), text: plainText }),
   z.object({
@@ -21,10 +30,16 @@ export const slackBlockSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('context'), elements: z.array(mrkdwnText) }),
   z.object({ type: z.literal('divider') }),
+  z.object({
+    type: z.literal('actions'),
+    block_id: z.string().check(z.minLength(1), z.maxLength(255)),
+    elements: z.array(button).check(z.minLength(1), z.maxLength(25)),
+  }),
 ]);
 
 export type MrkdwnText = z.infer<typeof mrkdwnText>;
 export type SlackBlock = z.infer<typeof slackBlockSchema>;
+export type SlackButton = z.infer<typeof button>;
 
 export const slackMessageSchema = z.object({ text: z.string(), blocks: z.array(slackBlockSchema) });
 

@@ -24,3 +24,9 @@ export interface ActionTarget {
   /** The alert, reminder or combined message the button or link was in. */
   alertId: string;
 }
+
+/** What came of an action: done (when, and until when for a snooze or mute), or not, in plain words. */
+export type ActionOutcome =
+  | { done: true; action: 'ack'; at: string }
+  | { done: true; action: 'snooze' | 'mute'; at: string; until: string }
+  | { done: false; action: ActionName; problem: string };

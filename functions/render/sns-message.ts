@@ -1,7 +1,7 @@
 // Builds the one SNS publish that carries a message to every subscriber: text for email, structured JSON for the rest.
 import { categoriesOf, isCombined, type Message, reasonsOf } from '../domain/alert.js';
 import { type EmailOptions, renderEmail } from './email/email.js';
-import { renderSlack } from './slack/slack.js';
+import { type ActionOffer, renderSlack } from './slack/slack.js';
 import { bytes, fitDigest, fitJobs, publishMessage, sum } from './sns-fit.js';
 import { cap, oneLine } from './text.js';
 
@@ -12,6 +12,12 @@ export interface SnsMessageAttribute {
   /** `String.Array`: a JSON array of strings; a filter policy matches it when any element matches. */
   DataType: 'String' | 'String.Array';
   StringValue: string;
+}
+
+/** What the renderings offer to do about an alert: nothing unless the actions endpoint is deployed. */
+export interface RenderOptions {
+  /** Buttons in Slack messages (Slack's clicks reach the actions endpoint). */
+  slackActions?: ActionOffer | undefined;
 }
 
 /** The PublishCommand fields an alert sets (TopicArn is the publisher's business). */
@@ -51,8 +57,8 @@ const SAFETY_BYTES = 256;
  * counts the rest in `overflow.droppedDigestLines`; when not even those renderings fit (long company names in a
  * script of several bytes a letter), the email lists fewer lines.
  */
-export function buildSnsMessage(message: Message): SnsMessage {
-  const slack = renderSlack(message);
+export function buildSnsMessage(message: Message, options: RenderOptions = {}): SnsMessage {
+  const slack = renderSlack(message, options.slackActions);
   const MessageAttributes = attributes(message);
   const steps = isCombined(message) ? COMBINED_EMAIL_STEPS : EMAIL_STEPS;
   const dropFrom = isCombined(message) ? COMBINED_DROP_FROM : EMAIL_STEPS.length - 1;

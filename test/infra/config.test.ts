@@ -42,6 +42,8 @@ describe('Function: loadConfig', () => {
       quietFirstPoll: true,
       missedPollsBeforeAlarm: 3,
       reservePollerConcurrency: true,
+      actionsEnabled: false,
+      actionsConcurrency: 5,
       digest: { enabled: false, localTime: '08:00', timeZone: 'Europe/Copenhagen' },
       logRetentionDays: 365,
       logLevel: 'INFO',

@@ -103,6 +103,7 @@ describe('Class: AlerterStack', () => {
         QUIET_FIRST_POLL: 'true',
         DIGEST_TIME_ZONE: 'Europe/Copenhagen',
         STACK_NAME: 'PleoExportAlerts',
+        SLACK_ACTIONS: 'false',
         TABLE_NAME: ref(ids.table),
         ALERT_TOPIC_ARN: ref(ids.topic),
       });

@@ -151,7 +151,7 @@ describe('buildSnsMessage', () => {
 
     // Act
     const alerts = groupFailures(jobs, { companyNames: new Map(), detectedAt: new Date() });
-    const messages = alerts.map(buildSnsMessage);
+    const messages = alerts.map((alert) => buildSnsMessage(alert));
 
     // Assess
     expect(messages).toHaveLength(5);

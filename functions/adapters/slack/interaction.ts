@@ -68,8 +68,15 @@ const blockActionsSchema = z.object({
   }),
   response_url: z.optional(z.url({ protocol: /^https?$/ })),
   actions: z.array(
-    z.object({ action_id: z.string(), value: z.optional(z.string()), action_ts: z.optional(z.string()) }),
+    z.object({
+      action_id: z.string(),
+      block_id: z.optional(z.string()),
+      value: z.optional(z.string()),
+      action_ts: z.optional(z.string()),
+    }),
   ),
+  // The message the button is in, as Slack has it: the update after the click is made from it.
+  message: z.optional(z.object({ text: z.optional(z.string()), blocks: z.optional(z.array(z.unknown())) })),
 });
 
 export interface SlackClick {
@@ -78,9 +85,13 @@ export interface SlackClick {
   userId: string;
   userName: string;
   actionId: string;
+  /** The block the button is in: which of a message's alerts it is about. */
+  blockId: string | undefined;
   value: string;
   /** Where the message the button is in can be replaced (5 times within 30 minutes). */
   responseUrl: string | undefined;
+  /** The message the button is in, when Slack sent it. */
+  message: { text?: string | undefined; blocks?: unknown[] | undefined } | undefined;
 }
 
 export type ParsedClick = { ok: true; click: SlackClick } | { ok: false; problem: string };
@@ -97,7 +108,7 @@ export function parseSlackClick(rawBody: Buffer): ParsedClick {
   }
   const parsed = z.safeParse(blockActionsSchema, json);
   if (!parsed.success) return { ok: false, problem: 'the payload is not a button click (block_actions)' };
-  const { team, user, response_url, actions } = parsed.data;
+  const { team, user, response_url, actions, message } = parsed.data;
   const action = actions[0];
   if (action === undefined || actions.length > 1) {
     return { ok: false, problem: 'the payload does not carry exactly one action' };
@@ -109,8 +120,10 @@ export function parseSlackClick(rawBody: Buffer): ParsedClick {
       userId: user.id,
       userName: user.username ?? user.name ?? user.id,
       actionId: action.action_id,
+      blockId: action.block_id,
       value: action.value ?? '',
       responseUrl: response_url,
+      message,
     },
   };
 }

@@ -40,6 +40,11 @@ export interface PostToSlackOptions {
   sleep?: RetryDeps['sleep'];
   /** The jitter of the backoff; injected by tests. */
   random?: RetryDeps['random'];
+  /**
+   * For a message's `response_url` (after a click): whether the post replaces the message the button was in, or
+   * comes as a message of its own.
+   */
+  replaceOriginal?: boolean;
 }
 
 const DEFAULT_MAX_RETRIES = 3;
@@ -51,14 +56,17 @@ const BACKOFF = { baseDelayMs: 500, maxDelayMs: 8_000 };
 const MAX_RETRY_AFTER_MS = 30_000;
 const MAX_BODY_CHARS = 200;
 
+/** What is posted: the notification text, and the blocks (a message read back from a click may carry any). */
+export type SlackPost = Pick<SlackMessage, 'text'> & { blocks: readonly unknown[] };
+
 /**
- * Posts one message to a Slack incoming webhook.
+ * Posts one message to a Slack incoming webhook, or to a message's `response_url`.
  * @throws SlackPostError when Slack refuses it (4xx other than 429), keeps failing (429, 5xx, network, no
  *   answer within `requestTimeoutMs`) after `maxRetries` retries, or the signal aborts.
  */
 export async function postToSlack(
   webhookUrl: string,
-  message: SlackMessage,
+  message: SlackPost,
   options: PostToSlackOptions = {},
 ): Promise<void> {
   const {
@@ -68,8 +76,13 @@ export async function postToSlack(
     requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
     sleep = retrySleep,
     random = Math.random,
+    replaceOriginal,
   } = options;
-  const body = JSON.stringify({ text: message.text, blocks: message.blocks });
+  const body = JSON.stringify({
+    ...(replaceOriginal === undefined ? {} : { replace_original: replaceOriginal }),
+    text: message.text,
+    blocks: message.blocks,
+  });
   const redact = webhookRedactor(webhookUrl);
   const pause = async (ms: number, signal?: AbortSignal): Promise<void> => {
     try {

@@ -3,6 +3,7 @@ import type { SNSClient, SNSClientConfig } from '@aws-sdk/client-sns';
 import { PublishRefusedError } from '../../app/errors.js';
 import type { AlertPublisher } from '../../app/ports.js';
 import type { Message } from '../../domain/alert.js';
+import type { RenderOptions } from '../../render/sns-message.js';
 
 /**
  * One Publish attempt per claim: the outbox retries, flagging a copy that may be a repeat; the SDK retrying a
@@ -24,6 +25,7 @@ export class SnsAlertPublisher implements AlertPublisher {
   constructor(
     private readonly topicArn: string,
     private readonly client?: SNSClient,
+    private readonly render: RenderOptions = {},
   ) {}
 
   /** @throws PublishRefusedError when SNS definitely did not take the message; anything else as it came. */
@@ -39,7 +41,7 @@ export class SnsAlertPublisher implements AlertPublisher {
     const { sns, PublishCommand, buildSnsMessage } = await this.loaded;
     try {
       const result = await sns.send(
-        new PublishCommand({ TopicArn: this.topicArn, ...buildSnsMessage(message) }),
+        new PublishCommand({ TopicArn: this.topicArn, ...buildSnsMessage(message, this.render) }),
         {
           abortSignal: signal,
         },

@@ -36,7 +36,9 @@ export interface PollOutcome extends PollReport {
 
 export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
   // One publisher per runtime: the SNS client is loaded on first use and then reused across polls.
-  const publisher = new SnsAlertPublisher(config.alertTopicArn);
+  const publisher = new SnsAlertPublisher(config.alertTopicArn, undefined, {
+    slackActions: config.slackActions ? {} : undefined,
+  });
 
   const deps = (connection: Connection, invocation: Invocation) => ({
     state: new DynamoAlertState(runtime.dynamo, {

@@ -21,6 +21,7 @@ import {
   RESOLVED_WHAT_TO_DO,
   unlistedJobs,
 } from '../text.js';
+import { type ActionOffer, actionBlocks } from './actions.js';
 import { advice, groupFields, jobLine } from './failure.js';
 import {
   code,
@@ -40,7 +41,7 @@ const JOBS_PER_SECTION = 3;
 /** How much of each section is shown, when each gets a block: all it says, or what to do without the jobs. */
 type Detail = 'full' | 'brief';
 
-export function combinedSlack(message: CombinedAlert): SlackMessage {
+export function combinedSlack(message: CombinedAlert, offer?: ActionOffer): SlackMessage {
   const parts = combinedHeadline(message);
   const company = companyLabel(message);
   const title = headlineWith(parts, company);
@@ -59,7 +60,7 @@ export function combinedSlack(message: CombinedAlert): SlackMessage {
   const blockRoom = SLACK_LIMITS.blocks - head.length - 1;
   const textRoom = SLACK_LIMITS.messageText - textLength(head) - footerRoom;
 
-  const { blocks, shown } = sectionBlocks(message.sections, blockRoom, textRoom);
+  const { blocks, shown } = sectionBlocks(message, offer, blockRoom, textRoom);
   const notes: string[] = [];
   const more = message.sections.length - shown;
   if (more > 0) {
@@ -73,15 +74,29 @@ export function combinedSlack(message: CombinedAlert): SlackMessage {
   return { text: fallback(title, next), blocks: [...head, ...blocks, footer(message, notes)] };
 }
 
-/** The richest rendering of the sections that fits, and how many sections it shows (the first ones). */
+/**
+ * The richest rendering of the sections that fits, and how many sections it shows (the first ones): each with its
+ * buttons while they fit, then without (the email's links and the command line still act).
+ */
 function sectionBlocks(
-  sections: readonly Alert[],
+  message: CombinedAlert,
+  offer: ActionOffer | undefined,
   blockRoom: number,
   textRoom: number,
 ): { blocks: SlackBlock[]; shown: number } {
-  for (const detail of ['full', 'brief'] satisfies Detail[]) {
-    const blocks = sections.map((alert, index) => sectionBlock(alert, index + 1, detail));
-    if (blocks.length <= blockRoom && textLength(blocks) <= textRoom) return { blocks, shown: blocks.length };
+  const { sections } = message;
+  const tries: Array<[Detail, ActionOffer | undefined]> = [
+    ['full', offer],
+    ['brief', offer],
+    ['brief', undefined],
+  ];
+  for (const [detail, buttons] of tries) {
+    const blocks = sections.flatMap((alert, index) => [
+      sectionBlock(alert, index + 1, detail),
+      ...actionBlocks(alert, message.alertId, buttons, index),
+    ]);
+    if (blocks.length <= blockRoom && textLength(blocks) <= textRoom)
+      return { blocks, shown: sections.length };
   }
   // One line each, packed into few blocks, as many as the text allows.
   const lines: string[] = [];

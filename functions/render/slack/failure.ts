@@ -20,6 +20,7 @@ import {
   timeBetween,
   unlistedJobs,
 } from '../text.js';
+import { type ActionOffer, actionBlocks } from './actions.js';
 import { code, escapeMrkdwn, field, header, packSections, SLACK_LIMITS, section } from './mrkdwn.js';
 import { fallback, footer } from './parts.js';
 
@@ -29,7 +30,7 @@ export const SLACK_MAX_JOBS = 20;
 const RESOLVED_MAX_JOBS = 10;
 const MAX_REASON_CHARS = 300;
 
-export function failureSlack(alert: Alert): SlackMessage {
+export function failureSlack(alert: Alert, offer?: ActionOffer): SlackMessage {
   const info = describeReason(alert.reason);
   const company = companyLabel(alert);
   const resolved = alert.kind === 'resolved';
@@ -47,6 +48,7 @@ export function failureSlack(alert: Alert): SlackMessage {
     },
   ];
   blocks.push(section(`${advice(alert, info)}\n<${PLEO_EXPORT_URL}|Open the exports in Pleo>`));
+  blocks.push(...actionBlocks(alert, alert.alertId, offer));
 
   const notes: string[] = [];
   if (alert.jobs.length > 0) {

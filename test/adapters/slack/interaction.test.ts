@@ -164,8 +164,10 @@ describe('parseSlackClick', () => {
         userId: 'U0001',
         userName: 'ana',
         actionId: 'ack',
+        blockId: 'actions',
         value: '{"a":"x"}',
         responseUrl: 'https://hooks.slack.com/actions/T0001/1/abc',
+        message: undefined,
       },
     });
   });

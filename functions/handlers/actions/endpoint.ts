@@ -1,0 +1,129 @@
+// The actions endpoint, as plain HTTP: Slack's clicks (POST /slack/actions). The Lambda behind the Function URL
+// and `npm start`'s local server both hand it their requests, so a click is checked and acted on by this code
+// wherever it arrives.
+import {
+  parseSlackClick,
+  SLACK_REQUEST_WINDOW_SECONDS,
+  verifySlackRequest,
+} from '../../adapters/slack/interaction.js';
+import type { SlackPost } from '../../adapters/slack/webhook.js';
+import { applyAction } from '../../app/actions.js';
+import type { ControlDeps } from '../../app/controls.js';
+import type { Log, OnceLedger } from '../../app/ports.js';
+import { readButton } from '../../contracts/action-button.js';
+import { outcomeSentence } from '../../render/action-outcome.js';
+import { actedMessage } from '../../render/slack/actions.js';
+import { escapeMrkdwn } from '../../render/slack/mrkdwn.js';
+
+/** Slack's interactivity Request URL is this path of the endpoint. */
+export const SLACK_ACTIONS_PATH = '/slack/actions';
+
+export interface HttpRequest {
+  method: string;
+  /** The path alone, without the query. */
+  path: string;
+  /** Header names in lower case. */
+  headers: Readonly<Record<string, string | undefined>>;
+  /** The body exactly as it arrived: Slack's signature covers its bytes. */
+  rawBody: Buffer;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface ActionsEndpointDeps {
+  /** The Slack app's signing secret; undefined while none is configured (or its secret is empty). */
+  slackSigningSecret: () => Promise<string | undefined>;
+  /** The one Slack workspace whose clicks are acted on. */
+  slackTeamId: string | undefined;
+  /** Refuses a Slack request seen before. */
+  once: OnceLedger;
+  controls: ControlDeps;
+  /** Replaces (or answers) the message a button was in, through the click's response_url. */
+  updateMessage: (responseUrl: string, post: SlackPost, replaceOriginal: boolean) => Promise<void>;
+  log: Log;
+  now: () => Date;
+}
+
+export function createActionsEndpoint(
+  deps: ActionsEndpointDeps,
+): (request: HttpRequest) => Promise<HttpResponse> {
+  return async (request) => {
+    if (request.path !== SLACK_ACTIONS_PATH) return plain(404, 'Not found');
+    if (request.method !== 'POST') return plain(405, 'Only POST', { allow: 'POST' });
+    return slackClick(deps, request);
+  };
+}
+
+/**
+ * Slack's signature first, before the body is even read; then the workspace, then once only. Any refusal changes
+ * nothing. A click done or refused by the controls is told in the message; Slack only needs a 200 within 3 s.
+ */
+async function slackClick(deps: ActionsEndpointDeps, request: HttpRequest): Promise<HttpResponse> {
+  const secret = await deps.slackSigningSecret();
+  if (secret === undefined) {
+    deps.log.error('A Slack click arrived, but no Slack signing secret is set: put it in its secret');
+    return plain(503, 'Slack actions are not set up');
+  }
+  const verdict = verifySlackRequest(request, secret, deps.now());
+  if (!verdict.ok) {
+    deps.log.warn('Refused a request that Slack did not sign', { problem: verdict.problem });
+    return plain(401, 'Not signed by Slack');
+  }
+  const parsed = parseSlackClick(request.rawBody);
+  if (!parsed.ok) {
+    deps.log.warn('Refused a Slack request that is not a button click', { problem: parsed.problem });
+    return plain(400, 'Not a button click');
+  }
+  const { click } = parsed;
+  if (click.teamId !== deps.slackTeamId) {
+    deps.log.warn('Refused a click from another Slack workspace', { teamId: click.teamId });
+    return plain(403, 'Not from the Slack workspace this alerter answers');
+  }
+  const requestKey = `slack#${verdict.requestId}`;
+  const keepUntil = new Date((verdict.timestamp + SLACK_REQUEST_WINDOW_SECONDS) * 1000);
+  if (!(await deps.once.use(requestKey, keepUntil))) {
+    deps.log.warn('Refused a Slack request seen before (a replay)');
+    return plain(401, 'Seen before');
+  }
+  const asked = readButton(click.actionId, click.value);
+  if (asked === undefined) {
+    deps.log.warn('Refused a click on a button the alerter did not make', { actionId: click.actionId });
+    return plain(400, 'Not a button of this alerter');
+  }
+  const who = `@${click.userName}`;
+  let outcome: Awaited<ReturnType<typeof applyAction>>;
+  try {
+    outcome = await applyAction(deps.controls, {
+      ...asked,
+      author: `${who} (Slack ${click.userId})`,
+      via: 'Slack',
+    });
+  } catch (error) {
+    // Nothing was done: the same request may be tried again.
+    await deps.once.forget(requestKey).catch(() => {});
+    deps.log.error('Could not act on a Slack click', { action: asked.action, error });
+    return plain(500, 'Could not act on the click; try again');
+  }
+  deps.log.info('Acted on a Slack click', { ...asked.target, action: asked.action, outcome });
+  if (click.responseUrl !== undefined) {
+    const update = actedMessage(click.message, click.blockId, {
+      done: outcome.done,
+      text: escapeMrkdwn(outcomeSentence(outcome, who)),
+    });
+    try {
+      await deps.updateMessage(click.responseUrl, update, update.replaceOriginal);
+    } catch (error) {
+      // Done all the same: the message just does not say so yet.
+      deps.log.warn('Could not update the Slack message after a click', { error });
+    }
+  }
+  return plain(200, '');
+}
+
+function plain(status: number, body: string, headers: Record<string, string> = {}): HttpResponse {
+  return { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers }, body };
+}

@@ -1,0 +1,71 @@
+// The buttons under an alert or reminder (Acknowledge, Snooze 1 day, Mute 7 days, and Retry export where offered),
+// and the message as it reads once someone clicked one: the outcome in place of the buttons.
+import { actionIdOf, buttonValue } from '../../contracts/action-button.js';
+import type { SlackBlock, SlackButton } from '../../contracts/slack-message.js';
+import { ACTIONS, type ActionName } from '../../domain/actions.js';
+import type { Alert } from '../../domain/alert.js';
+import { messageType } from '../headline.js';
+import { context } from './mrkdwn.js';
+
+/** What the alerter offers to do from a message; without it, messages carry no buttons. */
+export interface ActionOffer {
+  /** Whether Retry export is offered for this alert (a retry is opt-in, and only some reasons can be retried). */
+  retry?: (alert: Alert) => boolean;
+}
+
+/** The block_id of the buttons about a message's alert or, in a combined message, its section `index`. */
+export const actionsBlockId = (index?: number): string =>
+  index === undefined ? 'actions' : `actions.${index}`;
+
+/**
+ * The buttons about `alert` (a section of message `alertId` when combined), or none: only open problems of a
+ * company (first alerts and reminders) can be acted on.
+ */
+export function actionBlocks(
+  alert: Alert,
+  alertId: string,
+  offer: ActionOffer | undefined,
+  index?: number,
+): SlackBlock[] {
+  if (offer === undefined || messageType(alert) !== 'failure') return [];
+  if (alert.kind !== 'alert' && alert.kind !== 'reminder') return [];
+  const value = buttonValue({ companyId: alert.companyId, reason: alert.reason, alertId });
+  if (value === undefined) return [];
+  const names: ActionName[] = ['ack', 'snooze', 'mute', ...(offer.retry?.(alert) ? ['retry' as const] : [])];
+  const elements = names.map(
+    (name): SlackButton => ({
+      type: 'button',
+      action_id: actionIdOf(name),
+      text: { type: 'plain_text', text: ACTIONS[name].label, emoji: false },
+      value,
+      ...(name === 'ack' ? { style: 'primary' as const } : {}),
+    }),
+  );
+  return [{ type: 'actions', block_id: actionsBlockId(index), elements }];
+}
+
+/**
+ * The message after a click: the clicked buttons' block replaced by the outcome (already escaped mrkdwn) when the
+ * action was done, the outcome added under them when it was not (the reader may try another). Without the original
+ * blocks (Slack did not send them), the outcome alone.
+ */
+export function actedMessage(
+  original: { text?: string | undefined; blocks?: readonly unknown[] | undefined } | undefined,
+  blockId: string | undefined,
+  outcome: { done: boolean; text: string },
+): { replaceOriginal: boolean; text: string; blocks: unknown[] } {
+  const note = context(outcome.text);
+  const blocks = original?.blocks;
+  const at = blocks?.findIndex((block) => blockIdOf(block) === blockId) ?? -1;
+  if (blocks === undefined || at < 0) return { replaceOriginal: false, text: outcome.text, blocks: [note] };
+  const replaced = outcome.done ? [note] : [blocks[at], note];
+  return {
+    replaceOriginal: true,
+    text: original?.text || outcome.text,
+    blocks: [...blocks.slice(0, at), ...replaced, ...blocks.slice(at + 1)],
+  };
+}
+
+function blockIdOf(block: unknown): unknown {
+  return typeof block === 'object' && block !== null ? (block as { block_id?: unknown }).block_id : undefined;
+}
