@@ -5,7 +5,7 @@
 
 import type { PollerConfig } from '../config/poller.js';
 import { alertsOf } from '../domain/alert.js';
-import type { Connection } from '../domain/connection.js';
+import { type Connection, describeConnection } from '../domain/connection.js';
 import { type Controls, NO_CONTROLS, remindable, splitMuted } from '../domain/controls.js';
 import { groupFailures } from '../domain/group.js';
 import {
@@ -15,6 +15,7 @@ import {
   incidentAlert,
   isIncident,
 } from '../domain/incidents.js';
+import { keyExpiryNotice } from '../domain/key-expiry.js';
 import {
   alertsSharingJobs,
   type CompletedExport,
@@ -125,6 +126,8 @@ export async function pollOnce(
       const scope: Scope = { ...deps, companyIds: settings.companies.map((c) => c.id), signal };
       const controls = await currentControls(deps);
       const watching = await deps.state.watchingSince();
+      // Before Pleo is asked anything: a key about to expire is worth a word even while Pleo is down.
+      await warnOfKeyExpiry(deps, courier, watching);
       // A table with groups but no mark was watched by a version from before the mark: not a first poll.
       const firstPoll = watching === undefined && courier.groups.size === 0;
       // The failures and their items go out of scope once grouped: only the alerts stay in memory.
@@ -371,22 +374,36 @@ async function releaseLease(deps: LeaseDeps, pollFailed: boolean, succeededAt?: 
   }
 }
 
-/** A refused key alerts at once; Pleo being unreachable alerts after several polls in a row. Once per incident. */
+/**
+ * A refused key alerts at once; Pleo being unreachable alerts after several polls in a row. Once per incident, and
+ * per connection: each has its own groups, and its messages name it and its companies.
+ */
 async function reportIncident(error: unknown, deps: PollDeps, settings: PollSettings, courier: Courier) {
   let incident: Incident | undefined;
   let detail = '';
+  const about = deps.connection && describeConnection(deps.connection);
   if (error instanceof PleoCredentialsError) {
     incident = INCIDENTS.credentials;
-    detail = `Pleo answered HTTP ${error.status} to the alerter's API key.`;
+    detail = `Pleo answered HTTP ${error.status} to the ${about ? `API key of ${about}` : "alerter's API key"}.`;
   } else if (error instanceof PleoUnavailableError) {
     const failures = (await deps.state.pleoFailures()) + 1;
     await deps.state.setPleoFailures(failures);
     if (failures >= settings.unreachableAlertAfterPolls) incident = INCIDENTS.unreachable;
-    detail = `${failures} polls in a row could not reach Pleo. Last problem: ${error.message}`;
+    detail = `${failures} polls in a row could not reach Pleo${about ? ` through ${about}` : ''}. Last problem: ${error.message}`;
   }
   if (incident && !courier.openGroup(ALERTER_COMPANY_ID, incident)) {
-    await courier.deliver(incidentAlert(incident, detail, deps.now()));
+    await courier.deliver(incidentAlert(incident, detail, deps.now(), about));
   }
+}
+
+/** The connection's key expires soon, or its expiry is not known: said once each (see domain/key-expiry.ts). */
+async function warnOfKeyExpiry(deps: LeaseDeps, courier: Courier, watching: string | undefined) {
+  if (!deps.connection) return;
+  const notice = keyExpiryNotice(deps.connection, await deps.state.keyExpiryMark(), watching, deps.now());
+  if (!notice) return;
+  // Delivered, then marked: a poll that dies between the two says it again, rather than never.
+  await courier.deliver(notice.alert);
+  await deps.state.setKeyExpiryMark(notice.mark);
 }
 
 /** A job that completes is listed by when it was created: one finishing this long after it started is still seen. */

@@ -3,6 +3,7 @@ import type { ConnectionRecord } from '../contracts/connection.js';
 import type { Alert, Message } from '../domain/alert.js';
 import type { Acknowledgement, Controls, Mute, Snooze } from '../domain/controls.js';
 import type { ExportJob, ExportJobItem } from '../domain/export-job.js';
+import type { KeyExpiryMark } from '../domain/key-expiry.js';
 import type { FailureGroup } from '../domain/lifecycle.js';
 
 export interface PleoExports {
@@ -103,6 +104,9 @@ export interface PollLease {
    */
   watchingSince(): Promise<string | undefined>;
   setWatchingSince(at: string): Promise<void>;
+  /** What was last said about the key's expiry (see domain/key-expiry.ts), as of the lease just taken. */
+  keyExpiryMark(): Promise<KeyExpiryMark>;
+  setKeyExpiryMark(mark: KeyExpiryMark): Promise<void>;
 }
 
 /** The outbox: each step of a message's way out, written down (see app/courier.ts). */

@@ -33,17 +33,27 @@ export interface Connection {
 }
 
 /** The companies a poll of this connection lists one by one (none: organisation-wide). */
-export function polledCompanies(connection: Connection): ConnectionCompany[] {
+export function polledCompanies(
+  connection: Pick<Connection, 'companyId' | 'companies'>,
+): ConnectionCompany[] {
   const { companyId, companies } = connection;
   if (companyId === undefined) return [...companies];
   return [{ id: companyId, name: companies.find((c) => c.id === companyId)?.name }];
 }
 
-/** How a connection is named in messages: its name and the companies it covers. */
-export function describeConnection(connection: Connection): string {
-  const companies = polledCompanies(connection).map((c) => c.name ?? `company ${c.id}`);
-  const covers = companies.length === 0 ? 'the whole organisation' : companies.join(', ');
-  return `connection "${connection.name}" (${covers})`;
+/** Companies named in a connection's description at most; the rest are counted. */
+const COMPANIES_NAMED = 3;
+
+/** How a connection is named in messages: `connection acme for Acme ApS`, its name and the companies it covers. */
+export function describeConnection(connection: Pick<Connection, 'name' | 'companyId' | 'companies'>): string {
+  const companies = polledCompanies(connection).map((c) => c.name ?? `company ${c.id.slice(0, 8)}`);
+  const named = companies.slice(0, COMPANIES_NAMED);
+  const more = companies.length - named.length;
+  const covers =
+    companies.length === 0
+      ? 'the whole organisation'
+      : `${named.join(', ')}${more > 0 ? ` and ${more} more ${more === 1 ? 'company' : 'companies'}` : ''}`;
+  return `connection ${connection.name} for ${covers}`;
 }
 
 export function connectionFromRecord(record: ConnectionRecord): Connection {

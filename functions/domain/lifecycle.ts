@@ -11,7 +11,7 @@ import {
   type MutedLine,
 } from './alert.js';
 import type { Mute } from './controls.js';
-import { ALERTER_COMPANY_ID, isIncident } from './incidents.js';
+import { ALERTER_COMPANY_ID, isIncident, isKeyWarning } from './incidents.js';
 
 /** Jobs a group record keeps for reminders and resolved notices (the newest); totals stay exact. */
 export const GROUP_JOBS_KEPT = 50;
@@ -124,7 +124,7 @@ export function afterDelivery(
   if (group?.mergedAlertIds.includes(alert.alertId)) return group;
   switch (alert.kind) {
     case 'alert':
-      return mergeAlert(group, alert, now);
+      return isKeyWarning(alert) ? undefined : mergeAlert(group, alert, now);
     case 'reminder':
       return (
         group &&

@@ -125,7 +125,21 @@ const REASONS: Record<string, Entry> = {
     'A Pleo admin who can create API keys, with whoever runs this alerter.',
     'Pleo API key not accepted',
     'Pleo refused the API key this alerter uses, so it cannot see your exports and will not report new failures until this is fixed.',
-    'The Pleo API key is invalid, expired, or lacks the export-jobs:read scope. Create a new key in Pleo (Settings → API keys) with that scope and put it in the secret the alerter reads.',
+    "The Pleo API key is invalid, expired, or lacks the export-jobs:read scope. Create a new key in Pleo (Settings → API keys) with that scope and put it where the alerter reads it: the stack's secret, or `npx pleo-export-alerts connections add` for a connection.",
+  ),
+  pleo_api_key_expiring: alerter(
+    'admin',
+    'A Pleo admin who can create API keys, with whoever runs this alerter.',
+    'Pleo API key expires soon',
+    'The API key this alerter uses for these companies expires soon; from that day Pleo refuses it and new export failures are not reported.',
+    "Create a new key in Pleo (Settings → API keys) with the export-jobs:read scope before then, put it where the alerter reads it (the stack's secret, or `npx pleo-export-alerts connections add` for a connection) and record its expiry date.",
+  ),
+  pleo_api_key_expiry_unknown: alerter(
+    'admin',
+    'Whoever runs this alerter.',
+    'Pleo API key expiry not recorded',
+    'Pleo API keys expire (Open API tokens after a year, and are not renewed), and nothing in the API tells when: the alerter cannot warn before this key stops working.',
+    "Look up the key's expiry date in Pleo (Settings → API keys) and record it: the stack's `pleoApiKeyExpiresOn` setting, or the connection's expiry date (`connections add … --expires YYYY-MM-DD`).",
   ),
   authentication_failure: integration(
     'integration service login failed',

@@ -1,6 +1,6 @@
 // What a message is about, in one short line shared by the email subject and the Slack header.
 import type { Alert, Message } from '../domain/alert.js';
-import { isIncident } from '../domain/incidents.js';
+import { ALERTER_NAME, isIncident, isKeyWarning } from '../domain/incidents.js';
 import { describeReason } from '../domain/reasons.js';
 import { digestHeadline, digestOf } from './digest-view.js';
 import { incidentWording } from './incident-wording.js';
@@ -51,9 +51,13 @@ export function briefHeadline(alert: Alert): string {
   }
 }
 
-/** Whether the headline names the company after it (a company's failures do; the alerter's messages do not). */
+/**
+ * Whether the headline names the company after it: a company's failures do, and the alerter's messages about one
+ * connection name the connection and its companies; those about the alerter as a whole do not.
+ */
 export function namesCompany(alert: Alert): boolean {
-  return messageType(alert) === 'failure';
+  const type = messageType(alert);
+  return type === 'failure' || (type === 'incident' && alert.companyName !== ALERTER_NAME);
 }
 
 /** What a reader calls this message, e.g. in 'you may have received this reminder already'. */
@@ -64,6 +68,7 @@ export function messageNoun({ kind }: Pick<Message, 'kind'>): string {
 
 function incidentHeadline(alert: Alert): string {
   const wording = incidentWording(alert.reason);
+  if (isKeyWarning(alert)) return `Warning: ${wording.problem}`;
   switch (alert.kind) {
     case 'resolved':
       return `Recovered: ${wording.recovered}`;

@@ -26,6 +26,17 @@ const WORDING: Record<Incident, Omit<IncidentWording, 'problem'>> = {
     recovered: 'Pleo API reachable again',
     recoveredSentence: "Pleo's API answers the alerter again.",
   },
+  // Warnings open no group: never reminded of, never resolved.
+  [INCIDENTS.keyExpiring]: {
+    stillBroken: 'Pleo API key expires soon',
+    recovered: 'Pleo API key renewed',
+    recoveredSentence: 'The Pleo API key was renewed.',
+  },
+  [INCIDENTS.keyExpiryUnknown]: {
+    stillBroken: 'Pleo API key expiry not recorded',
+    recovered: 'Pleo API key expiry recorded',
+    recoveredSentence: "The Pleo API key's expiry date is recorded.",
+  },
 };
 
 const DETAIL_CHARS = 1000;

@@ -86,7 +86,7 @@ describe('Connections from their sources', () => {
       expiresOn: '2027-01-31',
     });
     expect(polledCompanies(read)).toEqual([{ id: ACME, name: 'Acme ApS' }]);
-    expect(describeConnection(read)).toBe('connection "acme" (Acme ApS)');
+    expect(describeConnection(read)).toBe('connection acme for Acme ApS');
   });
 
   it.each<[string, Record<string, string>, Connection['credential']]>([
@@ -100,6 +100,6 @@ describe('Connections from their sources', () => {
 
     // Assess
     expect(read.credential).toEqual(expected);
-    expect(describeConnection(read)).toBe('connection "org" (the whole organisation)');
+    expect(describeConnection(read)).toBe('connection org for the whole organisation');
   });
 });

@@ -81,6 +81,44 @@ describe('connections on the demo API, dynalite and fauxqs', () => {
     ]);
   });
 
+  it("warns 30, 7 and 1 days before the stack key's recorded expiry, once each, naming the connection", async () => {
+    // Prepare
+    let clock = Date.parse('2027-01-29T09:00:00Z');
+    const store = twoCompanies(clock);
+    const started = await startEmbeddedPoller(store, () => new Date(clock), {
+      PLEO_API_KEY_EXPIRES_ON: '2027-03-01',
+      PLEO_COMPANIES: JSON.stringify([ACME]),
+      STACK_NAME: 'alerts-prod',
+    });
+    parts = started.parts;
+    const subjects: string[] = [];
+    const bodies: string[] = [];
+
+    // Act: a poll a day until the key expires.
+    for (; clock < Date.parse('2027-03-01T00:00:00Z'); clock += 24 * HOUR) {
+      await started.poller.poll();
+      for (const body of (await parts.sns?.drain()) ?? []) {
+        const message = parseStructuredMessage(body);
+        if (!message.reasons.includes('pleo_api_key_expiring')) continue;
+        subjects.push(message.email.subject);
+        bodies.push(message.email.body);
+      }
+    }
+
+    // Assess
+    expect(subjects).toEqual([
+      '[Pleo export] Warning: Pleo API key expires soon (connection alerts-prod for Acme ApS)',
+      '[Pleo export] Warning: Pleo API key expires soon (connection alerts-prod for Acme ApS)',
+      '[Pleo export] Warning: Pleo API key expires soon (connection alerts-prod for Acme ApS)',
+    ]);
+    expect(bodies.map((body) => /\((in \d+ days|tomorrow)\)/.exec(body)?.[1])).toEqual([
+      'in 30 days',
+      'in 7 days',
+      'tomorrow',
+    ]);
+    expect(bodies[0]).not.toContain('Broken since');
+  });
+
   it('alerts each job once when two connections cover one company, polled as their request groups them', async () => {
     // Prepare
     const store = twoCompanies(now);

@@ -83,14 +83,16 @@ describe('the alert lifecycle on the demo API, dynalite and fauxqs', () => {
       ['digest', ['Nordlys AB']],
     ]);
 
-    // Pleo refuses the key: one alert, however many polls fail; then one recovered notice.
+    // Pleo refuses the key: one alert, however many polls fail; then one recovered notice. Each names the stack's
+    // connection and its companies.
+    const connection = 'connection pleo-export-alerts for Acme ApS, Nordlys AB, Bergmann GmbH';
     parts.api?.faults.enqueue({ status: 401 }, { times: 2 });
     await expect(poller.poll()).rejects.toThrow(/API key/);
     await expect(poller.poll()).rejects.toThrow(/API key/);
     await poller.poll();
     expect(await delivered()).toEqual([
-      'alert Pleo export alerter pleo_api_key_invalid',
-      'resolved Pleo export alerter pleo_api_key_invalid',
+      `alert ${connection} pleo_api_key_invalid`,
+      `resolved ${connection} pleo_api_key_invalid`,
     ]);
 
     // Pleo unreachable for two polls in a row (503 beyond the retry budget): one alert, then recovered.
@@ -100,8 +102,8 @@ describe('the alert lifecycle on the demo API, dynalite and fauxqs', () => {
     parts.api?.faults.clear();
     await poller.poll();
     expect(await delivered()).toEqual([
-      'alert Pleo export alerter pleo_api_unreachable',
-      'resolved Pleo export alerter pleo_api_unreachable',
+      `alert ${connection} pleo_api_unreachable`,
+      `resolved ${connection} pleo_api_unreachable`,
     ]);
   });
 });

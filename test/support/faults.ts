@@ -18,6 +18,7 @@ import type {
 } from '../../functions/app/ports.js';
 import { type Alert, alertsOf, isCombined, type Message } from '../../functions/domain/alert.js';
 import type { ExportJob, ExportJobItem } from '../../functions/domain/export-job.js';
+import type { KeyExpiryMark } from '../../functions/domain/key-expiry.js';
 import { alertsByGroup, type FailureGroup, groupKey } from '../../functions/domain/lifecycle.js';
 
 /** The process died here: thrown by every port call from the crash on, so no later step (no finally) takes effect. */
@@ -48,6 +49,8 @@ export const STATE_OPS = [
   'clearDigestRequest',
   'watchingSince',
   'setWatchingSince',
+  'keyExpiryMark',
+  'setKeyExpiryMark',
   'stage',
   'seal',
   'sealedPolls',
@@ -299,6 +302,12 @@ export class FaultyState implements AlertState {
   }
   setWatchingSince(at: string) {
     return this.call('setWatchingSince', () => this.inner.setWatchingSince(at));
+  }
+  keyExpiryMark() {
+    return this.call('keyExpiryMark', () => this.inner.keyExpiryMark());
+  }
+  setKeyExpiryMark(mark: KeyExpiryMark) {
+    return this.call('setKeyExpiryMark', () => this.inner.setKeyExpiryMark(mark));
   }
   pleoFailures() {
     return this.call('pleoFailures', () => this.inner.pleoFailures());

@@ -4,6 +4,7 @@
 import { LeaseLostError } from '../../functions/app/errors.js';
 import type { AlertState, GroupUpdate, ListingCheckpoints, OutboxEntry } from '../../functions/app/ports.js';
 import { type Alert, alertsOf, type Message } from '../../functions/domain/alert.js';
+import type { KeyExpiryMark } from '../../functions/domain/key-expiry.js';
 import { alertsByGroup, type FailureGroup, groupKey } from '../../functions/domain/lifecycle.js';
 
 /** What the table holds, shared by every view of one store. */
@@ -17,6 +18,7 @@ class MemoryTable {
   listing: ListingCheckpoints = {};
   digestRequestedAt: string | undefined;
   watchingSince: string | undefined;
+  keyExpiry: KeyExpiryMark = {};
   lease: { owner: string; until: number } | undefined;
 }
 
@@ -192,6 +194,15 @@ export class MemoryAlertState implements AlertState {
   async setWatchingSince(at: string): Promise<void> {
     this.holdLease();
     this.table.watchingSince = at;
+  }
+
+  async keyExpiryMark(): Promise<KeyExpiryMark> {
+    return this.table.keyExpiry;
+  }
+
+  async setKeyExpiryMark(mark: KeyExpiryMark): Promise<void> {
+    this.holdLease();
+    this.table.keyExpiry = structuredClone(mark);
   }
 
   private setStatus(alertId: string, status: OutboxEntry['status']) {

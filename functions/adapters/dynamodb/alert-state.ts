@@ -9,7 +9,7 @@
 //         connection the unprefixed ones), while job records are shared (see partitions.ts).
 //         The lease item also keeps how many polls in a row could not reach Pleo, when completed exports
 //         were last listed, where the listing of failed jobs stopped (so each lease's scope has its own),
-//         and when watching began (the first poll that listed Pleo).
+//         when watching began (the first poll that listed Pleo), and what was said about the key's expiry.
 //
 // Every write to the outbox, the seals, the groups and the lease item holds only while the poll still owns the
 // lease: it goes in one transaction with a check of the lease's owner (TransactWriteItems: a stale write fails and
@@ -41,6 +41,7 @@ import {
   totalsSchema,
 } from '../../contracts/structured-message.js';
 import { type Alert, alertsOf, type CombinedAlert, isCombined, type Message } from '../../domain/alert.js';
+import type { KeyExpiryMark } from '../../domain/key-expiry.js';
 import { alertsByGroup, type FailureGroup, groupKey } from '../../domain/lifecycle.js';
 import { forEachLimited } from '../../shared/concurrency.js';
 import { retrying, sleep } from '../../shared/retry.js';
@@ -102,6 +103,11 @@ const listingCheckpointsSchema = z.record(
   }),
 );
 
+const keyExpiryMarkSchema = z.object({
+  warned: z.optional(z.object({ expiresOn: z.string(), days: z.number() })),
+  unknownRemindedAt: z.optional(z.string()),
+});
+
 const combinedAlertSchema = z.object({
   alertId: z.string(),
   kind: z.enum(['alert', 'reminder', 'resolved']),
@@ -141,6 +147,7 @@ export class DynamoAlertState implements AlertState {
   private listing: ListingCheckpoints = {};
   private digestRequested: string | undefined;
   private watching: string | undefined;
+  private expiryMark: KeyExpiryMark = {};
   /** The poll this state serves, once it took the lease: every write is conditional on it still holding it. */
   private owner: string | undefined;
 
@@ -176,11 +183,12 @@ export class DynamoAlertState implements AlertState {
       this.pleoFailureCount = Number(result.Attributes?.pleoFailures ?? 0);
       const checked = result.Attributes?.completedCheckedAt;
       this.completedChecked = typeof checked === 'string' ? checked : undefined;
-      this.listing = readListing(result.Attributes?.listing);
+      this.listing = readStored(result.Attributes?.listing, listingCheckpointsSchema);
       const digest = result.Attributes?.digestRequestedAt;
       this.digestRequested = typeof digest === 'string' ? digest : undefined;
       const since = result.Attributes?.watchingSince;
       this.watching = typeof since === 'string' ? since : undefined;
+      this.expiryMark = readStored(result.Attributes?.keyExpiry, keyExpiryMarkSchema);
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -310,6 +318,15 @@ export class DynamoAlertState implements AlertState {
   async setWatchingSince(at: string): Promise<void> {
     await this.updateLease('SET watchingSince = :at', { ':at': at });
     this.watching = at;
+  }
+
+  async keyExpiryMark(): Promise<KeyExpiryMark> {
+    return this.expiryMark;
+  }
+
+  async setKeyExpiryMark(mark: KeyExpiryMark): Promise<void> {
+    await this.updateLease('SET keyExpiry = :mark', { ':mark': JSON.stringify(mark) });
+    this.expiryMark = mark;
   }
 
   /** Writes to the lease item itself, as long as this poll holds it. */
@@ -650,13 +667,14 @@ function unzip(data: Uint8Array): unknown {
 }
 
 /**
- * The listing's checkpoints as stored (JSON text). One that cannot be read is dropped, not fatal: the listing then
- * starts a new pass from the newest job, which covers everything the lost checkpoint would have.
+ * A lease item's attribute kept as JSON text. One that cannot be read counts as none, not fatal: lost checkpoints
+ * make the listing start a new pass from the newest job, which covers everything they would have; a lost expiry
+ * mark may say a warning again, never lose one.
  */
-function readListing(stored: unknown): ListingCheckpoints {
+function readStored<T extends object>(stored: unknown, schema: z.ZodMiniType<T>): T | Record<string, never> {
   if (typeof stored !== 'string') return {};
   try {
-    return listingCheckpointsSchema.parse(JSON.parse(stored));
+    return schema.parse(JSON.parse(stored));
   } catch {
     return {};
   }

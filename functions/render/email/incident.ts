@@ -1,5 +1,6 @@
 // The email body about the alerter itself: it cannot watch the exports, it still cannot, or it works again.
 import type { Alert } from '../../domain/alert.js';
+import { isKeyWarning } from '../../domain/incidents.js';
 import type { ReasonInfo } from '../../domain/reasons.js';
 import { incidentDetail, incidentSince, incidentWording } from '../incident-wording.js';
 import { formatUtc, plural, since, timeBetween } from '../text.js';
@@ -13,7 +14,16 @@ export function incidentBody(alert: Alert, info: ReasonInfo): string[] {
   const wording = incidentWording(alert.reason);
   const detail = incidentDetail(alert);
   const lines: string[] = [];
-  if (alert.kind === 'resolved') {
+  if (isKeyWarning(alert)) {
+    // Nothing is broken yet: no "since", no "meanwhile", no recovery to wait for.
+    lines.push(`The Pleo export alerter needs attention: ${info.title}.`, '', ...redeliveryNote(alert));
+    if (detail) lines.push(`What happened: ${detail}`);
+    lines.push(
+      `What it means: ${info.explanation}`,
+      `Who acts:      ${info.whoActs}`,
+      `What to do:    ${info.whatToDo}`,
+    );
+  } else if (alert.kind === 'resolved') {
     const resolvedAt = alert.lifecycle?.resolvedAt ?? alert.detectedAt;
     const openedAt = incidentSince(alert);
     const span = timeBetween(openedAt, resolvedAt);

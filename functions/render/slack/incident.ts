@@ -2,10 +2,11 @@
 
 import type { MrkdwnText, SlackBlock, SlackMessage } from '../../contracts/slack-message.js';
 import type { Alert } from '../../domain/alert.js';
+import { isKeyWarning } from '../../domain/incidents.js';
 import { describeReason } from '../../domain/reasons.js';
-import { headline } from '../headline.js';
+import { headline, namesCompany } from '../headline.js';
 import { incidentDetail, incidentSince, incidentWording } from '../incident-wording.js';
-import { cap, formatCount, formatUtc, since, timeBetween } from '../text.js';
+import { cap, companyLabel, formatCount, formatUtc, since, timeBetween } from '../text.js';
 import { code, escapeMrkdwn, field, header, section } from './mrkdwn.js';
 import { fallback, footer } from './parts.js';
 
@@ -18,10 +19,18 @@ export function incidentSlack(alert: Alert): SlackMessage {
   const resolved = alert.kind === 'resolved';
   const title = headline(alert);
 
+  const warning = isKeyWarning(alert);
   const fields: MrkdwnText[] = [
     field('Problem', `${escapeMrkdwn(info.title)} (${code(cap(alert.reason, 100))})`),
   ];
-  fields.push(...(resolved ? recoveredFields(alert) : brokenFields(alert, info.whoActs)));
+  if (namesCompany(alert)) fields.push(field('Connection', escapeMrkdwn(companyLabel(alert))));
+  fields.push(
+    ...(resolved
+      ? recoveredFields(alert)
+      : warning
+        ? [field('Who acts', escapeMrkdwn(info.whoActs))]
+        : brokenFields(alert, info.whoActs)),
+  );
   const blocks: SlackBlock[] = [header(resolved ? `✅ ${title}` : title), { type: 'section', fields }];
 
   const said = detail ? escapeMrkdwn(detail) : '';
@@ -32,7 +41,7 @@ export function incidentSlack(alert: Alert): SlackMessage {
       ]
     : [
         ...(said ? [`*What happened*\n${said}`] : []),
-        `*What it means*\n${escapeMrkdwn(info.explanation)} ${MEANWHILE}`,
+        `*What it means*\n${escapeMrkdwn(info.explanation)}${warning ? '' : ` ${MEANWHILE}`}`,
         `*What to do*\n${escapeMrkdwn(info.whatToDo)}`,
       ];
   blocks.push(section(text.join('\n')), footer(alert));
