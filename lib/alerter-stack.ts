@@ -187,6 +187,10 @@ export class AlerterStack extends Stack {
       });
     }
     if (actions) {
+      // Emails link to the endpoint, with links the poller signs.
+      poller
+        .bindSecret(ENV.EMAIL_LINK_KEY_SECRET_ARN, actions.emailLinkKeySecretArn)
+        .addEnvironment(ENV.ACTIONS_URL, actions.url);
       new CfnOutput(this, 'ActionsFunctionName', { value: actions.functionName });
       if (actions.signingSecretArn) {
         new CfnOutput(this, 'SlackInteractivityUrl', {

@@ -18,6 +18,7 @@ const DEFINITION_FILES = [
   'functions/config/poller.ts',
   'functions/config/slack-notifier.ts',
   'functions/config/actions.ts',
+  'functions/config/action-links.ts',
   'functions/config/table.ts',
   'lib/settings.ts',
 ];

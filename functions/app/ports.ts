@@ -192,6 +192,8 @@ export interface Log {
 export interface OnceLedger {
   /** Records `key` as used; false when it was used already. */
   use(key: string, until: Date): Promise<boolean>;
+  /** Whether `key` was used (reads only: a link opened to look at changes nothing). */
+  used(key: string): Promise<boolean>;
   /** Forgets a use whose action failed, so the same request or link can be tried again. */
   forget(key: string): Promise<void>;
 }

@@ -1,6 +1,7 @@
 // The actions endpoint's settings (the Lambda behind the Function URL, and `npm start`'s local server), parsed once
 // at start: a bad value fails at once, naming the variable.
 import * as z from 'zod/mini';
+import { emailLinkKey, emailLinkKeySecretArn } from './action-links.js';
 import { credential, secretArn } from './rules.js';
 import { type Check, type Env, loadEnvironment, setting, type Values } from './setting.js';
 import { tableName } from './table.js';
@@ -25,6 +26,8 @@ export const ACTIONS_SETTINGS = {
       context: true,
     },
   ),
+  emailLinkKeySecretArn,
+  emailLinkKey,
   tableName,
 };
 

@@ -1,8 +1,11 @@
 // The poller's settings, parsed once from its environment at start, and the values derived from them. A bad value
 // fails at start with its variable's name. The doc comments are the configuration reference (docs/configuration.md).
+
+import * as z from 'zod/mini';
 import { connectionNameSchema } from '../contracts/connection.js';
 import type { Connection, CredentialSource } from '../domain/connection.js';
 import type { ReminderPolicy } from '../domain/lifecycle.js';
+import { emailLinkKey, emailLinkKeySecretArn } from './action-links.js';
 import {
   companies,
   credential,
@@ -160,6 +163,14 @@ export const POLLER_SETTINGS = {
    * @stack `true` with `actionsEnabled` and Slack
    */
   slackActions: setting(flag(), { env: 'SLACK_ACTIONS', default: false }),
+  /**
+   * the actions endpoint's address: with an email link key, emails about open problems carry links to acknowledge,
+   * snooze or mute them there
+   * @stack the actions endpoint's function URL, with `actionsEnabled`
+   */
+  actionsUrl: setting(z.url({ protocol: /^https?$/ }), { env: 'ACTIONS_URL' }),
+  emailLinkKeySecretArn,
+  emailLinkKey,
   tableName,
   /**
    * the topic alerts are published to

@@ -8,13 +8,25 @@ const ACTION_ID_PREFIX = 'pleo-export-alerts.';
 /** Slack's limit for a button's value. */
 const MAX_VALUE_CHARS = 2000;
 
-const valueSchema = z.object({ v: z.literal(1), c: z.string(), r: z.string(), m: z.string() });
+const valueSchema = z.object({
+  v: z.literal(1),
+  c: z.string(),
+  r: z.string(),
+  m: z.string(),
+  n: z.optional(z.string()),
+});
 
 export const actionIdOf = (action: ActionName): string => `${ACTION_ID_PREFIX}${action}`;
 
 /** The button's value for `target`; undefined when it would not fit in one (a reason code of kilobytes). */
 export function buttonValue(target: ActionTarget): string | undefined {
-  const value = JSON.stringify({ v: 1, c: target.companyId, r: target.reason, m: target.alertId });
+  const value = JSON.stringify({
+    v: 1,
+    c: target.companyId,
+    r: target.reason,
+    m: target.alertId,
+    ...(target.connection === undefined ? {} : { n: target.connection }),
+  });
   return value.length <= MAX_VALUE_CHARS ? value : undefined;
 }
 
@@ -33,6 +45,9 @@ export function readButton(
   }
   const parsed = z.safeParse(valueSchema, json);
   if (!parsed.success) return undefined;
-  const { c, r, m } = parsed.data;
-  return { action, target: { companyId: c, reason: r, alertId: m } };
+  const { c, r, m, n } = parsed.data;
+  return {
+    action,
+    target: { companyId: c, reason: r, alertId: m, ...(n === undefined ? {} : { connection: n }) },
+  };
 }

@@ -8,6 +8,14 @@ import { ACTION_NAMES, type ActionName, type ActionTarget } from '../domain/acti
 /** How long an email's links act: a week of reminders, then a fresh email carries fresh links. */
 export const EMAIL_LINK_LIFETIME_MS = 7 * 86_400_000;
 
+/** Where the actions endpoint serves an email's links: a GET shows what the link would do, a POST does it. */
+export const EMAIL_ACTIONS_PATH = '/email/actions';
+
+/** The link carrying `token`, on the actions endpoint at `baseUrl`. */
+export function emailActionLink(baseUrl: string, token: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}${EMAIL_ACTIONS_PATH}?t=${token}`;
+}
+
 export interface ActionGrant extends ActionTarget {
   action: ActionName;
   expiresAt: Date;
@@ -19,6 +27,7 @@ const payloadSchema = z.object({
   c: z.string(),
   r: z.string(),
   m: z.string(),
+  n: z.optional(z.string()),
   e: z.number(),
 });
 
@@ -30,6 +39,7 @@ export function signActionToken(grant: ActionGrant, key: string): string {
     c: grant.companyId,
     r: grant.reason,
     m: grant.alertId,
+    ...(grant.connection === undefined ? {} : { n: grant.connection }),
     e: Math.floor(grant.expiresAt.getTime() / 1000),
   } satisfies z.infer<typeof payloadSchema>;
   const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url');
@@ -58,12 +68,19 @@ export function verifyActionToken(token: string, key: string, now: Date): TokenV
   }
   const parsed = z.safeParse(payloadSchema, json);
   if (!parsed.success) return { ok: false, problem: 'tampered' };
-  const { a, c, r, m, e } = parsed.data;
+  const { a, c, r, m, n, e } = parsed.data;
   const expiresAt = new Date(e * 1000);
   if (now >= expiresAt) return { ok: false, problem: 'expired' };
   return {
     ok: true,
-    grant: { action: a, companyId: c, reason: r, alertId: m, expiresAt },
+    grant: {
+      action: a,
+      companyId: c,
+      reason: r,
+      alertId: m,
+      ...(n === undefined ? {} : { connection: n }),
+      expiresAt,
+    },
     tokenId: signature,
   };
 }

@@ -23,6 +23,8 @@ export interface ActionTarget {
   reason: string;
   /** The alert, reminder or combined message the button or link was in. */
   alertId: string;
+  /** The connection whose poll sent it (its groups are its own); absent: the stack's own connection. */
+  connection?: string | undefined;
 }
 
 /** What came of an action: done (when, and until when for a snooze or mute), or not, in plain words. */

@@ -1,5 +1,6 @@
 // Builds the one SNS publish that carries a message to every subscriber: text for email, structured JSON for the rest.
 import { categoriesOf, isCombined, type Message, reasonsOf } from '../domain/alert.js';
+import type { EmailActions } from './email/actions.js';
 import { type EmailOptions, renderEmail } from './email/email.js';
 import { type ActionOffer, renderSlack } from './slack/slack.js';
 import { bytes, fitDigest, fitJobs, publishMessage, sum } from './sns-fit.js';
@@ -18,6 +19,8 @@ export interface SnsMessageAttribute {
 export interface RenderOptions {
   /** Buttons in Slack messages (Slack's clicks reach the actions endpoint). */
   slackActions?: ActionOffer | undefined;
+  /** Links in emails (they open pages of the actions endpoint). */
+  emailActions?: EmailActions | undefined;
 }
 
 /** The PublishCommand fields an alert sets (TopicArn is the publisher's business). */
@@ -63,7 +66,7 @@ export function buildSnsMessage(message: Message, options: RenderOptions = {}): 
   const steps = isCombined(message) ? COMBINED_EMAIL_STEPS : EMAIL_STEPS;
   const dropFrom = isCombined(message) ? COMBINED_DROP_FROM : EMAIL_STEPS.length - 1;
   for (const [index, step] of steps.entries()) {
-    const rendered = { email: renderEmail(message, step), slack };
+    const rendered = { email: renderEmail(message, step, options.emailActions), slack };
     const budget = SNS_MAX_BYTES - envelopeBytes(rendered.email.subject, MessageAttributes) - SAFETY_BYTES;
     const digest = fitDigest(message, rendered, budget);
     const fit = digest && fitJobs(digest, rendered, budget, index >= dropFrom);

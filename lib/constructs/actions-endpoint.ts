@@ -7,6 +7,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -45,6 +46,8 @@ export class ActionsEndpoint extends Construct {
   readonly url: string;
   /** Slack's interactivity Request URL. */
   readonly slackUrl: string;
+  /** The key the poller signs the emails' links with, and the endpoint checks them with. */
+  readonly emailLinkKeySecretArn: string;
   readonly signingSecretArn: string | undefined;
   readonly functionName: string;
 
@@ -74,8 +77,26 @@ export class ActionsEndpoint extends Construct {
         ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         [CONTROL_PARTITION],
       )
-      // A Slack request is acted on once: a replay finds its record.
-      .bindTable(props.table, ['dynamodb:PutItem', 'dynamodb:DeleteItem'], [`${ONCE_PARTITION_PREFIX}*`]);
+      // A Slack request, or an email link, is acted on once: a replay finds its record.
+      .bindTable(
+        props.table,
+        ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        [`${ONCE_PARTITION_PREFIX}*`],
+      );
+
+    // The alerter's own key, never anyone else's: generated, never in the template.
+    const linkKey = new Secret(this, 'EmailLinkKey', {
+      description:
+        'Signs the action links in Pleo export alert emails (generated; replace it to void every link sent)',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    Validations.of(linkKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotating the key voids every action link in the emails of the last 7 days; replace it by hand when it may have leaked (put-secret-value with a new random value).',
+    });
+    this.emailLinkKeySecretArn = linkKey.secretArn;
+    actions.bindSecret(ENV.EMAIL_LINK_KEY_SECRET_ARN, linkKey.secretArn);
 
     if (props.slackTeamId !== undefined) {
       this.signingSecretArn = new EmptySecret(

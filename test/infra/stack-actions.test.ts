@@ -90,7 +90,7 @@ describe('Class: AlerterStack, with actions', () => {
           Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CONTROL'] } },
         }),
         expect.objectContaining({
-          Action: ['dynamodb:DeleteItem', 'dynamodb:PutItem'],
+          Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
           Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ONCE#*'] } },
         }),
       ]);
@@ -106,10 +106,26 @@ describe('Class: AlerterStack, with actions', () => {
       }
     });
 
-    it('tells the poller to put buttons in Slack messages', () => {
+    it('tells the poller to put buttons in Slack messages, and links to the endpoint in emails', () => {
+      const linkKey = logicalIdOf(template, 'AWS::SecretsManager::Secret', {
+        Description: Match.stringLikeRegexp('^Signs the action links'),
+        GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
+      });
       template.hasResourceProperties('AWS::Lambda::Function', {
         ...POLLER,
-        Environment: { Variables: Match.objectLike({ SLACK_ACTIONS: 'true' }) },
+        Environment: {
+          Variables: Match.objectLike({
+            SLACK_ACTIONS: 'true',
+            ACTIONS_URL: {
+              'Fn::GetAtt': [Match.stringLikeRegexp('^ActionsHandlerFunctionFunctionUrl'), 'FunctionUrl'],
+            },
+            EMAIL_LINK_KEY_SECRET_ARN: ref(linkKey),
+          }),
+        },
+      });
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        ...ACTIONS,
+        Environment: { Variables: Match.objectLike({ EMAIL_LINK_KEY_SECRET_ARN: ref(linkKey) }) },
       });
     });
   });

@@ -1,7 +1,7 @@
 // adapts the DynamoDB table to the OnceLedger port: a conditional write records a use, so two arrivals of one
 // request (or two clicks on one link), even at the same moment, find one of them first.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { OnceLedger } from '../../app/ports.js';
 import { ONCE_PARTITION_PREFIX } from './partitions.js';
 
@@ -25,6 +25,13 @@ export class DynamoOnceLedger implements OnceLedger {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+  }
+
+  async used(key: string): Promise<boolean> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: this.key(key), ConsistentRead: true }),
+    );
+    return Item !== undefined;
   }
 
   async forget(key: string): Promise<void> {

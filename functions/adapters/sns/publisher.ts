@@ -25,7 +25,8 @@ export class SnsAlertPublisher implements AlertPublisher {
   constructor(
     private readonly topicArn: string,
     private readonly client?: SNSClient,
-    private readonly render: RenderOptions = {},
+    /** What the renderings offer (buttons, signed links), read at each publish: a link key may come from a secret. */
+    private readonly render: () => Promise<RenderOptions> = async () => ({}),
   ) {}
 
   /** @throws PublishRefusedError when SNS definitely did not take the message; anything else as it came. */
@@ -39,9 +40,10 @@ export class SnsAlertPublisher implements AlertPublisher {
       }),
     );
     const { sns, PublishCommand, buildSnsMessage } = await this.loaded;
+    const render = await this.render();
     try {
       const result = await sns.send(
-        new PublishCommand({ TopicArn: this.topicArn, ...buildSnsMessage(message, this.render) }),
+        new PublishCommand({ TopicArn: this.topicArn, ...buildSnsMessage(message, render) }),
         {
           abortSignal: signal,
         },

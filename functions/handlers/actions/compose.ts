@@ -28,6 +28,7 @@ const UNUSED_RETENTION_DAYS = 1;
 
 export function actionsDeps(config: ActionsConfig, runtime: ActionsRuntime): ActionsEndpointDeps {
   const now = runtime.clock ?? (() => new Date());
+  const controls = new DynamoControlStore(runtime.dynamo, config.tableName);
   return {
     slackSigningSecret: async () =>
       config.slackSigningSecret ??
@@ -35,17 +36,23 @@ export function actionsDeps(config: ActionsConfig, runtime: ActionsRuntime): Act
         ? undefined
         : await runtime.readSecret(config.slackSigningSecretArn)),
     slackTeamId: config.slackTeamId,
+    emailLinkKey: async () =>
+      config.emailLinkKey ??
+      (config.emailLinkKeySecretArn === undefined
+        ? undefined
+        : await runtime.readSecret(config.emailLinkKeySecretArn)),
     once: new DynamoOnceLedger(runtime.dynamo, config.tableName),
-    controls: {
-      controls: new DynamoControlStore(runtime.dynamo, config.tableName),
+    controls: (target) => ({
+      controls,
       history: new DynamoAlertState(runtime.dynamo, {
         tableName: config.tableName,
         retentionDays: UNUSED_RETENTION_DAYS,
+        connection: target.connection,
       }),
       // Buttons and links name companies by id; the groups know their names.
       companies: { companies: async () => [] },
       now,
-    },
+    }),
     updateMessage: async (responseUrl, post, replaceOriginal) => {
       if (new URL(responseUrl).hostname !== RESPONSE_URL_HOST) {
         throw new Error(`the click's response_url is not on ${RESPONSE_URL_HOST}`);

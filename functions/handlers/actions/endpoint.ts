@@ -1,6 +1,7 @@
-// The actions endpoint, as plain HTTP: Slack's clicks (POST /slack/actions). The Lambda behind the Function URL
-// and `npm start`'s local server both hand it their requests, so a click is checked and acted on by this code
-// wherever it arrives.
+// The actions endpoint, as plain HTTP: Slack's clicks (POST /slack/actions) and the emails' links (GET
+// /email/actions shows what a link would do, POST does it). The Lambda behind the Function URL and `npm start`'s
+// local server both hand it their requests, so a click or a link is checked and acted on by this code wherever it
+// arrives.
 import {
   parseSlackClick,
   SLACK_REQUEST_WINDOW_SECONDS,
@@ -11,7 +12,10 @@ import { applyAction } from '../../app/actions.js';
 import type { ControlDeps } from '../../app/controls.js';
 import type { Log, OnceLedger } from '../../app/ports.js';
 import { readButton } from '../../contracts/action-button.js';
+import { EMAIL_ACTIONS_PATH, verifyActionToken } from '../../contracts/action-token.js';
+import type { ActionTarget } from '../../domain/actions.js';
 import { outcomeSentence } from '../../render/action-outcome.js';
+import { confirmationPage, outcomePage, type Page, refusedLinkPage } from '../../render/action-page.js';
 import { actedMessage } from '../../render/slack/actions.js';
 import { escapeMrkdwn } from '../../render/slack/mrkdwn.js';
 
@@ -22,6 +26,8 @@ export interface HttpRequest {
   method: string;
   /** The path alone, without the query. */
   path: string;
+  /** The query string, without its `?`. */
+  query: string;
   /** Header names in lower case. */
   headers: Readonly<Record<string, string | undefined>>;
   /** The body exactly as it arrived: Slack's signature covers its bytes. */
@@ -39,9 +45,12 @@ export interface ActionsEndpointDeps {
   slackSigningSecret: () => Promise<string | undefined>;
   /** The one Slack workspace whose clicks are acted on. */
   slackTeamId: string | undefined;
-  /** Refuses a Slack request seen before. */
+  /** The key the emails' links are signed with; undefined while none is configured. */
+  emailLinkKey: () => Promise<string | undefined>;
+  /** Refuses a Slack request seen before, and an email link used before. */
   once: OnceLedger;
-  controls: ControlDeps;
+  /** The controls over the groups of a button's or link's connection. */
+  controls: (target: ActionTarget) => ControlDeps;
   /** Replaces (or answers) the message a button was in, through the click's response_url. */
   updateMessage: (responseUrl: string, post: SlackPost, replaceOriginal: boolean) => Promise<void>;
   log: Log;
@@ -52,10 +61,71 @@ export function createActionsEndpoint(
   deps: ActionsEndpointDeps,
 ): (request: HttpRequest) => Promise<HttpResponse> {
   return async (request) => {
+    if (request.path === EMAIL_ACTIONS_PATH) {
+      if (request.method === 'GET' || request.method === 'HEAD') {
+        return html(await emailLink(deps, new URLSearchParams(request.query).get('t'), false));
+      }
+      if (request.method === 'POST') {
+        const form = new URLSearchParams(request.rawBody.toString('utf8'));
+        return html(await emailLink(deps, form.get('t'), true));
+      }
+      return plain(405, 'Only GET and POST', { allow: 'GET, POST' });
+    }
     if (request.path !== SLACK_ACTIONS_PATH) return plain(404, 'Not found');
     if (request.method !== 'POST') return plain(405, 'Only POST', { allow: 'POST' });
     return slackClick(deps, request);
   };
+}
+
+/**
+ * An email's link: the token checked (signature, expiry), then whether it was used. Opening it (`act` false) only
+ * shows what it would do; the page's button posts it back (`act` true), and that acts, once.
+ */
+async function emailLink(deps: ActionsEndpointDeps, token: string | null, act: boolean): Promise<Page> {
+  const key = await deps.emailLinkKey();
+  if (key === undefined) {
+    deps.log.error('An email link arrived, but no email link key is set');
+    return { ...refusedLinkPage('missing'), status: 503 };
+  }
+  if (token === null || token === '') return refusedLinkPage('missing');
+  const verdict = verifyActionToken(token, key, deps.now());
+  if (!verdict.ok) {
+    deps.log.warn('Refused an email link', { problem: verdict.problem });
+    return refusedLinkPage(verdict.problem);
+  }
+  const { grant, tokenId } = verdict;
+  const { action, expiresAt, ...target } = grant;
+  const useKey = `email#${tokenId}`;
+  if (!act) {
+    return (await deps.once.used(useKey))
+      ? refusedLinkPage('used')
+      : confirmationPage(action, target, token, EMAIL_ACTIONS_PATH);
+  }
+  if (!(await deps.once.use(useKey, expiresAt))) {
+    deps.log.warn('Refused an email link used before');
+    return refusedLinkPage('used');
+  }
+  const who = 'a reader of the email';
+  try {
+    const outcome = await applyAction(deps.controls(target), {
+      action,
+      target,
+      author: `${who} (link)`,
+      via: 'email',
+    });
+    deps.log.info('Acted on an email link', { ...target, action, outcome });
+    return outcomePage(outcome.done, outcomeSentence(outcome, who));
+  } catch (error) {
+    await deps.once.forget(useKey).catch(() => {});
+    deps.log.error('Could not act on an email link', { action, error });
+    return {
+      status: 500,
+      html: outcomePage(
+        false,
+        'Could not act on the link just now; nothing was changed. Try again in a minute.',
+      ).html,
+    };
+  }
 }
 
 /**
@@ -97,7 +167,7 @@ async function slackClick(deps: ActionsEndpointDeps, request: HttpRequest): Prom
   const who = `@${click.userName}`;
   let outcome: Awaited<ReturnType<typeof applyAction>>;
   try {
-    outcome = await applyAction(deps.controls, {
+    outcome = await applyAction(deps.controls(asked.target), {
       ...asked,
       author: `${who} (Slack ${click.userId})`,
       via: 'Slack',
@@ -122,6 +192,22 @@ async function slackClick(deps: ActionsEndpointDeps, request: HttpRequest): Prom
     }
   }
   return plain(200, '');
+}
+
+/** A page that no cache keeps, no other site frames, and that sends no Referer (its address holds the token). */
+function html(page: Page): HttpResponse {
+  return {
+    status: page.status,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
+      'content-security-policy':
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    },
+    body: page.html,
+  };
 }
 
 function plain(status: number, body: string, headers: Record<string, string> = {}): HttpResponse {

@@ -9,6 +9,7 @@ export function requestOf(event: LambdaFunctionURLEvent): HttpRequest {
   return {
     method: event.requestContext.http.method,
     path: event.rawPath,
+    query: event.rawQueryString ?? '',
     headers,
     rawBody: Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8'),
   };

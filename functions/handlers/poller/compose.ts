@@ -15,6 +15,7 @@ import type { Log } from '../../app/ports.js';
 import { POLLER_SETTINGS, type PollerConfig } from '../../config/poller.js';
 import { type Connection, polledCompanies } from '../../domain/connection.js';
 import { resolveCredential } from './credential.js';
+import { emailActionsOf } from './email-actions.js';
 
 export interface PollerRuntime {
   dynamo: DynamoDBDocumentClient;
@@ -35,10 +36,20 @@ export interface PollOutcome extends PollReport {
 }
 
 export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
-  // One publisher per runtime: the SNS client is loaded on first use and then reused across polls.
-  const publisher = new SnsAlertPublisher(config.alertTopicArn, undefined, {
-    slackActions: config.slackActions ? {} : undefined,
-  });
+  // One publisher per connection and runtime: its SNS client is loaded on first use and then reused across polls.
+  const publishers = new Map<string, SnsAlertPublisher>();
+  const publisherOf = (connection: Connection): SnsAlertPublisher => {
+    let publisher = publishers.get(connection.name);
+    if (publisher === undefined) {
+      const offer = { connection: connection.stack ? undefined : connection.name };
+      publisher = new SnsAlertPublisher(config.alertTopicArn, undefined, async () => ({
+        slackActions: config.slackActions ? offer : undefined,
+        emailActions: await emailActionsOf(config, runtime.readSecret, offer),
+      }));
+      publishers.set(connection.name, publisher);
+    }
+    return publisher;
+  };
 
   const deps = (connection: Connection, invocation: Invocation) => ({
     state: new DynamoAlertState(runtime.dynamo, {
@@ -53,7 +64,7 @@ export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
       config.tableName,
       invocation.signal ? { abortSignal: invocation.signal } : {},
     ),
-    publisher: async () => publisher,
+    publisher: async () => publisherOf(connection),
     log: runtime.log,
     now: runtime.clock ?? (() => new Date()),
     owner: randomUUID(),

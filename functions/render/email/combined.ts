@@ -4,13 +4,14 @@ import type { CombinedAlert } from '../../domain/alert.js';
 import { describeReason } from '../../domain/reasons.js';
 import { CURRENT_STATE_HEADING, combinedIntro, sectionLine, totalsParts } from '../combined-view.js';
 import { capitalise, companyLabel, PLEO_EXPORT_URL, RESOLVED_WHAT_TO_DO } from '../text.js';
+import type { EmailActions } from './actions.js';
 import { failureSection } from './failure.js';
 import { type BodyLimits, closing, companyLine, redeliveryNote } from './parts.js';
 
 /** Jobs listed per section: the sections together should stay a mail one reads, the structured copy has them all. */
 export const COMBINED_MAX_JOBS_PER_SECTION = 10;
 
-export function combinedBody(message: CombinedAlert, limits: BodyLimits): string[] {
+export function combinedBody(message: CombinedAlert, limits: BodyLimits, actions?: EmailActions): string[] {
   const sectionLimits = { ...limits, maxJobs: Math.min(limits.maxJobs, COMBINED_MAX_JOBS_PER_SECTION) };
   const count = message.sections.length;
   const heading =
@@ -34,7 +35,12 @@ export function combinedBody(message: CombinedAlert, limits: BodyLimits): string
   for (const [index, section] of told.entries()) {
     const title = capitalise(describeReason(section.reason).title);
     lines.push('', `==== ${index + 1} of ${count}: ${title} ====`, '');
-    lines.push(...failureSection(section, describeReason(section.reason), sectionLimits));
+    lines.push(
+      ...failureSection(section, describeReason(section.reason), sectionLimits, {
+        offer: actions,
+        messageId: message.alertId,
+      }),
+    );
   }
   return [...lines, ...closing(message)];
 }

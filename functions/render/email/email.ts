@@ -4,6 +4,7 @@ import { describeReason } from '../../domain/reasons.js';
 import { combinedHeadline, headlineWith } from '../combined-view.js';
 import { briefHeadline, headline, messageType, namesCompany } from '../headline.js';
 import { companyLabel, oneLine } from '../text.js';
+import type { EmailActions } from './actions.js';
 import { combinedBody } from './combined.js';
 import { digestBody } from './digest.js';
 import { failureBody } from './failure.js';
@@ -38,23 +39,30 @@ export const EMAIL_DEFAULTS: Required<EmailOptions> = {
 export const MAX_SUBJECT_LENGTH = 99;
 const MIN_COMPANY_IN_SUBJECT = 20;
 
-/** Pure: the same message always renders to the same email. */
-export function renderEmail(message: Message, options: EmailOptions = {}): EmailMessage {
+/** Pure: the same message always renders to the same email; with `actions`, open problems carry links. */
+export function renderEmail(
+  message: Message,
+  options: EmailOptions = {},
+  actions?: EmailActions,
+): EmailMessage {
   const limits: BodyLimits = { ...EMAIL_DEFAULTS, ...options };
   if (isCombined(message)) {
-    return { subject: combinedSubject(message), body: `${combinedBody(message, limits).join('\n')}\n` };
+    return {
+      subject: combinedSubject(message),
+      body: `${combinedBody(message, limits, actions).join('\n')}\n`,
+    };
   }
-  return { subject: renderSubject(message), body: `${renderBody(message, limits).join('\n')}\n` };
+  return { subject: renderSubject(message), body: `${renderBody(message, limits, actions).join('\n')}\n` };
 }
 
-function renderBody(alert: Alert, limits: BodyLimits): string[] {
+function renderBody(alert: Alert, limits: BodyLimits, actions: EmailActions | undefined): string[] {
   switch (messageType(alert)) {
     case 'digest':
       return digestBody(alert, limits.maxDigestLines);
     case 'incident':
       return incidentBody(alert, describeReason(alert.reason));
     case 'failure':
-      return failureBody(alert, describeReason(alert.reason), limits);
+      return failureBody(alert, describeReason(alert.reason), limits, actions);
     case 'test':
       return testBody(alert);
   }

@@ -15,12 +15,18 @@ import {
   since,
   timeBetween,
 } from '../text.js';
+import { actionLinks, type EmailActions } from './actions.js';
 import { type BodyLimits, closing, companyLine, jobList, redeliveryNote } from './parts.js';
 
 /** A resolved notice recalls what had failed briefly. */
 const RESOLVED_LIMITS = { maxJobs: 10, maxReasonChars: 200 };
 
-export function failureBody(alert: Alert, info: ReasonInfo, limits: BodyLimits): string[] {
+export function failureBody(
+  alert: Alert,
+  info: ReasonInfo,
+  limits: BodyLimits,
+  actions?: EmailActions,
+): string[] {
   return [
     intro(alert, info),
     '',
@@ -29,6 +35,7 @@ export function failureBody(alert: Alert, info: ReasonInfo, limits: BodyLimits):
     ...facts(alert, info),
     '',
     `Open the exports in Pleo: ${PLEO_EXPORT_URL}`,
+    ...actionLinks(alert, alert.alertId, actions),
     ...jobs(alert, limits),
     ...closing(alert),
   ];
@@ -38,8 +45,19 @@ export function failureBody(alert: Alert, info: ReasonInfo, limits: BodyLimits):
  * The alert as a section of a combined message: what it says on its own, less what the combined message says once
  * (the company, the link to Pleo, the signature).
  */
-export function failureSection(alert: Alert, info: ReasonInfo, limits: BodyLimits): string[] {
-  return [intro(alert, info), '', ...facts(alert, info), ...jobs(alert, limits, 'each in its own section')];
+export function failureSection(
+  alert: Alert,
+  info: ReasonInfo,
+  limits: BodyLimits,
+  actions?: { offer: EmailActions | undefined; messageId: string },
+): string[] {
+  return [
+    intro(alert, info),
+    '',
+    ...facts(alert, info),
+    ...actionLinks(alert, actions?.messageId ?? alert.alertId, actions?.offer),
+    ...jobs(alert, limits, 'each in its own section'),
+  ];
 }
 
 /** The problem, what happened, who acts and what to do; for a reminder or notice, its life so far. */

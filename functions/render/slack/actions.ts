@@ -2,16 +2,12 @@
 // and the message as it reads once someone clicked one: the outcome in place of the buttons.
 import { actionIdOf, buttonValue } from '../../contracts/action-button.js';
 import type { SlackBlock, SlackButton } from '../../contracts/slack-message.js';
-import { ACTIONS, type ActionName } from '../../domain/actions.js';
+import { ACTIONS } from '../../domain/actions.js';
 import type { Alert } from '../../domain/alert.js';
-import { messageType } from '../headline.js';
+import { type ActionOffer, offeredActions } from '../action-offer.js';
 import { context } from './mrkdwn.js';
 
-/** What the alerter offers to do from a message; without it, messages carry no buttons. */
-export interface ActionOffer {
-  /** Whether Retry export is offered for this alert (a retry is opt-in, and only some reasons can be retried). */
-  retry?: (alert: Alert) => boolean;
-}
+export type { ActionOffer };
 
 /** The block_id of the buttons about a message's alert or, in a combined message, its section `index`. */
 export const actionsBlockId = (index?: number): string =>
@@ -27,11 +23,14 @@ export function actionBlocks(
   offer: ActionOffer | undefined,
   index?: number,
 ): SlackBlock[] {
-  if (offer === undefined || messageType(alert) !== 'failure') return [];
-  if (alert.kind !== 'alert' && alert.kind !== 'reminder') return [];
-  const value = buttonValue({ companyId: alert.companyId, reason: alert.reason, alertId });
-  if (value === undefined) return [];
-  const names: ActionName[] = ['ack', 'snooze', 'mute', ...(offer.retry?.(alert) ? ['retry' as const] : [])];
+  const names = offeredActions(alert, offer);
+  const value = buttonValue({
+    companyId: alert.companyId,
+    reason: alert.reason,
+    alertId,
+    connection: offer?.connection,
+  });
+  if (names.length === 0 || value === undefined) return [];
   const elements = names.map(
     (name): SlackButton => ({
       type: 'button',

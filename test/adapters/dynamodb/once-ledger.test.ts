@@ -36,6 +36,17 @@ describe('DynamoOnceLedger, on dynalite', () => {
     expect(Item?.expiresAt).toBe(UNTIL.getTime() / 1000);
   });
 
+  it('tells a used key from an unused one, using neither', async () => {
+    // Act
+    const before = await ledger.used('email#e1');
+    await ledger.use('email#e1', UNTIL);
+
+    // Assess
+    expect(before).toBe(false);
+    await expect(ledger.used('email#e1')).resolves.toBe(true);
+    await expect(ledger.used('email#e2')).resolves.toBe(false);
+  });
+
   it('lets a forgotten key be used again', async () => {
     await ledger.use('email#d1', UNTIL);
 

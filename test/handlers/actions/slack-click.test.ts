@@ -58,6 +58,8 @@ describe('a click on a Slack button, on dynalite and the demo API', () => {
         slackSigningSecret: SECRET,
         slackSigningSecretArn: undefined,
         slackTeamId: TEAM,
+        emailLinkKey: undefined,
+        emailLinkKeySecretArn: undefined,
       },
       {
         dynamo: runtime.dynamo,
@@ -103,6 +105,7 @@ describe('a click on a Slack button, on dynalite and the demo API', () => {
     return {
       method: 'POST',
       path: '/slack/actions',
+      query: '',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
         'x-slack-request-timestamp': timestamp,
