@@ -10,6 +10,7 @@ import type { SlackMessage } from '../functions/contracts/slack-message.js';
 import { parseStructuredMessage } from '../functions/contracts/structured-message.js';
 import { awsRuntime } from '../functions/handlers/poller/aws-runtime.js';
 import { createPoller } from '../functions/handlers/poller/compose.js';
+import { type ActionsServer, startLocalActions } from './actions-server.js';
 import { checkLocalEnv } from './env-check.js';
 import { type LocalParts, startLocalParts } from './parts.js';
 import { printDelivery, summary } from './print.js';
@@ -53,6 +54,7 @@ env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 env.POWERTOOLS_SERVICE_NAME ??= 'pleo-export-alerts-local';
 
 let parts: LocalParts | undefined;
+let actions: ActionsServer | undefined;
 // Ctrl-C ends the wait between polls and aborts a poll in flight, the way the Lambda's timeout signal would.
 const stop = new AbortController();
 process.on('SIGINT', () => stop.abort());
@@ -69,9 +71,14 @@ async function main(): Promise<void> {
   write(
     `pleo-export-alerts — local run${args.once ? ' (one poll)' : `, polling every ${intervalSeconds} s; Ctrl-C stops`}`,
   );
-  for (const line of parts.description) write(`  ${line}`);
-
   const logger = new Logger();
+  // Slack's clicks and the emails' links, served while the run goes on (a single poll has no one to click).
+  const local = args.once
+    ? undefined
+    : await startLocalActions(env, { ...awsRuntime(logger), clock: parts.clock });
+  actions = local?.server;
+  for (const line of [...parts.description, ...(local?.description ?? [])]) write(`  ${line}`);
+
   const poller = createPoller(parsePollerConfig(env), { ...awsRuntime(logger), clock: parts.clock });
   do {
     const ok = await pollAndShow(poller);
@@ -144,6 +151,7 @@ main()
     process.stderr.write(`pleo-export-alerts: ${oneLine(error)}\n`);
   })
   .finally(async () => {
+    await actions?.close();
     await parts?.close();
     // Embedded servers may keep sockets alive briefly; the run is over.
     process.exit();

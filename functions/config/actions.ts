@@ -2,7 +2,7 @@
 // at start: a bad value fails at once, naming the variable.
 import * as z from 'zod/mini';
 import { emailLinkKey, emailLinkKeySecretArn } from './action-links.js';
-import { credential, secretArn } from './rules.js';
+import { credential, secretArn, wholeNumber } from './rules.js';
 import { type Check, type Env, loadEnvironment, setting, type Values } from './setting.js';
 import { tableName } from './table.js';
 
@@ -28,6 +28,11 @@ export const ACTIONS_SETTINGS = {
   ),
   emailLinkKeySecretArn,
   emailLinkKey,
+  /**
+   * the port on 127.0.0.1 where `npm start` serves the actions endpoint (Slack's Request URL `/slack/actions`, the
+   * emails' links) when `SLACK_SIGNING_SECRET` is set; 0: any free port. Not used in Lambda
+   */
+  actionsPort: setting(wholeNumber(0, 65_535), { env: 'ACTIONS_PORT', default: 8787 }),
   tableName,
 };
 

@@ -14,7 +14,10 @@ export interface ActionsRuntime {
   dynamo: DynamoDBDocumentClient;
   readSecret: SecretReader;
   log: Log;
+  /** The time actions are recorded at, and links expire by (`npm start` runs the demo's faster time). */
   clock?: () => Date;
+  /** The time Slack stamps its requests with: the real time, whatever the demo's. */
+  slackClock?: () => Date;
   /** Slack's response_url is posted to with it; tests pass a stand-in. */
   fetch?: typeof globalThis.fetch;
 }
@@ -66,6 +69,7 @@ export function actionsDeps(config: ActionsConfig, runtime: ActionsRuntime): Act
     },
     log: runtime.log,
     now,
+    slackNow: runtime.slackClock ?? (() => new Date()),
   };
 }
 

@@ -55,6 +55,8 @@ export interface ActionsEndpointDeps {
   updateMessage: (responseUrl: string, post: SlackPost, replaceOriginal: boolean) => Promise<void>;
   log: Log;
   now: () => Date;
+  /** The time Slack's request timestamps are checked against. */
+  slackNow: () => Date;
 }
 
 export function createActionsEndpoint(
@@ -138,7 +140,7 @@ async function slackClick(deps: ActionsEndpointDeps, request: HttpRequest): Prom
     deps.log.error('A Slack click arrived, but no Slack signing secret is set: put it in its secret');
     return plain(503, 'Slack actions are not set up');
   }
-  const verdict = verifySlackRequest(request, secret, deps.now());
+  const verdict = verifySlackRequest(request, secret, deps.slackNow());
   if (!verdict.ok) {
     deps.log.warn('Refused a request that Slack did not sign', { problem: verdict.problem });
     return plain(401, 'Not signed by Slack');

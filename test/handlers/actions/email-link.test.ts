@@ -61,6 +61,7 @@ describe('an email action link, on dynalite and the demo API', () => {
         slackTeamId: undefined,
         emailLinkKey: KEY,
         emailLinkKeySecretArn: undefined,
+        actionsPort: 0,
       },
       { dynamo: runtime.dynamo, readSecret: async () => undefined, log: silent, clock },
     );

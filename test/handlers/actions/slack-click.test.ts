@@ -60,12 +60,14 @@ describe('a click on a Slack button, on dynalite and the demo API', () => {
         slackTeamId: TEAM,
         emailLinkKey: undefined,
         emailLinkKeySecretArn: undefined,
+        actionsPort: 0,
       },
       {
         dynamo: runtime.dynamo,
         readSecret: async () => undefined,
         log: silent,
         clock,
+        slackClock: clock,
         fetch: async (url, init) => {
           posts.push({ url: String(url), body: JSON.parse(String(init?.body)) });
           return new Response('ok');
