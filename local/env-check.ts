@@ -2,6 +2,8 @@
 // variable, never its value, rather than as whatever an embedded part or the AWS SDK makes of it later.
 import { ENV } from '../functions/config/env.js';
 import { parsePollerConfig } from '../functions/config/poller.js';
+import { connectionsFromEnv, PLEO_CONNECTIONS, pollerEnvironment } from './connections.js';
+import { LocalEnvError } from './env-error.js';
 import { DEMO_API_KEY, LOCAL_TABLE_NAME, shownUrl } from './parts.js';
 
 const {
@@ -13,10 +15,7 @@ const {
   TABLE_NAME,
 } = ENV;
 
-/** A mistake in the environment; the message names the variable and never quotes its value. */
-export class LocalEnvError extends Error {
-  override readonly name = 'LocalEnvError';
-}
+export { LocalEnvError };
 
 // Each switches a part to a real one; unset or empty, the part is embedded (as startLocalParts decides).
 const ENDPOINTS = ['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_SNS'] as const;
@@ -26,6 +25,7 @@ const NEEDS_SWITCH = [
   [PLEO_API_KEY, PLEO_API_URL, 'the embedded demo API'],
   [PLEO_API_TOKEN, PLEO_API_URL, 'the embedded demo API'],
   [PLEO_CREDENTIAL_SECRET_ARN, PLEO_API_URL, 'the embedded demo API'],
+  [PLEO_CONNECTIONS, PLEO_API_URL, 'the embedded demo API (and its own keys)'],
   [ALERT_TOPIC_ARN, 'AWS_ENDPOINT_URL_SNS', 'the embedded SNS topic'],
 ] as const;
 // A real DynamoDB or SNS has no table or topic the embedded part could pick for it.
@@ -67,7 +67,8 @@ export async function checkLocalEnv(env: NodeJS.ProcessEnv): Promise<void> {
       "SLACK_WEBHOOK_URL needs the embedded SNS: with AWS_ENDPOINT_URL_SNS set, nothing is posted from here (the topic's subscribers, such as the Slack notifier, receive the alerts)",
     );
   }
-  parsePollerConfig({ ...env, ...embeddedStandIns(env) });
+  connectionsFromEnv(env);
+  parsePollerConfig(pollerEnvironment({ ...env, ...embeddedStandIns(env) }));
   for (const name of ENDPOINTS) {
     const value = env[name];
     if (value) await assertAnswers(name, value);

@@ -4,7 +4,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetTopicAttributesCommand, NotFoundException, SNSClient } from '@aws-sdk/client-sns';
 import { ENV } from '../functions/config/env.js';
+import type { Connection } from '../functions/domain/connection.js';
 import { applyAwsDefaults } from './aws-env.js';
+import { demoSeed } from './demo-api/seed.js';
 import { type DemoApi, startDemoApi } from './demo-api/server.js';
 import type { DemoStore } from './demo-api/store.js';
 import { ensureTable, startDynalite } from './embedded/dynamodb.js';
@@ -12,7 +14,7 @@ import { type EmbeddedSns, startEmbeddedSns } from './embedded/sns.js';
 
 const { ALERT_TOPIC_ARN, PLEO_API_KEY, PLEO_API_URL, PLEO_COMPANIES, TABLE_NAME } = ENV;
 
-/** The key the embedded demo API accepts. */
+/** The organisation key the embedded demo API accepts. */
 export const DEMO_API_KEY = 'demo-key';
 /** The table's name when TABLE_NAME is not set and DynamoDB is embedded. */
 export const LOCAL_TABLE_NAME = 'pleo-export-alerts-local';
@@ -26,6 +28,8 @@ export interface LocalParts {
   clock: () => Date;
   /** The embedded subscriber queue, when SNS is embedded. */
   sns: EmbeddedSns | undefined;
+  /** One connection per demo company, each with the key the demo API gives that company alone, when it is embedded. */
+  demoConnections: Connection[] | undefined;
   close(): Promise<void>;
 }
 
@@ -53,6 +57,7 @@ export async function startLocalParts(options: LocalOptions): Promise<LocalParts
     description.push(`Demo time: ${scale}× real time (a day passes in ${formatDuration(86_400 / scale)})`);
   }
   let api: DemoApi | undefined;
+  let demoConnections: Connection[] | undefined;
   const closers: Array<() => Promise<void>> = [];
   // Before the embedded parts set their endpoints: it tells a call that stays on this machine by them.
   const region = await applyAwsDefaults(env);
@@ -64,8 +69,11 @@ export async function startLocalParts(options: LocalOptions): Promise<LocalParts
   if (env[PLEO_API_URL]) {
     description.push(`Pleo API: ${shownUrl(env[PLEO_API_URL])}`);
   } else {
+    const store = demoStore ?? demoSeed();
+    demoConnections = store.companies().map(demoConnection);
     const demo = await startDemoApi({
-      store: demoStore,
+      store,
+      companyKeys: Object.fromEntries(demoConnections.map((c) => [apiKeyOf(c), c.companyId ?? ''])),
       clock,
       newFailureEveryMs: newFailureEveryMs || undefined,
       completedExportEveryMs: completedExportEveryMs || undefined,
@@ -117,6 +125,7 @@ export async function startLocalParts(options: LocalOptions): Promise<LocalParts
     api,
     clock,
     sns,
+    demoConnections,
     close: async () => {
       for (const close of closers.reverse()) await close();
     },
@@ -139,6 +148,27 @@ async function assertTopicExists(topicArn: string, endpoint: string): Promise<vo
   } finally {
     sns.destroy();
   }
+}
+
+/** A demo company's connection: named by the first word of its name, its key good for it alone. */
+function demoConnection(company: { id: string; name: string }): Connection {
+  const name =
+    company.name
+      .split(/\s/)[0]
+      ?.toLowerCase()
+      .replace(/[^a-z0-9]/g, '') || company.id;
+  return {
+    name,
+    stack: false,
+    companyId: company.id,
+    companies: [company],
+    credential: { kind: 'apiKey', apiKey: `demo-key-${name}` },
+  };
+}
+
+/** The key of a connection given its key directly. */
+export function apiKeyOf(connection: Connection): string {
+  return connection.credential.kind === 'apiKey' ? connection.credential.apiKey : '';
 }
 
 function scaledClock(scale: number): () => Date {

@@ -8,15 +8,18 @@ import { postToSlack, SlackPostError } from '../functions/adapters/slack/webhook
 import { parsePollerConfig } from '../functions/config/poller.js';
 import type { SlackMessage } from '../functions/contracts/slack-message.js';
 import { parseStructuredMessage } from '../functions/contracts/structured-message.js';
+import { type Connection, pollRequests } from '../functions/domain/connection.js';
 import { awsRuntime } from '../functions/handlers/poller/aws-runtime.js';
 import { createPoller } from '../functions/handlers/poller/compose.js';
 import { type ActionsServer, startLocalActions } from './actions-server.js';
+import { connectionsFromEnv, pollerEnvironment } from './connections.js';
 import { checkLocalEnv } from './env-check.js';
-import { type LocalParts, startLocalParts } from './parts.js';
+import { FolderCredentialVault, localParametersDir } from './parameter-folder.js';
+import { apiKeyOf, type LocalParts, startLocalParts } from './parts.js';
 import { printDelivery, summary } from './print.js';
 
 const USAGE = `usage: npm start [-- options]
-  --once              one poll, then exit (0 on success, 1 with a one-line reason otherwise)
+  --once              poll every connection once, then exit (0 when all succeeded, 1 naming each that failed)
   --interval <s>      seconds between polls (default 15)
   --time-scale <n>    how much faster than real time demo time runs (default 1440: a day per minute; 1: real time)
   --verbose           every message in full (default: the first of each kind, then subjects)
@@ -79,24 +82,66 @@ async function main(): Promise<void> {
   actions = local?.server;
   for (const line of [...parts.description, ...(local?.description ?? [])]) write(`  ${line}`);
 
-  const poller = createPoller(parsePollerConfig(env), { ...awsRuntime(logger), clock: parts.clock });
-  do {
-    const ok = await pollAndShow(poller);
+  const config = parsePollerConfig(pollerEnvironment(env));
+  const connections = connectionsFromEnv(env) ?? parts.demoConnections ?? [config.stackConnection];
+  if (connections.length > 1 || !connections[0]?.stack) {
+    write(`  Connections: ${connections.map((c) => c.name).join(', ')}, each with its own key`);
+  }
+  const poller = createPoller(config, {
+    ...awsRuntime(logger),
+    // Keys the CLI stored for `npm start`'s parts (`connections add`) are in a local folder, not Parameter Store.
+    readParameter: (name) => new FolderCredentialVault(localParametersDir(env)).read(name),
+    clock: parts.clock,
+  });
+  const demoRevokes = args.once ? undefined : parts.api && parts.demoConnections?.at(-1);
+  if (demoRevokes) {
+    write(
+      `  The demo revokes ${demoRevokes.name}'s key for polls ${DEMO_REVOKED_FROM}–${DEMO_REVOKED_UNTIL - 1}`,
+    );
+  }
+  for (let round = 1; !stop.signal.aborted; round++) {
+    // The demo shows a refused key: an admin revokes the last company's key for a few polls, then issues it again.
+    if (demoRevokes && round === DEMO_REVOKED_FROM) parts.api?.revoked.add(apiKeyOf(demoRevokes));
+    if (demoRevokes && round === DEMO_REVOKED_UNTIL) parts.api?.revoked.clear();
+    const { failed, ok } = await pollAndShow(poller, connections);
     if (args.once) {
-      process.exitCode = ok ? 0 : 1;
+      if (failed.length > 0) {
+        process.stderr.write(`pleo-export-alerts: the poll failed for ${failed.join(', ')}\n`);
+      }
+      process.exitCode = ok && failed.length === 0 ? 0 : 1;
       break;
     }
     await sleep(intervalSeconds * 1000, undefined, { signal: stop.signal }).catch(() => {});
-  } while (!stop.signal.aborted);
+  }
 }
 
-async function pollAndShow(poller: ReturnType<typeof createPoller>): Promise<boolean> {
+/** The polls (from the first) in which the demo's last company's key is refused. */
+const DEMO_REVOKED_FROM = 3;
+const DEMO_REVOKED_UNTIL = 6;
+
+/**
+ * Polls every connection once, those covering a company in common in turn (as the poll queue's requests group
+ * them), and shows what went out. Returns the connections whose poll failed, and whether every Slack post went out.
+ */
+async function pollAndShow(
+  poller: ReturnType<typeof createPoller>,
+  connections: readonly Connection[],
+): Promise<{ failed: string[]; ok: boolean }> {
+  const failed: string[] = [];
   let ok = true;
-  try {
-    write(`\n[${time(parts?.clock)}] ${summary(await poller.poll({ signal: stop.signal }))}`);
-  } catch (error) {
-    ok = false;
-    write(`\n[${time(parts?.clock)}] Poll failed: ${oneLine(error)}`);
+  const named = connections.length > 1 || !connections[0]?.stack;
+  for (const request of pollRequests(connections)) {
+    for (const name of request.connections) {
+      const connection = connections.find((c) => c.name === name);
+      if (!connection) continue;
+      const label = `\n[${time(parts?.clock)}] ${named ? `${name}: ` : ''}`;
+      try {
+        write(`${label}${summary(await poller.pollConnection(connection, { signal: stop.signal }))}`);
+      } catch (error) {
+        failed.push(name);
+        write(`${label}Poll failed: ${oneLine(error)}`);
+      }
+    }
   }
   // Whatever was published, even by a failed poll (e.g. the API key alert), is shown: the first message of each
   // kind in full, the others by their subject, unless --verbose.
@@ -114,7 +159,7 @@ async function pollAndShow(poller: ReturnType<typeof createPoller>): Promise<boo
       if (result === 'unanswered') slackUrl = undefined;
     }
   }
-  return ok;
+  return { failed, ok };
 }
 
 /** Posts the message to the webhook; when Slack refuses it or never answers, says so in one line. */

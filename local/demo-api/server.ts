@@ -21,6 +21,11 @@ export interface DemoApiOptions {
   store?: DemoStore;
   /** API keys accepted as HTTP Basic user name with an empty password (default ['demo-key']). */
   apiKeys?: string[];
+  /**
+   * Company keys: each accepted as an API key that answers for its company only, as Pleo's do. A listing without
+   * that `company_id`, or a job of another company, gets 403 (default none).
+   */
+  companyKeys?: Record<string, string>;
   /** Tokens accepted as `Authorization: Bearer <token>` (default none). */
   bearerTokens?: string[];
   /** Serve jobs in a fixed order (by id) whatever sorting is requested, like a server that ignores it. */
@@ -62,6 +67,8 @@ export interface DemoApi {
   store: DemoStore;
   faults: FaultQueue;
   requests: RequestStats;
+  /** Keys refused from now on (401), as if an admin revoked them in Pleo, until restored. */
+  revoked: Set<string>;
   close(): Promise<void>;
 }
 
@@ -147,19 +154,36 @@ export async function startDemoApi(options: DemoApiOptions = {}): Promise<DemoAp
   const requests: RequestStats = { total: 0, byPath: {}, log: [] };
   const closing = new AbortController();
 
-  const credentialProblem = (header: string | undefined): string | undefined => {
-    if (!header) return 'Missing credentials: send the API key as HTTP Basic user name, or a Bearer token.';
+  const companyKeys = new Map(Object.entries(options.companyKeys ?? {}));
+  const revoked = new Set<string>();
+
+  /** Who the credentials are: the whole organisation, one company (its id), or nobody (the problem, as text). */
+  const credentialScope = (
+    header: string | undefined,
+  ): { problem: string } | { company: string | undefined } => {
+    if (!header)
+      return { problem: 'Missing credentials: send the API key as HTTP Basic user name, or a Bearer token.' };
     const [scheme = '', token = ''] = header.split(' ', 2);
     if (scheme.toLowerCase() === 'basic') {
       const decoded = Buffer.from(token, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
-      if (colon >= 0 && apiKeys.has(decoded.slice(0, colon)) && decoded.slice(colon + 1) === '')
-        return undefined;
+      const key = decoded.slice(0, colon);
+      if (colon >= 0 && decoded.slice(colon + 1) === '' && !revoked.has(key)) {
+        if (apiKeys.has(key)) return { company: undefined };
+        if (companyKeys.has(key)) return { company: companyKeys.get(key) };
+      }
     } else if (scheme.toLowerCase() === 'bearer' && bearerTokens.has(token)) {
-      return undefined;
+      return { company: undefined };
     }
-    return 'Invalid or expired credentials.';
+    return { problem: 'Invalid or expired credentials.' };
   };
+
+  const otherCompany = (company: string | undefined): Reply =>
+    exception(
+      403,
+      'FORBIDDEN',
+      `The credentials are not valid for ${company ? `company ${company}` : 'the whole organisation'}.`,
+    );
 
   const listJobs = (params: URLSearchParams): Reply => {
     const filters = parseJobFilters(params);
@@ -196,21 +220,32 @@ export async function startDemoApi(options: DemoApiOptions = {}): Promise<DemoAp
     if (method !== 'GET') {
       return exception(405, 'METHOD_NOT_ALLOWED', `${method} is not supported on ${path}.`, { Allow: 'GET' });
     }
-    const problem = credentialProblem(authorization);
-    if (problem) return exception(401, 'UNAUTHORIZED', problem, { 'WWW-Authenticate': 'Basic realm="Pleo"' });
+    const scope = credentialScope(authorization);
+    if ('problem' in scope) {
+      return exception(401, 'UNAUTHORIZED', scope.problem, { 'WWW-Authenticate': 'Basic realm="Pleo"' });
+    }
+    // A company key answers for its company only, as Pleo's do.
+    const scoped = scope.company;
     try {
       if (jobMatch) {
         const job = store.getJob(checkedJobId(jobMatch[1] as string));
+        if (job && scoped && job.companyId !== scoped) return otherCompany(job.companyId);
         return job ? json(200, { data: job }) : jobNotFound();
       }
       if (itemsMatch) {
         const jobId = checkedJobId(itemsMatch[1] as string);
+        const owner = store.getJob(jobId)?.companyId;
+        if (owner && scoped && owner !== scoped) return otherCompany(owner);
         const status = parseItemStatus(url.searchParams);
         const page = parsePageRequest(url.searchParams, { defaultLimit, maxLimit, sortingKeys: [] });
         const items = store.getItems(jobId, status);
         if (!items) return jobNotFound();
         const parameters = filterParameters(url.searchParams, ['status']);
         return json(200, paginate(items, page, itemCursorCodec(items.length), parameters));
+      }
+      const asked = url.searchParams.getAll('company_id').map((id) => id.toLowerCase());
+      if (scoped && (asked.length === 0 || asked.some((id) => id !== scoped))) {
+        return otherCompany(asked.find((id) => id !== scoped));
       }
       return listJobs(url.searchParams);
     } catch (error) {
@@ -285,6 +320,7 @@ export async function startDemoApi(options: DemoApiOptions = {}): Promise<DemoAp
     store,
     faults,
     requests,
+    revoked,
     close: () => {
       closed ??= new Promise<void>((resolve, reject) => {
         for (const timer of timers) clearInterval(timer);

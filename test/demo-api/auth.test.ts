@@ -74,3 +74,43 @@ describe('Demo Export API: credentials', () => {
     expect([single.status, items.status]).toEqual([401, 401]);
   });
 });
+
+describe('Demo Export API: company keys', () => {
+  const store = demoSeed({ now: NOW });
+  const [acme, other] = store.companies();
+  let api: DemoApi;
+
+  beforeAll(async () => {
+    api = await startDemoApi({ store, companyKeys: { 'key-acme': acme?.id ?? '' } });
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it("answers a company key for its company's listing and jobs", async () => {
+    // Act
+    const listing = await getJson(api, `/v2/export-jobs?company_id=${acme?.id}&limit=1`, {
+      authorization: basicAuth('key-acme'),
+    });
+
+    // Assess
+    expect(listing.status).toBe(200);
+  });
+
+  it.each([
+    ['another company', () => `/v2/export-jobs?company_id=${other?.id}`, 'not valid for company'],
+    ['the whole organisation', () => '/v2/export-jobs', 'not valid for the whole organisation'],
+    [
+      "another company's job",
+      () => `/v2/export-jobs/${store.listJobs({ companyId: other?.id, order: 'id' })[0]?.id}`,
+      'not valid for company',
+    ],
+  ])('answers 403 to a company key used for %s', async (_case, path, message) => {
+    // Act
+    const response = await getJson(api, path(), { authorization: basicAuth('key-acme') });
+
+    // Assess
+    expect(response.status).toBe(403);
+    expect(JSON.stringify(response.body)).toContain(message);
+  });
+});

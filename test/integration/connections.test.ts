@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseStructuredMessage } from '../../functions/contracts/structured-message.js';
 import { type Connection, pollRequests } from '../../functions/domain/connection.js';
 import { DemoStore } from '../../local/demo-api/store.js';
-import type { LocalParts } from '../../local/parts.js';
+import { apiKeyOf, type LocalParts } from '../../local/parts.js';
 import { embeddedPoller, startEmbeddedPoller } from '../support/embedded.js';
 
 const HOUR = 3_600_000;
@@ -79,6 +79,57 @@ describe('connections on the demo API, dynalite and fauxqs', () => {
       'LEASE',
       'SEAL',
     ]);
+  });
+
+  it('reports one refused key among many once, and its recovery once, while the other connections alert', async () => {
+    // Prepare: every company its own key, as the demo API gives them.
+    let clock = now;
+    const store = twoCompanies(now);
+    const started = await startEmbeddedPoller(store, () => new Date(clock));
+    parts = started.parts;
+    const connections = parts.demoConnections ?? [];
+    const [acme, nordlys] = connections;
+    const pollAll = async () => {
+      const failed: string[] = [];
+      for (const connection of connections) {
+        await started.poller.pollConnection(connection).catch(() => failed.push(connection.name));
+      }
+      const messages = ((await parts?.sns?.drain()) ?? []).map(parseStructuredMessage);
+      return { failed, subjects: messages.map((m) => m.email.subject).sort() };
+    };
+    await pollAll();
+
+    // Act: Nordlys's admin revokes its key for three polls; meanwhile both companies fail again.
+    parts.api?.revoked.add(apiKeyOf(nordlys as Connection));
+    const rounds = [];
+    for (let round = 0; round < 4; round++) {
+      if (round === 3) parts.api?.revoked.clear();
+      clock += HOUR;
+      for (const company of [ACME, NORDLYS]) {
+        store.addJob({
+          companyId: company.id,
+          status: 'failed',
+          failureReasonType: 'job_expired',
+          createdAt: new Date(clock - 60_000).toISOString(),
+        });
+      }
+      rounds.push(await pollAll());
+    }
+
+    // Assess
+    expect(connections.map((c) => c.name)).toEqual([acme?.name, nordlys?.name]);
+    expect(rounds.map(({ failed }) => failed)).toEqual([['nordlys'], ['nordlys'], ['nordlys'], []]);
+    const refused =
+      '[Pleo export] Alerter problem: Pleo API key not accepted (connection nordlys for Nordlys AB)';
+    const recovered =
+      '[Pleo export] Recovered: Pleo API key accepted again (connection nordlys for Nordlys AB)';
+    const acmeAlert = '[Pleo export] 1 failed export: export stalled and expired (Acme ApS)';
+    expect(rounds[0]?.subjects).toEqual([acmeAlert, refused]);
+    expect(rounds[1]?.subjects).toEqual([acmeAlert]);
+    expect(rounds[2]?.subjects).toEqual([acmeAlert]);
+    // Back: the failures it missed, and the recovery.
+    expect(rounds[3]?.subjects).toEqual(expect.arrayContaining([acmeAlert, recovered]));
+    expect(rounds[3]?.subjects.filter((subject) => subject.includes('(Nordlys AB)'))).toHaveLength(1);
   });
 
   it("warns 30, 7 and 1 days before the stack key's recorded expiry, once each, naming the connection", async () => {

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoSeed } from '../../local/demo-api/seed.js';
 import { type DemoApi, startDemoApi } from '../../local/demo-api/server.js';
 
 const run = promisify(execFile);
@@ -28,10 +29,20 @@ async function start(env: NodeJS.ProcessEnv, args: readonly string[] = START[1])
 // A run starts a child process through tsx: seconds on a quiet machine, over half a minute on a loaded one.
 describe('npm start -- --once', { timeout: 120_000 }, () => {
   let api: DemoApi;
+  let companies: DemoApi;
   beforeAll(async () => {
     api = await startDemoApi({ apiKeys: ['the-right-key'] });
+    const store = demoSeed();
+    companies = await startDemoApi({
+      store,
+      apiKeys: [],
+      companyKeys: { 'key-acme': store.companies()[0]?.id ?? '' },
+    });
   });
-  afterAll(() => api.close());
+  afterAll(async () => {
+    await api.close();
+    await companies.close();
+  });
 
   it('polls the embedded parts, prints what email and Slack would show, and exits 0', async () => {
     const result = await start(cleanEnv());
@@ -39,7 +50,71 @@ describe('npm start -- --once', { timeout: 120_000 }, () => {
     expect(result.stdout).toMatch(/EMAIL {2}Subject: \[Pleo export\]/);
     expect(result.stdout).toContain('SLACK');
     expect(result.stdout).toMatch(/, \d+ messages? published \(\d+ Pleo requests,/);
+    // One connection per demo company, each with its own key.
+    expect(result.stdout).toContain(
+      'Connections: acme, nordlys, bergmann, thistle, skovgaard, each with its own key',
+    );
+    expect(result.stdout).toMatch(/\] skovgaard: Poll: /);
   });
+
+  it('polls every connection in PLEO_CONNECTIONS and exits 1 naming the one whose key is refused', async () => {
+    // Prepare: a Pleo whose keys each answer for one company.
+    const [acme, nordlys] = companies.store.companies();
+    const connections = [
+      { name: 'acme', companyId: acme?.id, apiKey: 'key-acme' },
+      { name: 'nordlys', companyId: nordlys?.id, apiKey: 'key-revoked-7d1e' },
+      // Acme's key used for Nordlys: Pleo answers 403.
+      { name: 'borrowed', companyId: nordlys?.id, apiKey: 'key-acme' },
+    ];
+
+    // Act
+    const result = await start(
+      cleanEnv({ PLEO_API_URL: companies.url, PLEO_CONNECTIONS: JSON.stringify(connections) }),
+    );
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/\] acme: Poll: \d+ failed exports? in the lookback/);
+    expect(result.stdout).toMatch(/\] nordlys: Poll failed: .*401/);
+    expect(result.stdout).toMatch(/\] borrowed: Poll failed: .*403/);
+    expect(result.stdout).toContain(
+      'Alerter problem: Pleo API key not accepted (connection nordlys for company',
+    );
+    expect(result.stderr).toBe('pleo-export-alerts: the poll failed for nordlys, borrowed\n');
+    expect(`${result.stdout}${result.stderr}`).not.toContain('key-revoked-7d1e');
+  });
+
+  it.each([
+    ['not JSON', '[{"name":', 'PLEO_CONNECTIONS: expected JSON'],
+    [
+      'an entry with two keys',
+      '[{"name":"acme","apiKey":"secret-k1","apiToken":"secret-t1"}]',
+      'PLEO_CONNECTIONS: entry 1 ("acme"): give exactly one of apiKey, apiToken, parameter, secretArn',
+    ],
+    ['an entry without a name', '[{"apiKey":"secret-k1"}]', 'PLEO_CONNECTIONS: entry 1: name: '],
+    [
+      'two entries of one name',
+      '[{"name":"a","apiKey":"secret-k1"},{"name":"a","apiKey":"secret-k2"}]',
+      'PLEO_CONNECTIONS: entry 2 ("a"): the name is taken',
+    ],
+    [
+      'a bad expiry date',
+      '[{"name":"a","apiKey":"secret-k1","expiresOn":"next year"}]',
+      'PLEO_CONNECTIONS: entry 1 ("a"): expiresOn: ',
+    ],
+  ])(
+    'fails at start on PLEO_CONNECTIONS with %s, naming the entry and never a key',
+    async (_case, value, message) => {
+      // Act
+      const result = await start(cleanEnv({ PLEO_API_URL: companies.url, PLEO_CONNECTIONS: value }));
+
+      // Assess
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toContain(message);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).not.toContain('secret-');
+    },
+  );
 
   it('exits non-zero with a message about the key when Pleo answers 401, never printing the key', async () => {
     const key = 'wrong-key-5f2b9c';
