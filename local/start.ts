@@ -91,6 +91,7 @@ async function main(): Promise<void> {
     ...awsRuntime(logger),
     // Keys the CLI stored for `npm start`'s parts (`connections add`) are in a local folder, not Parameter Store.
     readParameter: (name) => new FolderCredentialVault(localParametersDir(env)).read(name),
+    connections: async () => connections,
     clock: parts.clock,
   });
   const demoRevokes = args.once ? undefined : parts.api && parts.demoConnections?.at(-1);

@@ -74,6 +74,11 @@ export interface LeaseDeps {
   controls?: ControlReader | undefined;
   /** The connection polled, named in the alerter's own messages; without it, the alerter speaks of its one key. */
   connection?: Connection | undefined;
+  /**
+   * The failure groups of the deployment's other connections, each kept in its own partitions: the daily digest is
+   * one for them all, sent under this lease.
+   */
+  otherGroups?: (() => Promise<FailureGroup[]>) | undefined;
 }
 
 /** What the caller knows of the time it gives the poll. */
@@ -253,7 +258,8 @@ export async function digestOnce(
  */
 async function sendDigest(deps: LeaseDeps, settings: PollSettings, courier: Courier, at: Date) {
   const { mutes } = await currentControls(deps);
-  const digest = digestAlert([...courier.groups.values()], at, settings.digestTimeZone, mutes);
+  const groups = [...courier.groups.values(), ...((await deps.otherGroups?.()) ?? [])];
+  const digest = digestAlert(groups, at, settings.digestTimeZone, mutes);
   const markers = digest.jobs.map((job) => job.jobId);
   if ((await deps.state.knownJobIds(markers)).size < markers.length) await courier.deliver(digest);
   await deps.state.clearDigestRequest();

@@ -170,6 +170,31 @@ describe('connections on the demo API, dynalite and fauxqs', () => {
     expect(bodies[0]).not.toContain('Broken since');
   });
 
+  it("sends one daily digest of every connection's open problems", async () => {
+    // Prepare: Acme and Nordlys each watched through a connection of its own, the stack's key watching neither.
+    const store = twoCompanies(now);
+    parts = (await startEmbeddedPoller(store, () => new Date(now))).parts;
+    const connections = parts.demoConnections ?? [];
+    const poller = embeddedPoller(
+      () => new Date(now),
+      { PLEO_COMPANIES: '[]' },
+      { connections: async () => connections },
+    );
+    for (const connection of connections) await poller.pollConnection(connection);
+    await parts.sns?.drain();
+
+    // Act
+    const outcome = await poller.digest();
+    const [digest] = ((await parts.sns?.drain()) ?? []).map(parseStructuredMessage);
+
+    // Assess
+    expect(outcome.alertsPublished).toBe(1);
+    expect(digest?.kind).toBe('digest');
+    expect(digest?.email.subject).toMatch(/Daily digest .*: 4 open/);
+    expect(digest?.email.body).toContain('Acme ApS');
+    expect(digest?.email.body).toContain('Nordlys AB');
+  });
+
   it('alerts each job once when two connections cover one company, polled as their request groups them', async () => {
     // Prepare
     const store = twoCompanies(now);

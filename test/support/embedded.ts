@@ -4,7 +4,7 @@ import type { Log } from '../../functions/app/ports.js';
 import { parsePollerConfig } from '../../functions/config/poller.js';
 import { parseStructuredMessage } from '../../functions/contracts/structured-message.js';
 import { awsRuntime } from '../../functions/handlers/poller/aws-runtime.js';
-import { createPoller } from '../../functions/handlers/poller/compose.js';
+import { createPoller, type PollerRuntime } from '../../functions/handlers/poller/compose.js';
 import type { DemoStore } from '../../local/demo-api/store.js';
 import { type LocalParts, startLocalParts } from '../../local/parts.js';
 
@@ -43,9 +43,13 @@ export async function startEmbeddedPoller(
 }
 
 /** A poller on parts already started: what a new process (a Lambda cold start after a deploy) builds. */
-export function embeddedPoller(clock: () => Date, env: Record<string, string> = {}) {
+export function embeddedPoller(
+  clock: () => Date,
+  env: Record<string, string> = {},
+  runtime: Partial<PollerRuntime> = {},
+) {
   const config = parsePollerConfig({ ...process.env, PLEO_MAX_REQUESTS_PER_SECOND: '0', ...env });
-  return createPoller(config, { ...awsRuntime(silent), clock });
+  return createPoller(config, { ...awsRuntime(silent), clock, ...runtime });
 }
 
 const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };

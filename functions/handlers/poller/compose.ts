@@ -24,6 +24,8 @@ export interface PollerRuntime {
   log: Log;
   /** The time; tests and the local demo move it forward to show reminders. */
   clock?: () => Date;
+  /** Every connection the deployment polls, for the one daily digest of them all; without it, the stack's alone. */
+  connections?: () => Promise<readonly Connection[]>;
 }
 
 export interface PollOutcome extends PollReport {
@@ -51,14 +53,25 @@ export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
     return publisher;
   };
 
-  const deps = (connection: Connection, invocation: Invocation) => ({
-    state: new DynamoAlertState(runtime.dynamo, {
+  const stateOf = (connection: Connection, invocation: Invocation) =>
+    new DynamoAlertState(runtime.dynamo, {
       tableName: config.tableName,
       retentionDays: config.retentionDays,
       concurrency: config.dynamoConcurrency,
       signal: invocation.signal,
       connection: connection.stack ? undefined : connection.name,
-    }),
+    });
+
+  /** The other connections' groups, read for the digest that the stack's connection sends under its lease. */
+  const otherGroups = async (invocation: Invocation) => {
+    const others = ((await runtime.connections?.()) ?? []).filter((connection) => !connection.stack);
+    const groups = await Promise.all(others.map((c) => stateOf(c, invocation).failureGroups()));
+    return groups.flat();
+  };
+
+  const deps = (connection: Connection, invocation: Invocation) => ({
+    state: stateOf(connection, invocation),
+    otherGroups: connection.stack ? () => otherGroups(invocation) : undefined,
     controls: new DynamoControlStore(
       runtime.dynamo,
       config.tableName,
