@@ -4,11 +4,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoConnectionStore } from '../functions/adapters/dynamodb/connections.js';
 import { postToSlack, SlackPostError } from '../functions/adapters/slack/webhook.js';
 import { parsePollerConfig } from '../functions/config/poller.js';
 import type { SlackMessage } from '../functions/contracts/slack-message.js';
 import { parseStructuredMessage } from '../functions/contracts/structured-message.js';
-import { type Connection, pollRequests } from '../functions/domain/connection.js';
+import { type Connection, connectionFromRecord, pollRequests } from '../functions/domain/connection.js';
 import { awsRuntime } from '../functions/handlers/poller/aws-runtime.js';
 import { createPoller } from '../functions/handlers/poller/compose.js';
 import { type ActionsServer, startLocalActions } from './actions-server.js';
@@ -83,12 +84,15 @@ async function main(): Promise<void> {
   for (const line of [...parts.description, ...(local?.description ?? [])]) write(`  ${line}`);
 
   const config = parsePollerConfig(pollerEnvironment(env));
-  const connections = connectionsFromEnv(env) ?? parts.demoConnections ?? [config.stackConnection];
-  if (connections.length > 1 || !connections[0]?.stack) {
-    write(`  Connections: ${connections.map((c) => c.name).join(', ')}, each with its own key`);
+  const given = connectionsFromEnv(env) ?? parts.demoConnections ?? [config.stackConnection];
+  if (given.length > 1 || !given[0]?.stack) {
+    write(`  Connections: ${given.map((c) => c.name).join(', ')}, each with its own key`);
   }
+  const runtime = awsRuntime(logger);
+  const stored = new DynamoConnectionStore(runtime.dynamo, config.tableName);
+  let connections = given;
   const poller = createPoller(config, {
-    ...awsRuntime(logger),
+    ...runtime,
     // Keys the CLI stored for `npm start`'s parts (`connections add`) are in a local folder, not Parameter Store.
     readParameter: (name) => new FolderCredentialVault(localParametersDir(env)).read(name),
     connections: async () => connections,
@@ -104,6 +108,8 @@ async function main(): Promise<void> {
     // The demo shows a refused key: an admin revokes the last company's key for a few polls, then issues it again.
     if (demoRevokes && round === DEMO_REVOKED_FROM) parts.api?.revoked.add(apiKeyOf(demoRevokes));
     if (demoRevokes && round === DEMO_REVOKED_UNTIL) parts.api?.revoked.clear();
+    // Connections added with the CLI (`connections add`) while the run goes on are polled from the next round.
+    connections = [...given, ...(await storedConnections(stored, given))];
     const { failed, ok } = await pollAndShow(poller, connections);
     if (args.once) {
       if (failed.length > 0) {
@@ -114,6 +120,18 @@ async function main(): Promise<void> {
     }
     await sleep(intervalSeconds * 1000, undefined, { signal: stop.signal }).catch(() => {});
   }
+}
+
+/** The connections stored in the table (the CLI's), but those of a name given otherwise; a malformed one is said. */
+async function storedConnections(
+  store: DynamoConnectionStore,
+  given: readonly Connection[],
+): Promise<Connection[]> {
+  const { connections, malformed } = await store.list();
+  for (const { name, problem } of malformed) write(`Stored connection ${name} skipped: ${problem}`);
+  return connections
+    .filter((record) => !given.some((connection) => connection.name === record.name))
+    .map(connectionFromRecord);
 }
 
 /** The polls (from the first) in which the demo's last company's key is refused. */

@@ -9,9 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startFauxqs } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedDynamo, startDynalite } from '../../local/embedded/dynamodb.js';
+import { DynamoConnectionStore } from '../../functions/adapters/dynamodb/connections.js';
+import { connectionParameterName } from '../../functions/contracts/connection.js';
+import { demoSeed } from '../../local/demo-api/seed.js';
+import { type EmbeddedDynamo, ensureTable, startDynalite } from '../../local/embedded/dynamodb.js';
+import { FolderCredentialVault } from '../../local/parameter-folder.js';
 
 const run = promisify(execFile);
 
@@ -215,5 +220,48 @@ describe('npm start -- --once and the AWS profile', { timeout: RUN_TIMEOUT_MS * 
     expect(result.code).toBe(0);
     expect(signedWith.length).toBeGreaterThan(0);
     expect(new Set(signedWith)).toEqual(new Set(['local ap-southeast-2']));
+  });
+});
+
+describe('npm start -- --once with a connection the CLI stored', { timeout: RUN_TIMEOUT_MS * 2 }, () => {
+  it('polls it beside the demo companies, its key read from the local parameter folder', async () => {
+    // Prepare: a record in the table and its key in the folder, as `connections add` leaves them for these parts.
+    const table = 'stored-connections';
+    const parameters = await mkdtemp(join(tmpdir(), 'npm-start-parameters-'));
+    const client = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    await ensureTable(client, table);
+    const parameter = connectionParameterName('pleo-export-alerts', 'acme-org');
+    await new DynamoConnectionStore(DynamoDBDocumentClient.from(client), table).add({
+      name: 'acme-org',
+      companyId: demoSeed().companies()[0]?.id,
+      credential: { kind: 'parameter', name: parameter },
+      addedAt: new Date().toISOString(),
+    });
+    client.destroy();
+    await new FolderCredentialVault(parameters).put(parameter, 'demo-key');
+
+    // Act
+    const result = await start(
+      cleanEnv({
+        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        TABLE_NAME: table,
+        LOCAL_PARAMETERS_DIR: parameters,
+        AWS_ACCESS_KEY_ID: 'x',
+        AWS_SECRET_ACCESS_KEY: 'x',
+      }),
+    );
+    await rm(parameters, { recursive: true, force: true });
+
+    // Assess: it covers Acme, so it is polled right after acme's own connection, and finds nothing left to alert.
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      /\] acme: Poll: [^\n]*\n\n\[[^\]]+\] acme-org: Poll: \d+ failed exports? in the lookback, 0 new/,
+    );
+    expect(result.stdout).not.toContain('demo-key');
   });
 });
