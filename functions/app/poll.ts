@@ -79,6 +79,11 @@ export interface LeaseDeps {
    * one for them all, sent under this lease.
    */
   otherGroups?: (() => Promise<FailureGroup[]>) | undefined;
+  /**
+   * Jobs in the outboxes of other connections covering the same companies: the connection that wrote them down
+   * delivers them (and records them), so this one must not alert them again meanwhile.
+   */
+  othersInFlight?: (() => Promise<ReadonlySet<string>>) | undefined;
 }
 
 /** What the caller knows of the time it gives the poll. */
@@ -349,7 +354,10 @@ async function withLease(
       report,
     );
     // What earlier polls wrote down goes out first, even when Pleo is down today.
-    const inFlight = await courier.recover(await deps.state.outbox());
+    const inFlight = new Set([
+      ...(await courier.recover(await deps.state.outbox())),
+      ...((await deps.othersInFlight?.()) ?? []),
+    ]);
     await work({ courier, report, inFlight, signal, deadlines: deadlines(settings, invocation, startedMs) });
     if (report.alertsFailed > 0) {
       throw new UndeliveredAlertsError(

@@ -120,6 +120,12 @@ export function pollRequests(connections: readonly Connection[]): PollRequest[] 
   return requests.map(({ names }) => ({ connections: names }));
 }
 
+/** Whether two connections cover a company in common (organisation-wide ones: each other). */
+export function shareCompanies(a: Connection, b: Connection): boolean {
+  const covered = coveredKeys(b);
+  return coveredKeys(a).some((key) => covered.includes(key));
+}
+
 function coveredKeys(connection: Connection): string[] {
   const ids = polledCompanies(connection).map((c) => c.id.toLowerCase());
   return ids.length === 0 ? ['*'] : ids;

@@ -3,10 +3,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DynamoAlertState } from '../../functions/adapters/dynamodb/alert-state.js';
 import { parseStructuredMessage } from '../../functions/contracts/structured-message.js';
 import { type Connection, pollRequests } from '../../functions/domain/connection.js';
 import { DemoStore } from '../../local/demo-api/store.js';
 import { apiKeyOf, type LocalParts } from '../../local/parts.js';
+import { makeAlert } from '../render/alert-fixtures.js';
 import { embeddedPoller, startEmbeddedPoller } from '../support/embedded.js';
 
 const HOUR = 3_600_000;
@@ -193,6 +195,51 @@ describe('connections on the demo API, dynalite and fauxqs', () => {
     expect(digest?.email.subject).toMatch(/Daily digest .*: 4 open/);
     expect(digest?.email.body).toContain('Acme ApS');
     expect(digest?.email.body).toContain('Nordlys AB');
+  });
+
+  it('leaves a job another connection of its company has written down and not yet delivered to that connection', async () => {
+    // Prepare: acme-1 wrote down an alert about one of Acme's jobs, and its publish did not go through.
+    const store = twoCompanies(now);
+    parts = (await startEmbeddedPoller(store, () => new Date(now))).parts;
+    const key: Connection['credential'] = { kind: 'apiKey', apiKey: 'demo-key' };
+    const first: Connection = {
+      name: 'acme-1',
+      stack: false,
+      companyId: ACME.id,
+      companies: [ACME],
+      credential: key,
+    };
+    const second: Connection = { ...first, name: 'acme-2' };
+    const poller = embeddedPoller(() => new Date(now), {}, { connections: async () => [first, second] });
+    const [job] = store.listJobs({ companyId: ACME.id, order: 'id' });
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+    const firstState = new DynamoAlertState(doc, {
+      tableName: String(process.env.TABLE_NAME),
+      retentionDays: 21,
+      connection: first.name,
+    });
+    await firstState.acquireLease('crashed-poll', new Date(now), 60);
+    await firstState.stage(
+      makeAlert({ alertId: 'waiting', companyId: ACME.id, reason: String(job?.failureReasonType) }, 1, {
+        jobId: job?.id,
+      }),
+      'crashed-poll',
+      new Date(now),
+    );
+    await firstState.seal('crashed-poll', new Date(now));
+    await firstState.releaseLease('crashed-poll');
+    doc.destroy();
+
+    // Act: the second connection polls first, then the first delivers what it wrote down.
+    await poller.pollConnection(second);
+    const bySecond = await jobsDelivered(parts);
+    await poller.pollConnection(first);
+    const byFirst = await jobsDelivered(parts);
+
+    // Assess
+    expect(bySecond.filter((line) => line.includes(String(job?.id)))).toEqual([]);
+    expect(bySecond).toHaveLength(1);
+    expect(byFirst.filter((line) => line.includes(String(job?.id)))).toHaveLength(1);
   });
 
   it('alerts each job once when two connections cover one company, polled as their request groups them', async () => {

@@ -13,7 +13,8 @@ import { OrganisationListingRefusedError } from '../../app/errors.js';
 import { digestOnce, type Invocation, type PollReport, pollOnce } from '../../app/poll.js';
 import type { Log } from '../../app/ports.js';
 import { POLLER_SETTINGS, type PollerConfig } from '../../config/poller.js';
-import { type Connection, polledCompanies } from '../../domain/connection.js';
+import { alertsOf } from '../../domain/alert.js';
+import { type Connection, polledCompanies, shareCompanies } from '../../domain/connection.js';
 import { resolveCredential } from './credential.js';
 import { emailActionsOf } from './email-actions.js';
 
@@ -69,9 +70,23 @@ export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
     return groups.flat();
   };
 
+  /** Jobs other connections covering the same companies wrote down and have not delivered yet. */
+  const othersInFlight = async (connection: Connection, invocation: Invocation) => {
+    const others = ((await runtime.connections?.()) ?? []).filter(
+      (other) => other.name !== connection.name && shareCompanies(other, connection),
+    );
+    const outboxes = await Promise.all(others.map((other) => stateOf(other, invocation).outbox()));
+    return new Set(
+      outboxes
+        .flat()
+        .flatMap(({ message }) => alertsOf(message).flatMap((alert) => alert.jobs.map((j) => j.jobId))),
+    );
+  };
+
   const deps = (connection: Connection, invocation: Invocation) => ({
     state: stateOf(connection, invocation),
     otherGroups: connection.stack ? () => otherGroups(invocation) : undefined,
+    othersInFlight: () => othersInFlight(connection, invocation),
     controls: new DynamoControlStore(
       runtime.dynamo,
       config.tableName,
