@@ -21,6 +21,11 @@ export interface RenderOptions {
   slackActions?: ActionOffer | undefined;
   /** Links in emails (they open pages of the actions endpoint). */
   emailActions?: EmailActions | undefined;
+  /**
+   * The connection a message comes through and its routing hints, as attributes subscribers may filter on
+   * (`connection`, `channel`, `team`); none for the stack's own connection.
+   */
+  routing?: { connection: string; channel?: string | undefined; team?: string | undefined } | undefined;
 }
 
 /** The PublishCommand fields an alert sets (TopicArn is the publisher's business). */
@@ -62,7 +67,7 @@ const SAFETY_BYTES = 256;
  */
 export function buildSnsMessage(message: Message, options: RenderOptions = {}): SnsMessage {
   const slack = renderSlack(message, options.slackActions);
-  const MessageAttributes = attributes(message);
+  const MessageAttributes = attributes(message, options.routing);
   const steps = isCombined(message) ? COMBINED_EMAIL_STEPS : EMAIL_STEPS;
   const dropFrom = isCombined(message) ? COMBINED_DROP_FROM : EMAIL_STEPS.length - 1;
   for (const [index, step] of steps.entries()) {
@@ -103,7 +108,10 @@ function envelopeBytes(subject: string, attrs: Record<string, SnsMessageAttribut
  * anything-but, prefix) selects a one-element array exactly as it selects the string, and a subscriber that reads
  * the attributes (an SQS queue with raw delivery, a Lambda) finds one type per attribute, whatever the message.
  */
-function attributes(message: Message): Record<string, SnsMessageAttribute> {
+function attributes(
+  message: Message,
+  routing: RenderOptions['routing'],
+): Record<string, SnsMessageAttribute> {
   const result: Record<string, SnsMessageAttribute> = {};
   const clean = (value: string | null) => (value === null ? '' : cap(oneLine(value), 256));
   const one = (name: string, value: string | null) => {
@@ -120,5 +128,8 @@ function attributes(message: Message): Record<string, SnsMessageAttribute> {
   many('category', categoriesOf(message));
   one('kind', message.kind);
   one('alertId', message.alertId);
+  one('connection', routing?.connection ?? null);
+  one('channel', routing?.channel ?? null);
+  one('team', routing?.team ?? null);
   return result;
 }

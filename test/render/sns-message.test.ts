@@ -90,6 +90,20 @@ describe('buildSnsMessage', () => {
     });
   });
 
+  it('adds the connection and its routing hints, when a message comes through a connection of its own', () => {
+    // Act
+    const attributes = buildSnsMessage(makeAlert(), {
+      routing: { connection: 'acme', channel: '#acme-books', team: undefined },
+    }).MessageAttributes;
+
+    // Assess
+    expect(attributes).toMatchObject({
+      connection: { DataType: 'String', StringValue: 'acme' },
+      channel: { DataType: 'String', StringValue: '#acme-books' },
+    });
+    expect(attributes).not.toHaveProperty('team');
+  });
+
   it('leaves out attributes SNS would reject as empty, and shortens long ones', () => {
     const attributes = buildSnsMessage(
       makeAlert({ companyName: null, reason: `r\n${'x'.repeat(1000)}` }),

@@ -48,6 +48,7 @@ export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
       publisher = new SnsAlertPublisher(config.alertTopicArn, undefined, async () => ({
         slackActions: config.slackActions ? offer : undefined,
         emailActions: await emailActionsOf(config, runtime.readSecret, offer),
+        routing: connection.stack ? undefined : { connection: connection.name, ...connection.routing },
       }));
       publishers.set(connection.name, publisher);
     }
