@@ -122,6 +122,8 @@ export async function connectionDeps(
         retry: { maxAttempts: 2, baseDelayMs: 500, maxDelayMs: 2_000, budgetMs: 5_000 },
       }),
     parameterName: (name) => connectionParameterName(deployment.stackName ?? LOCAL_STACK_NAME, name),
+    stackConnectionName:
+      deployment.stackName ?? (env[POLLER_SETTINGS.stackName.env] || POLLER_SETTINGS.stackName.default),
     now,
     close: () => {
       dynamo.destroy();

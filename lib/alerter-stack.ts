@@ -3,17 +3,21 @@ import path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { STATE_PARTITION_PATTERNS } from '../functions/adapters/dynamodb/partitions.js';
+import { CONNECTION_PARTITION, STATE_PARTITION_PATTERNS } from '../functions/adapters/dynamodb/partitions.js';
+import { DISPATCHER_SETTINGS } from '../functions/config/dispatcher.js';
 import { ENV } from '../functions/config/env.js';
 import { POLLER_SETTINGS, pollerTiming } from '../functions/config/poller.js';
 import { environmentOf } from '../functions/config/setting.js';
+import { connectionParameterPath } from '../functions/contracts/connection.js';
 import type { AlerterConfig } from './config.js';
 import { ActionsEndpoint } from './constructs/actions-endpoint.js';
 import { AlertTopic } from './constructs/alert-topic.js';
 import { AlerterFunction } from './constructs/alerter-function.js';
 import { createDeadLetterQueue } from './constructs/dead-letter-queue.js';
+import { Dispatcher } from './constructs/dispatcher.js';
 import { EmptySecret } from './constructs/empty-secret.js';
 import { HealthAlarms } from './constructs/health-alarms.js';
+import { PollQueue } from './constructs/poll-queue.js';
 import { PollSchedules } from './constructs/poll-schedules.js';
 import { SlackNotifier } from './constructs/slack-notifier.js';
 import { StackKey } from './constructs/stack-key.js';
@@ -71,9 +75,9 @@ export class AlerterStack extends Stack {
       description: 'Polls Pleo for failed export jobs and publishes new failures to the alert topic',
       serviceName: pollerServiceName,
       timeout: POLLER_TIMEOUT,
-      // One poll at a time (the DynamoDB lease guards overlaps too). Accounts with the starter quota of 10
-      // concurrent executions cannot reserve any: `reservePollerConcurrency: false` then.
-      reservedConcurrentExecutions: config.reservePollerConcurrency ? 1 : undefined,
+      // As many polls at once as the poll queue starts (each connection's lease guards its own overlaps). Accounts
+      // with the starter quota of 10 concurrent executions cannot reserve any: `reservePollerConcurrency: false`.
+      reservedConcurrentExecutions: config.reservePollerConcurrency ? config.pollConcurrency : undefined,
       // The next scheduled tick is the retry.
       retryAttempts: 0,
       maxEventAge: Duration.minutes(Math.min(Math.max(config.scheduleMinutes, 5), 360)),
@@ -106,10 +110,32 @@ export class AlerterStack extends Stack {
         ],
         STATE_PARTITION_PATTERNS,
       )
+      // The records a poll request names (the connection records; nothing else of them).
+      .bindTable(table, ['dynamodb:GetItem'], [CONNECTION_PARTITION])
+      .bindConnectionParameters(connectionParameterPath(this.stackName), key)
       .bindAlertTopic(alerts.topic, alerts.key);
     alerts.publishedOnlyBy(poller.role);
 
+    const pollQueue = new PollQueue(this, 'PollQueue', { key, pollerTimeout: POLLER_TIMEOUT });
+    pollQueue.consumeWith(poller.function, poller.role, config.pollConcurrency);
+    const dispatcher = new Dispatcher(this, 'Dispatcher', {
+      entry: path.join(FUNCTIONS_DIR, 'handlers', 'dispatcher', 'index.ts'),
+      serviceName: `${this.stackName}-dispatcher`,
+      table,
+      pollQueue,
+      environment: environmentOf(DISPATCHER_SETTINGS, {
+        stackName: this.stackName,
+        companies: config.companies,
+      }),
+      maxEventAge: Duration.minutes(Math.min(Math.max(config.scheduleMinutes, 1), 360)),
+      deadLetterQueue: pollDeadLetters,
+      logRetention,
+      logKey: key,
+      logLevel: config.logLevel,
+    });
+
     new PollSchedules(this, 'Schedules', {
+      dispatcher: dispatcher.function,
       poller: poller.function,
       scheduleMinutes: config.scheduleMinutes,
       digest: config.digest,
@@ -149,10 +175,15 @@ export class AlerterStack extends Stack {
     new HealthAlarms(this, 'Health', {
       topic: alerts.topic,
       poller: poller.function,
+      dispatcher: dispatcher.function,
       pollerServiceName,
       scheduleMinutes: config.scheduleMinutes,
       missedPollsBeforeAlarm: config.missedPollsBeforeAlarm,
-      deadLetterQueues: { Poll: pollDeadLetters, Delivery: deliveryDeadLetters },
+      deadLetterQueues: {
+        Poll: pollDeadLetters,
+        Delivery: deliveryDeadLetters,
+        PollQueue: pollQueue.deadLetterQueue,
+      },
       alarmNamePrefix,
     });
 
@@ -209,6 +240,11 @@ export class AlerterStack extends Stack {
       value: pollDeadLetters.queueUrl,
       description: 'Polls that failed or could not be started',
     });
+    new CfnOutput(this, 'PollQueueDeadLetterQueueUrl', {
+      value: pollQueue.deadLetterQueue.queueUrl,
+      description: "Poll requests whose connections' polls failed twice",
+    });
+    new CfnOutput(this, 'DispatcherFunctionName', { value: dispatcher.function.functionName });
     new CfnOutput(this, 'DeliveryDeadLetterQueueUrl', {
       value: deliveryDeadLetters.queueUrl,
       description: 'Alerts that could not be delivered to email or Slack',

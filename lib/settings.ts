@@ -126,6 +126,14 @@ export const STACK_SETTINGS = {
    * with the starter quota of 10 concurrent Lambdas)
    */
   actionsConcurrency: setting(wholeNumber(0, 100), { default: 5 }),
-  /** reserve a concurrency of 1 for the poller; set `false` on accounts with the starter quota of 10 concurrent Lambdas */
+  /**
+   * connections polled at the same time: the poll queue's maximum concurrency, and the concurrency reserved for the
+   * poller (SQS starts at least 2). Each connection keeps to its own Pleo rate ceiling
+   */
+  pollConcurrency: setting(wholeNumber(2, 1000), { default: 5 }),
+  /**
+   * reserve `pollConcurrency` for the poller; set `false` on accounts with the starter quota of 10 concurrent
+   * Lambdas (the poll queue still starts no more than `pollConcurrency` at once)
+   */
   reservePollerConcurrency: setting(flag(), { default: true }),
 };

@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { ACTIONS_SETTINGS } from '../functions/config/actions.js';
+import { DISPATCHER_SETTINGS } from '../functions/config/dispatcher.js';
 import { POLLER_SETTINGS } from '../functions/config/poller.js';
 import type { Setting, Settings } from '../functions/config/setting.js';
 import { SLACK_NOTIFIER_SETTINGS } from '../functions/config/slack-notifier.js';
@@ -19,6 +20,7 @@ const DEFINITION_FILES = [
   'functions/config/slack-notifier.ts',
   'functions/config/actions.ts',
   'functions/config/action-links.ts',
+  'functions/config/dispatcher.ts',
   'functions/config/table.ts',
   'lib/settings.ts',
 ];
@@ -142,6 +144,7 @@ export function referenceTables(docs = readSettingDocs()) {
     poller: environmentTable(POLLER_SETTINGS, docs),
     'slack-notifier': environmentTable(SLACK_NOTIFIER_SETTINGS, docs),
     actions: environmentTable(ACTIONS_SETTINGS, docs),
+    dispatcher: environmentTable(DISPATCHER_SETTINGS, docs),
   };
 }
 

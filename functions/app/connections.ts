@@ -20,6 +20,8 @@ export interface ConnectionDeps {
   pleo: (credential: ConnectionCredential) => Pick<PleoExports, 'listJobs'>;
   /** The parameter that keeps a connection's key. */
   parameterName: (connection: string) => string;
+  /** The stack's own connection's name (its single-key settings): no stored connection may take it. */
+  stackConnectionName: string;
   now: () => Date;
 }
 
@@ -71,6 +73,10 @@ export async function addConnection(
   const credential: ConnectionCredential = request.bearer
     ? { kind: 'bearer', token: key.data }
     : { kind: 'apiKey', apiKey: key.data };
+  if (name === deps.stackConnectionName)
+    throw new ConnectionRequestError(
+      `"${name}" is the stack's own connection (its single-key settings): pick another name`,
+    );
   if (await deps.store.get(name)) throw taken(name);
 
   const finding = await checkKey(deps.pleo(credential), target);

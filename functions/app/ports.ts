@@ -1,5 +1,5 @@
 // The ports the poll talks to; adapters in functions/adapters (pleo, dynamodb, sns) implement them.
-import type { ConnectionRecord } from '../contracts/connection.js';
+import type { ConnectionRecord, PollRequest } from '../contracts/connection.js';
 import type { Alert, Message } from '../domain/alert.js';
 import type { Acknowledgement, Controls, Mute, Snooze } from '../domain/controls.js';
 import type { ExportJob, ExportJobItem } from '../domain/export-job.js';
@@ -222,4 +222,10 @@ export interface CredentialVault {
   read(name: string): Promise<string | undefined>;
   /** Deletes it; nothing when there was none. */
   remove(name: string): Promise<void>;
+}
+
+/** Where the dispatcher puts poll requests, one message each, for the pollers to take. */
+export interface PollQueue {
+  /** Sends them all; answers those the queue did not take. */
+  send(requests: readonly PollRequest[]): Promise<PollRequest[]>;
 }

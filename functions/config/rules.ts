@@ -123,4 +123,7 @@ export const tableName = z
   .string()
   .check(z.regex(/^[\w.-]{3,255}$/, 'expected a DynamoDB table name: 3 to 255 of a-z, A-Z, 0-9, _ - .'));
 
+/** An SQS queue's URL, as SQS gives it (https://sqs.<region>.amazonaws.com/<account>/<name>, or a stand-in's). */
+export const queueUrl = z.url({ protocol: /^https?$/, error: 'expected an SQS queue URL' });
+
 export const topicArn = z.string().check(z.startsWith('arn:', 'expected an SNS topic ARN'));

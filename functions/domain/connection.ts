@@ -32,6 +32,9 @@ export interface Connection {
   routing?: { channel?: string | undefined; team?: string | undefined } | undefined;
 }
 
+/** What a connection covers: all the grouping into poll requests looks at (the dispatcher knows no more of the stack's own). */
+export type ConnectionScope = Pick<Connection, 'name' | 'companyId' | 'companies'>;
+
 /** The companies a poll of this connection lists one by one (none: organisation-wide). */
 export function polledCompanies(
   connection: Pick<Connection, 'companyId' | 'companies'>,
@@ -102,7 +105,7 @@ export function connectionFromEnvEntry(entry: ConnectionEnvEntry): Connection {
  * all connections: the second finds it alerted). Organisation-wide connections (no company given) share one key,
  * `*`, as the only overlap known of them. In the order the connections come, each request in its first one's place.
  */
-export function pollRequests(connections: readonly Connection[]): PollRequest[] {
+export function pollRequests(connections: readonly ConnectionScope[]): PollRequest[] {
   const requests: Array<{ covers: Set<string>; names: string[] }> = [];
   for (const connection of connections) {
     const covers = coveredKeys(connection);
@@ -126,7 +129,7 @@ export function shareCompanies(a: Connection, b: Connection): boolean {
   return coveredKeys(a).some((key) => covered.includes(key));
 }
 
-function coveredKeys(connection: Connection): string[] {
+function coveredKeys(connection: ConnectionScope): string[] {
   const ids = polledCompanies(connection).map((c) => c.id.toLowerCase());
   return ids.length === 0 ? ['*'] : ids;
 }

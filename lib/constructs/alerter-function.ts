@@ -224,6 +224,33 @@ export class AlerterFunction extends Construct {
     return this.addEnvironment(ENV.ALERT_TOPIC_ARN, topic.topicArn);
   }
 
+  /**
+   * Lets the function read the connections' keys: the SecureString parameters under `path` (one of the stack's own,
+   * `/pleo-export-alerts/<stack>/connections/`), decrypted with the stack's key through SSM only.
+   */
+  bindConnectionParameters(path: string, key: IKey): this {
+    const { partition, region, account } = Stack.of(this);
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['ssm:GetParameter'],
+        resources: [`arn:${partition}:ssm:${region}:${account}:parameter${path}*`],
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': viaService(this, 'ssm') } },
+      }),
+    );
+    Validations.of(this.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter${path}*]`,
+      reason:
+        "GetParameter on the connections' keys: the parameters under the stack's own path, one per connection, added by the CLI after deploy.",
+    });
+    return this;
+  }
+
   /** Lets the function read exactly this secret's value, and tells it the ARN in `envName`. */
   bindSecret(envName: string, secretArn: string): this {
     this.role.addToPrincipalPolicy(

@@ -9,8 +9,9 @@ export function createDeadLetterQueue(scope: Construct, id: string): Queue {
     encryption: QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
-    // Says that it is a dead-letter queue (Control Tower's CT.SQS.PR.1). Lambda, SNS and Scheduler send to it
-    // directly; no queue redrives into it, so this only states SQS's default.
+    // Says that it is a dead-letter queue (Control Tower's CT.SQS.PR.1). Lambda, SNS and Scheduler send to most
+    // directly; the poll queue redrives into its own, which names it (a policy naming the source queue back would
+    // make the two depend on each other).
     redriveAllowPolicy: { redrivePermission: RedrivePermission.ALLOW_ALL },
   });
   const reason =

@@ -17,6 +17,7 @@ import { METRICS_NAMESPACE, SUCCESSFUL_POLLS_METRIC } from '../../functions/cont
 export interface HealthAlarmsProps {
   topic: ITopic;
   poller: IFunction;
+  dispatcher: IFunction;
   /** The poller's POWERTOOLS_SERVICE_NAME: the `service` dimension of its metrics. */
   pollerServiceName: string;
   scheduleMinutes: number;
@@ -35,19 +36,33 @@ export class HealthAlarms extends Construct {
 
     const name = (id: string) => `${props.alarmNamePrefix}${id}`;
 
-    notify(
-      new Alarm(this, 'PollerErrors', {
-        alarmName: name('PollerErrors'),
-        alarmDescription:
-          'The Pleo export poller failed (it threw). Look at its log group; failed invocations are kept in the poll dead-letter queue.',
-        metric: props.poller.metricErrors({ period: schedulePeriod, statistic: 'Sum' }),
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      action,
-    );
+    // Any error of a function in a schedule period.
+    const errors: Array<[string, IFunction, string]> = [
+      [
+        'PollerErrors',
+        props.poller,
+        'The Pleo export poller failed (it threw). Look at its log group; failed invocations are kept in the poll dead-letter queue.',
+      ],
+      [
+        'DispatcherErrors',
+        props.dispatcher,
+        "The dispatcher failed (it threw): the connections' polls of that tick were not all requested. Look at its log group; the failed ticks are kept in the poll dead-letter queue.",
+      ],
+    ];
+    for (const [id, fn, description] of errors) {
+      notify(
+        new Alarm(this, id, {
+          alarmName: name(id),
+          alarmDescription: description,
+          metric: fn.metricErrors({ period: schedulePeriod, statistic: 'Sum' }),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+        action,
+      );
+    }
 
     // No successful poll for N schedule periods: a broken schedule, a crashing poller, a poll that cannot finish.
     notify(

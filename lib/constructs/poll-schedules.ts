@@ -1,4 +1,5 @@
-// EventBridge Scheduler schedules that invoke the poller: the poll every N minutes, and the optional daily digest.
+// EventBridge Scheduler schedules: the dispatcher every N minutes (the connections' polls), and the poller for the
+// optional daily digest.
 import { Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -10,6 +11,9 @@ import { DIGEST_EVENT } from '../../functions/contracts/poller.js';
 import type { DigestConfig } from '../settings.js';
 
 export interface PollSchedulesProps {
+  /** Started at every tick: it puts the connections' poll requests on the poll queue. */
+  dispatcher: IFunction;
+  /** Sends the daily digest. */
   poller: IFunction;
   scheduleMinutes: number;
   digest: DigestConfig;
@@ -38,18 +42,20 @@ export class PollSchedules extends Construct {
       description: 'Lets EventBridge Scheduler invoke the Pleo export poller',
     });
     // cdk-nag names the finding after the function's logical id.
-    const pollerId = Stack.of(this).getLogicalId(props.poller.node.defaultChild as CfnFunction);
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${pollerId}.Arn>:*]`,
-      reason:
-        'lambda:InvokeFunction on the poller and its versions/aliases (ARN:*), as grantInvoke writes it; nothing else.',
-    });
+    for (const fn of props.digest.enabled ? [props.dispatcher, props.poller] : [props.dispatcher]) {
+      const id = Stack.of(this).getLogicalId(fn.node.defaultChild as CfnFunction);
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${id}.Arn>:*]`,
+        reason:
+          'lambda:InvokeFunction on the functions the schedules start and their versions/aliases (ARN:*), as grantInvoke writes it; nothing else.',
+      });
+    }
 
     new Schedule(this, 'Poll', {
       scheduleGroup,
-      description: `Polls Pleo for failed exports every ${props.scheduleMinutes} minute(s)`,
+      description: `Polls Pleo for failed exports every ${props.scheduleMinutes} minute(s): the dispatcher requests a poll of every connection`,
       schedule: ScheduleExpression.rate(Duration.minutes(props.scheduleMinutes)),
-      target: new LambdaInvoke(props.poller, {
+      target: new LambdaInvoke(props.dispatcher, {
         role,
         deadLetterQueue: props.deadLetterQueue,
         retryAttempts: 2,

@@ -90,6 +90,12 @@ describe('connections on the demo API, dynalite and a local parameter folder', (
       'a connection named "acme" exists already: remove it first, or pick another name',
     ],
     [
+      "the stack's own connection's name",
+      ['pleo-export-alerts', '--company', NORDLYS.id],
+      'key-nordlys',
+      '"pleo-export-alerts" is the stack\'s own connection (its single-key settings): pick another name',
+    ],
+    [
       'a key Pleo refuses',
       ['bad', '--company', NORDLYS.id],
       'key-stolen',

@@ -41,6 +41,7 @@ describe('Function: loadConfig', () => {
       rollupAbove: 3,
       quietFirstPoll: true,
       missedPollsBeforeAlarm: 3,
+      pollConcurrency: 5,
       reservePollerConcurrency: true,
       actionsEnabled: false,
       actionsConcurrency: 5,

@@ -55,14 +55,15 @@ describe.each(['DEBUG', 'INFO', 'WARN', 'ERROR'] as const)('logLevel %s, as depl
     functions = Object.values(
       template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } }),
     ).map((fn) => functionSchema.parse(fn));
-    expect(functions).toHaveLength(2);
+    // The poller, the dispatcher and the Slack notifier.
+    expect(functions).toHaveLength(3);
   }, SYNTH_TIMEOUT_MS);
 
   afterEach(() => {
     vi.unstubAllEnvs();
   });
 
-  it(`logs at ${logLevel} in both functions, and Lambda keeps those lines and the metric lines (no level: INFO)`, () => {
+  it(`logs at ${logLevel} in every function, and Lambda keeps those lines and the metric lines (no level: INFO)`, () => {
     for (const fn of functions) {
       const lambda = lambdaSide(fn);
       vi.stubEnv('AWS_LAMBDA_LOG_LEVEL', undefined);

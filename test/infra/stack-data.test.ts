@@ -1,5 +1,5 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { arnOf, core, OUR_ALARMS, ref } from './stack-fixtures.js';
 import { SYNTH_TIMEOUT_MS, type Synthesized, synthesize } from './synth.js';
 
@@ -130,14 +130,20 @@ describe('Class: AlerterStack', () => {
       });
     });
 
-    it('encrypts both dead-letter queues, declares them dead-letter queues, keeps messages 14 days and refuses requests without TLS', () => {
-      template.resourceCountIs('AWS::SQS::Queue', 2);
-      template.allResourcesProperties('AWS::SQS::Queue', {
-        SqsManagedSseEnabled: true,
-        MessageRetentionPeriod: 14 * 24 * 3600,
-        RedriveAllowPolicy: { redrivePermission: 'allowAll' },
+    it('encrypts the dead-letter queues, declares them dead-letter queues, keeps messages 14 days and refuses requests without TLS', () => {
+      // The poll queue besides (stack-fan-out.test.ts).
+      template.resourceCountIs('AWS::SQS::Queue', 4);
+      const deadLetterQueues = template.findResources('AWS::SQS::Queue', {
+        Properties: { RedriveAllowPolicy: { redrivePermission: 'allowAll' } },
       });
-      for (const queue of [ids.pollDlq, ids.deliveryDlq]) {
+      expect(Object.keys(deadLetterQueues)).toHaveLength(3);
+      for (const queue of Object.values(deadLetterQueues)) {
+        expect(queue.Properties).toMatchObject({
+          SqsManagedSseEnabled: true,
+          MessageRetentionPeriod: 14 * 24 * 3600,
+        });
+      }
+      for (const queue of Object.keys(template.findResources('AWS::SQS::Queue'))) {
         template.hasResourceProperties('AWS::SQS::QueuePolicy', {
           Queues: [ref(queue)],
           PolicyDocument: {

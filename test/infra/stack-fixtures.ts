@@ -9,6 +9,7 @@ export const SLACK_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:s
 
 export const POLLER = { Description: Match.stringLikeRegexp('^Polls Pleo') };
 export const NOTIFIER = { Description: Match.stringLikeRegexp('^Posts Pleo export alerts') };
+export const DISPATCHER = { Description: Match.stringLikeRegexp('^Puts one poll request') };
 
 export const ref = (logicalId: string) => ({ Ref: logicalId });
 export const arnOf = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
@@ -30,6 +31,7 @@ export function core(template: Template) {
     key: logicalIdOf(template, 'AWS::KMS::Key'),
     poller,
     pollerRole,
+    dispatcher: logicalIdOf(template, 'AWS::Lambda::Function', DISPATCHER),
     pollDlq,
     deliveryDlq,
   };

@@ -35,7 +35,7 @@ describe('Class: AlerterStack', () => {
       ids = core(template);
     }, SYNTH_TIMEOUT_MS);
 
-    it('runs the poller on Node.js 24, arm64, 256 MB, 120 s, one at a time, logging to its own encrypted log group kept a year', () => {
+    it('runs the poller on Node.js 24, arm64, 256 MB, 120 s, five at a time, logging to its own encrypted log group kept a year', () => {
       // Prepare
       const logGroup = new Capture();
 
@@ -46,7 +46,7 @@ describe('Class: AlerterStack', () => {
         Architectures: ['arm64'],
         MemorySize: 256,
         Timeout: 120,
-        ReservedConcurrentExecutions: 1,
+        ReservedConcurrentExecutions: 5,
         Handler: 'index.handler',
         LoggingConfig: {
           LogFormat: 'Text',
@@ -109,16 +109,17 @@ describe('Class: AlerterStack', () => {
       });
     });
 
-    it('grants the poller exactly its log group, sending to its dead-letter queue, its secret, its table items, the topic and the key (through SNS and DynamoDB)', () => {
+    it('grants the poller exactly its log group, sending to its dead-letter queue, its secret, its table items, the topic and the key (through SNS and DynamoDB), and the fan-out’s part', () => {
       // Prepare
-      const logGroup = logicalIdOf(template, 'AWS::Logs::LogGroup');
+      const [poller] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: POLLER }));
+      const logGroup = poller?.Properties.LoggingConfig.LogGroup.Ref as string;
       const secret = logicalIdOf(template, 'AWS::SecretsManager::Secret');
 
       // Act
       const statements = statementsOfRole(template, ids.pollerRole);
 
-      // Assess
-      expect(statements).toHaveLength(7);
+      // Assess: the connections' records and keys and the poll queue (stack-fan-out.test.ts) besides.
+      expect(statements).toHaveLength(12);
       expect(statements).toEqual(
         expect.arrayContaining([
           {

@@ -20,13 +20,13 @@ describe('Class: AlerterStack', () => {
       ids = core(template);
     }, SYNTH_TIMEOUT_MS);
 
-    it('polls every 5 minutes through EventBridge Scheduler with retries and a dead-letter queue', () => {
+    it('polls every 5 minutes through EventBridge Scheduler (the dispatcher) with retries and a dead-letter queue', () => {
       template.resourceCountIs('AWS::Scheduler::Schedule', 1);
       template.hasResourceProperties('AWS::Scheduler::Schedule', {
         ScheduleExpression: 'rate(5 minutes)',
         State: 'ENABLED',
         Target: {
-          Arn: arnOf(ids.poller),
+          Arn: arnOf(ids.dispatcher),
           RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 300 },
           DeadLetterConfig: { Arn: arnOf(ids.pollDlq) },
           Input: Match.absent(),
@@ -34,7 +34,7 @@ describe('Class: AlerterStack', () => {
       });
     });
 
-    it("lets the scheduler role be taken on by this stack's schedules only, invoke only the poller and send only to the poll dead-letter queue", () => {
+    it("lets the scheduler role be taken on by this stack's schedules only, invoke only the dispatcher (the poller too with a digest) and send only to the poll dead-letter queue", () => {
       // Prepare
       const role = logicalIdOf(template, 'AWS::IAM::Role', {
         AssumeRolePolicyDocument: {
@@ -70,7 +70,7 @@ describe('Class: AlerterStack', () => {
           {
             Effect: 'Allow',
             Action: 'lambda:InvokeFunction',
-            Resource: [arnOf(ids.poller), { 'Fn::Join': ['', [arnOf(ids.poller), ':*']] }],
+            Resource: [arnOf(ids.dispatcher), { 'Fn::Join': ['', [arnOf(ids.dispatcher), ':*']] }],
           },
           { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: arnOf(ids.pollDlq) },
         ]),
@@ -84,9 +84,11 @@ describe('Class: AlerterStack', () => {
         ),
       ).toEqual([
         'PleoExportAlerts-PollerErrors',
+        'PleoExportAlerts-DispatcherErrors',
         'PleoExportAlerts-AlerterDown',
         'PleoExportAlerts-PollDeadLetters',
         'PleoExportAlerts-DeliveryDeadLetters',
+        'PleoExportAlerts-PollQueueDeadLetters',
       ]);
     });
 
@@ -123,7 +125,11 @@ describe('Class: AlerterStack', () => {
     });
 
     it('alarms on the first message in each dead-letter queue', () => {
-      for (const queue of [ids.pollDlq, ids.deliveryDlq]) {
+      const deadLetterQueues = template.findResources('AWS::SQS::Queue', {
+        Properties: { RedriveAllowPolicy: Match.anyValue() },
+      });
+      expect(Object.keys(deadLetterQueues)).toHaveLength(3);
+      for (const queue of Object.keys(deadLetterQueues)) {
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           Namespace: 'AWS/SQS',
           MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -134,7 +140,7 @@ describe('Class: AlerterStack', () => {
           OKActions: [ref(ids.topic)],
         });
       }
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
     });
   });
 
@@ -170,7 +176,7 @@ describe('Class: AlerterStack', () => {
     it('polls at the configured rate', () => {
       template.hasResourceProperties('AWS::Scheduler::Schedule', {
         ScheduleExpression: 'rate(10 minutes)',
-        Target: { Arn: arnOf(ids.poller), Input: Match.absent() },
+        Target: { Arn: arnOf(ids.dispatcher), Input: Match.absent() },
       });
     });
 

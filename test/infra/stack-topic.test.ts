@@ -59,7 +59,8 @@ describe('Class: AlerterStack', () => {
 
     it('has no subscriptions, no Slack notifier and no digest until configured', () => {
       template.resourceCountIs('AWS::SNS::Subscription', 0);
-      template.resourceCountIs('AWS::Lambda::Function', 1);
+      // The poller and the dispatcher.
+      template.resourceCountIs('AWS::Lambda::Function', 2);
     });
 
     it('outputs what the deployer needs after deploy', () => {
@@ -71,9 +72,11 @@ describe('Class: AlerterStack', () => {
         [
           'AlertTopicArn',
           'DeliveryDeadLetterQueueUrl',
+          'DispatcherFunctionName',
           'EncryptionKeyArn',
           'PleoApiKeySecretArn',
           'PollDeadLetterQueueUrl',
+          'PollQueueDeadLetterQueueUrl',
           'PollerFunctionName',
           'PollerLogGroupName',
           'StateTableName',

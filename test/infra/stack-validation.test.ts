@@ -29,14 +29,14 @@ describe('Class: AlerterStack', () => {
     });
 
     it("acknowledges only Control Tower's CT.LAMBDA.PR.3 (functions in a VPC), saying why", () => {
-      expect(synthesized.acknowledged.filter(({ plugin }) => plugin === 'cdk-validator-cfnguard')).toEqual([
-        {
+      expect(synthesized.acknowledged.filter(({ plugin }) => plugin === 'cdk-validator-cfnguard')).toEqual(
+        ['Poller', 'Dispatcher'].map((fn) => ({
           plugin: 'cdk-validator-cfnguard',
           id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
           reason: expect.stringMatching(/NAT gateway .* more than the whole stack/),
-          paths: ['PleoExportAlerts/Poller/Function/Resource'],
-        },
-      ]);
+          paths: [`PleoExportAlerts/${fn}/Function/Resource`],
+        })),
+      );
     });
   });
 
