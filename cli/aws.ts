@@ -111,8 +111,17 @@ export async function connectionDeps(
     vault = new FolderCredentialVault(localParametersDir(env));
   }
   const baseUrl = await pleoAddress(deployment, env);
+  const doc = DynamoDBDocumentClient.from(dynamo);
   return {
-    store: new DynamoConnectionStore(DynamoDBDocumentClient.from(dynamo), deployment.tableName),
+    store: new DynamoConnectionStore(doc, deployment.tableName),
+    undelivered: async (connection) =>
+      (
+        await new DynamoAlertState(doc, {
+          tableName: deployment.tableName,
+          retentionDays: UNUSED_RETENTION_DAYS,
+          connection,
+        }).outbox()
+      ).length,
     vault,
     pleo: (credential) =>
       new PleoClient({

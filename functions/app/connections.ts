@@ -22,6 +22,8 @@ export interface ConnectionDeps {
   parameterName: (connection: string) => string;
   /** The stack's own connection's name (its single-key settings): no stored connection may take it. */
   stackConnectionName: string;
+  /** Messages a connection's polls wrote down and have not delivered yet (its outbox). */
+  undelivered: (connection: string) => Promise<number>;
   now: () => Date;
 }
 
@@ -118,14 +120,25 @@ export async function verifyConnections(deps: ConnectionDeps): Promise<Connectio
 }
 
 /**
- * Removes a connection: its record first, so that no poll is started for it any more, then its key.
- * @throws ConnectionRequestError when there is no such connection
+ * Removes a connection: its record first, so that no poll is started for it any more, then its key. Refused while
+ * its outbox holds messages, which only its own polls deliver.
+ * @throws ConnectionRequestError when there is no such connection, or it has messages waiting
  */
 export async function removeConnection(
-  deps: Pick<ConnectionDeps, 'store' | 'vault'>,
+  deps: Pick<ConnectionDeps, 'store' | 'vault' | 'undelivered'>,
   name: string,
 ): Promise<ConnectionRecord> {
-  const removed = await deps.store.remove(name.trim());
+  const connection = await deps.store.get(name.trim());
+  if (!connection)
+    throw new ConnectionRequestError(`no connection named "${name}" (connections list shows them)`);
+  // Only its own polls deliver what they wrote down: removed now, those messages would never go out.
+  const waiting = await deps.undelivered(connection.name);
+  if (waiting > 0) {
+    throw new ConnectionRequestError(
+      `${connection.name} has ${waiting} message${waiting === 1 ? '' : 's'} waiting to go out: its next poll delivers ${waiting === 1 ? 'it' : 'them'}, remove it after that (status shows the outbox)`,
+    );
+  }
+  const removed = await deps.store.remove(connection.name);
   if (!removed)
     throw new ConnectionRequestError(`no connection named "${name}" (connections list shows them)`);
   if (removed.credential.kind === 'parameter') await deps.vault.remove(removed.credential.name);
