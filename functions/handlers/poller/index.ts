@@ -11,6 +11,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { DynamoConnectionStore } from '../../adapters/dynamodb/connections.js';
 import { parsePollerConfig } from '../../config/poller.js';
 import { isDigestEvent, SUCCESSFUL_POLLS_METRIC } from '../../contracts/poller.js';
+import { connectionFromRecord } from '../../domain/connection.js';
 import { mapStackTracesOnDemand } from '../../shared/stack-traces.js';
 import { awsRuntime } from './aws-runtime.js';
 import { createPoller, type PollOutcome } from './compose.js';
@@ -21,10 +22,18 @@ const logger = new Logger();
 const metrics = new Metrics();
 const config = parsePollerConfig(process.env);
 const runtime = awsRuntime(logger);
-const poller = createPoller(config, runtime);
+const store = new DynamoConnectionStore(runtime.dynamo, config.tableName);
+const poller = createPoller(config, {
+  ...runtime,
+  // Every connection: one digest for them all, and what the others of a company have yet to deliver.
+  connections: async () => [
+    config.stackConnection,
+    ...(await store.list()).connections.map(connectionFromRecord),
+  ],
+});
 const pollRequests = pollRequestHandler({
   poller,
-  store: new DynamoConnectionStore(runtime.dynamo, config.tableName),
+  store,
   log: logger,
   onPolled: (result) => {
     if ('outcome' in result) {
