@@ -92,6 +92,7 @@ export class AlerterStack extends Stack {
         digestTimeZone: config.digest.timeZone,
         stackName: this.stackName,
         slackActions,
+        retryExports: config.actionsEnabled && config.pleoRetryKeySecretArn !== undefined,
       }),
     })
       .bindSecret(ENV.PLEO_CREDENTIAL_SECRET_ARN, pleoSecretArn)
@@ -163,6 +164,8 @@ export class AlerterStack extends Stack {
           table,
           slackTeamId: slackActions ? config.slackTeamId : undefined,
           concurrency: config.actionsConcurrency,
+          pleoApiUrl: config.pleoApiUrl,
+          retryKeySecretArn: config.pleoRetryKeySecretArn,
           topic: alerts.topic,
           alarmNamePrefix,
           deadLetterQueue: deliveryDeadLetters,

@@ -122,6 +122,14 @@ export const STACK_SETTINGS = {
    */
   actionsEnabled: setting(flag(), { default: false }),
   /**
+   * full ARN of an existing secret holding a second Pleo API key, with `export-jobs:write` and `export-jobs:read`:
+   * with `actionsEnabled`, alerts a retry can fix offer Retry export, which creates the export job with it (the
+   * poller's key stays read-only)
+   * @default no retry
+   * @sets `PLEO_RETRY_KEY_SECRET_ARN` (actions), `RETRY_EXPORTS`
+   */
+  pleoRetryKeySecretArn: setting(completeSecretArn, {}),
+  /**
    * the actions endpoint's reserved concurrency, a ceiling on clicks handled at once (0: none reserved, for accounts
    * with the starter quota of 10 concurrent Lambdas)
    */

@@ -102,9 +102,13 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 export async function startLocalActions(
   env: NodeJS.ProcessEnv,
   runtime: ActionsRuntime & { log: Log },
+  /** The embedded demo API's key, which may create export jobs there too: Retry export is then offered. */
+  demoKey?: string,
 ): Promise<{ server: ActionsServer; description: string[] } | undefined> {
   if (!env[ENV.SLACK_SIGNING_SECRET]) return undefined;
   env[ENV.EMAIL_LINK_KEY] ??= randomBytes(32).toString('hex');
+  if (demoKey !== undefined) env[ENV.PLEO_RETRY_KEY] ??= demoKey;
+  if (env[ENV.PLEO_RETRY_KEY] || env[ENV.PLEO_RETRY_KEY_SECRET_ARN]) env[ENV.RETRY_EXPORTS] ??= 'true';
   const server = await startActionsServer(parseActionsConfig(env), runtime);
   env[ENV.ACTIONS_URL] = server.url;
   env[ENV.SLACK_ACTIONS] ??= 'true';

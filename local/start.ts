@@ -16,7 +16,7 @@ import { type ActionsServer, startLocalActions } from './actions-server.js';
 import { connectionsFromEnv, pollerEnvironment } from './connections.js';
 import { checkLocalEnv } from './env-check.js';
 import { FolderCredentialVault, localParametersDir } from './parameter-folder.js';
-import { apiKeyOf, type LocalParts, startLocalParts } from './parts.js';
+import { apiKeyOf, DEMO_API_KEY, type LocalParts, startLocalParts } from './parts.js';
 import { printDelivery, summary } from './print.js';
 
 const USAGE = `usage: npm start [-- options]
@@ -79,7 +79,11 @@ async function main(): Promise<void> {
   // Slack's clicks and the emails' links, served while the run goes on (a single poll has no one to click).
   const local = args.once
     ? undefined
-    : await startLocalActions(env, { ...awsRuntime(logger), clock: parts.clock });
+    : await startLocalActions(
+        env,
+        { ...awsRuntime(logger), clock: parts.clock },
+        parts.api ? DEMO_API_KEY : undefined,
+      );
   actions = local?.server;
   for (const line of [...parts.description, ...(local?.description ?? [])]) write(`  ${line}`);
 

@@ -104,7 +104,7 @@ export async function snooze(
 }
 
 /** The open group a request names, or a ControlRequestError saying what does not match. */
-async function openGroup(deps: ControlDeps, request: GroupRequest): Promise<FailureGroup> {
+export async function openGroup(deps: ControlDeps, request: GroupRequest): Promise<FailureGroup> {
   const groups = await deps.history.failureGroups();
   const company = await findCompany(deps, groups, request.company);
   const reason = checkedReason(request.reason, groups);

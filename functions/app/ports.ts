@@ -163,6 +163,8 @@ export interface ControlStore {
   snooze(snooze: Snooze): Promise<void>;
   /** Counts failed exports a mute kept quiet. */
   countMuted(muteId: string, exports: number): Promise<void>;
+  /** Keeps the latest retry of its group (who, when, the new job). */
+  recordRetry(retry: RetryRecord): Promise<void>;
 }
 
 /** What a poll needs of the controls. */
@@ -228,4 +230,31 @@ export interface CredentialVault {
 export interface PollQueue {
   /** Sends them all; answers those the queue did not take. */
   send(requests: readonly PollRequest[]): Promise<PollRequest[]>;
+}
+
+/** What Pleo answered to a new export job: created, or refused for a reason the reader can act on. */
+export type ExportJobCreation =
+  | { created: true; jobId: string }
+  /** in-progress: one export job per company at a time; missing-contra-accounts: Pleo's accounting settings lack them. */
+  | { created: false; refusal: 'in-progress' | 'missing-contra-accounts' };
+
+/** Pleo's Export API v3, with the key that may create export jobs (export-jobs:write), for a retry. */
+export interface ExportRetrier {
+  /**
+   * The accounting entries a retry sends again: of a `failed` job, its items that failed or were abandoned with it;
+   * of another (`completed_with_errors`), its failed items whose reason is `reason` (or that gave none).
+   */
+  failedEntries(jobs: ReadonlyArray<{ jobId: string; status: string }>, reason: string): Promise<string[]>;
+  /** Creates one export job for the entries. Any other answer than 201, 400 and 409 is thrown. */
+  createExportJob(companyId: string, accountingEntryIds: readonly string[]): Promise<ExportJobCreation>;
+}
+
+/** A retry asked for from an alert: who, when, and the export job it created. */
+export interface RetryRecord {
+  companyId: string;
+  reason: string;
+  at: string;
+  author: string;
+  jobId: string;
+  expenses: number;
 }

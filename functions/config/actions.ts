@@ -2,6 +2,7 @@
 // at start: a bad value fails at once, naming the variable.
 import * as z from 'zod/mini';
 import { emailLinkKey, emailLinkKeySecretArn } from './action-links.js';
+import { POLLER_SETTINGS } from './poller.js';
 import { credential, secretArn, wholeNumber } from './rules.js';
 import { type Check, type Env, loadEnvironment, setting, type Values } from './setting.js';
 import { tableName } from './table.js';
@@ -28,6 +29,15 @@ export const ACTIONS_SETTINGS = {
   ),
   emailLinkKeySecretArn,
   emailLinkKey,
+  /**
+   * the secret holding a second Pleo API key, with `export-jobs:write` (and `export-jobs:read`, to list the failed
+   * expenses), that Retry export uses; the poller's key stays read-only. Without it (or `PLEO_RETRY_KEY`), no retry
+   * @stack `pleoRetryKeySecretArn`
+   */
+  retryKeySecretArn: setting(secretArn, { env: 'PLEO_RETRY_KEY_SECRET_ARN' }),
+  /** that key itself, for a run on your machine (`npm start` uses the demo's key) */
+  retryKey: setting(credential, { env: 'PLEO_RETRY_KEY' }),
+  pleoApiUrl: POLLER_SETTINGS.pleoApiUrl,
   /**
    * the port on 127.0.0.1 where `npm start` serves the actions endpoint (Slack's Request URL `/slack/actions`, the
    * emails' links) when `SLACK_SIGNING_SECRET` is set; 0: any free port. Not used in Lambda

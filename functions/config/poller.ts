@@ -164,6 +164,12 @@ export const POLLER_SETTINGS = {
    */
   slackActions: setting(flag(), { env: 'SLACK_ACTIONS', default: false }),
   /**
+   * alerts whose reason a retry can fix carry Retry export (transient reasons; the accountant's, once the reader
+   * confirms the cause is fixed); the actions endpoint creates the export job with its own key
+   * @stack `true` with `actionsEnabled` and `pleoRetryKeySecretArn`
+   */
+  retryExports: setting(flag(), { env: 'RETRY_EXPORTS', default: false }),
+  /**
    * the actions endpoint's address: with an email link key, emails about open problems carry links to acknowledge,
    * snooze or mute them there
    * @stack the actions endpoint's function URL, with `actionsEnabled`

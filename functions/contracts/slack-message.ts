@@ -19,6 +19,8 @@ const button = z.object({
   text: plainText,
   value: z.string().check(z.maxLength(2000)),
   style: z.optional(z.enum(['primary', 'danger'])),
+  /** Slack asks the reader this before it sends the click. */
+  confirm: z.optional(z.object({ title: plainText, text: plainText, confirm: plainText, deny: plainText })),
 });
 
 export const slackBlockSchema = z.discriminatedUnion('type', [

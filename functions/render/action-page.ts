@@ -40,7 +40,8 @@ export function confirmationPage(
     ack: 'No more reminders about it until it fails again.',
     snooze: 'Its reminders wait a day.',
     mute: 'New failures of this kind at this company are recorded but not sent for 7 days.',
-    retry: 'The failed expenses are sent to the accounting system again, in a new export.',
+    retry:
+      'The failed expenses are sent to the accounting system again, in a new export. Only once the cause is fixed: the same expenses would fail again.',
   };
   const form = `<form method="post" action="${escapeHtml(path)}"><input type="hidden" name="t" value="${escapeHtml(token)}"><button type="submit">${escapeHtml(ACTIONS[action].label)}</button></form>
 `;

@@ -30,6 +30,10 @@ export interface ActionsEndpointProps {
   table: ITable;
   /** Slack's clicks are taken from this workspace only; undefined: no Slack buttons, no signing secret. */
   slackTeamId: string | undefined;
+  /** Pleo's address, for a retry. */
+  pleoApiUrl: string;
+  /** The secret of the Pleo key that may create export jobs; undefined: no retry. */
+  retryKeySecretArn: string | undefined;
   /** Clicks handled at once at most (reserved concurrency); 0 reserves none. */
   concurrency: number;
   topic: ITopic;
@@ -67,7 +71,10 @@ export class ActionsEndpoint extends Construct {
       logRetention: props.logRetention,
       logKey: props.logKey,
       logLevel: props.logLevel,
-      environment: environmentOf(ACTIONS_SETTINGS, { slackTeamId: props.slackTeamId }),
+      environment: environmentOf(ACTIONS_SETTINGS, {
+        slackTeamId: props.slackTeamId,
+        pleoApiUrl: props.pleoApiUrl,
+      }),
     })
       // Finding the open group a button is about: the groups (the stack's connection's, and each connection's), read only.
       .bindTable(props.table, ['dynamodb:Query'], [statePartitions().group, statePartitions('*').group])
@@ -97,6 +104,10 @@ export class ActionsEndpoint extends Construct {
     });
     this.emailLinkKeySecretArn = linkKey.secretArn;
     actions.bindSecret(ENV.EMAIL_LINK_KEY_SECRET_ARN, linkKey.secretArn);
+
+    if (props.retryKeySecretArn !== undefined) {
+      actions.bindSecret(ENV.PLEO_RETRY_KEY_SECRET_ARN, props.retryKeySecretArn);
+    }
 
     if (props.slackTeamId !== undefined) {
       this.signingSecretArn = new EmptySecret(

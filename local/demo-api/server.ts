@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CREATE_JOB_PATH, createExportJob, finishCreatedJobs } from './export-jobs-v3.js';
 import { FaultQueue, type StatusFault } from './faults.js';
 import { itemCursorCodec, jobCursorCodec, paginate } from './paginate.js';
 import {
@@ -81,7 +82,8 @@ interface Reply {
 const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
 const LIST_PATH = '/v2/export-jobs';
 const JOB_PATH = /^\/v2\/export-jobs\/([^/]+)$/;
-const ITEMS_PATH = /^\/v2\/export-jobs\/([^/]+)\/items$/;
+// v3's items carry the same fields the demo gives v2's (accountingEntryId included).
+const ITEMS_PATH = /^\/v[23]\/export-jobs\/([^/]+)\/items$/;
 const JOB_FILTER_PARAMETERS = ['company_id', 'statuses', 'status'];
 
 function json(status: number, value: unknown, headers: Record<string, string> = {}): Reply {
@@ -103,6 +105,12 @@ function safeDecode(text: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+async function readText(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function routeTemplate(path: string): string {
@@ -273,9 +281,16 @@ export async function startDemoApi(options: DemoApiOptions = {}): Promise<DemoAp
       if (closing.signal.aborted || res.destroyed) return;
       fault = undefined;
     }
+    finishCreatedJobs(store);
     let reply: Reply;
     if (fault && 'status' in fault) reply = faultReply(fault);
-    else if (fault && 'malformedJson' in fault)
+    else if (method === 'POST' && url.pathname === CREATE_JOB_PATH) {
+      const problem = credentialProblem(req.headers.authorization);
+      const created = problem ? undefined : createExportJob(store, await readText(req));
+      reply = created
+        ? json(created.status, created.value)
+        : exception(401, 'UNAUTHORIZED', problem ?? '', { 'WWW-Authenticate': 'Basic realm="Pleo"' });
+    } else if (fault && 'malformedJson' in fault)
       reply = { ...json(200, null), body: '{"data": [{"id": "3f1c2a4e",}' };
     else if (fault && 'body' in fault) reply = json(200, fault.body);
     else {

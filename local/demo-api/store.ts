@@ -127,6 +127,23 @@ export class DemoStore {
     return this.#all.length;
   }
 
+  readonly #missingContraAccounts = new Set<string>();
+
+  /** Pleo refuses to create export jobs for the company from now on (400 MISSING_CONTRA_ACCOUNTS), or again accepts. */
+  setMissingContraAccounts(companyId: string, missing = true): void {
+    if (missing) this.#missingContraAccounts.add(companyId);
+    else this.#missingContraAccounts.delete(companyId);
+  }
+
+  missesContraAccounts(companyId: string): boolean {
+    return this.#missingContraAccounts.has(companyId);
+  }
+
+  /** The store's time: jobs are created, and run, by it. */
+  now(): Date {
+    return this.#clock();
+  }
+
   addCompany(company: Company): Company {
     if (this.#companies.has(company.id)) throw new Error(`Company ${company.id} already exists`);
     const stored = { id: company.id, name: company.name };

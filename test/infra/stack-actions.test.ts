@@ -3,7 +3,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ContextError } from '../../lib/config.js';
-import { POLLER, ref } from './stack-fixtures.js';
+import { PLEO_SECRET_ARN, POLLER, ref } from './stack-fixtures.js';
 import { logicalIdOf, SYNTH_TIMEOUT_MS, type Synthesized, statementsOfRole, synthesize } from './synth.js';
 
 const ACTIONS = { Description: Match.stringLikeRegexp('^Acts on the buttons') };
@@ -127,6 +127,35 @@ describe('Class: AlerterStack, with actions', () => {
         ...ACTIONS,
         Environment: { Variables: Match.objectLike({ EMAIL_LINK_KEY_SECRET_ARN: ref(linkKey) }) },
       });
+    });
+  });
+
+  describe('with a retry key, without Slack', () => {
+    let template: Template;
+
+    beforeAll(() => {
+      template = synthesize({
+        alertEmails: 'ops@example.com',
+        actionsEnabled: true,
+        pleoRetryKeySecretArn: PLEO_SECRET_ARN,
+      }).template;
+    }, SYNTH_TIMEOUT_MS);
+
+    it('lets the endpoint read the retry key and tells the poller to offer retries; no Slack signing secret', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        ...ACTIONS,
+        Environment: {
+          Variables: Match.objectLike({
+            PLEO_RETRY_KEY_SECRET_ARN: PLEO_SECRET_ARN,
+            PLEO_API_URL: 'https://external.pleo.io',
+          }),
+        },
+      });
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        ...POLLER,
+        Environment: { Variables: Match.objectLike({ RETRY_EXPORTS: 'true', SLACK_ACTIONS: 'false' }) },
+      });
+      expect(template.findOutputs('SlackInteractivityUrl')).toEqual({});
     });
   });
 

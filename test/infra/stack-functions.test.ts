@@ -104,6 +104,7 @@ describe('Class: AlerterStack', () => {
         DIGEST_TIME_ZONE: 'Europe/Copenhagen',
         STACK_NAME: 'PleoExportAlerts',
         SLACK_ACTIONS: 'false',
+        RETRY_EXPORTS: 'false',
         TABLE_NAME: ref(ids.table),
         ALERT_TOPIC_ARN: ref(ids.topic),
       });

@@ -24,6 +24,7 @@ describe('startLocalActions', () => {
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_TEAM_ID: 'T0001',
       TABLE_NAME: table.tableName,
+      PLEO_API_URL: 'http://127.0.0.1:1',
       ACTIONS_PORT: '0',
     };
     const started = await startLocalActions(env, {
@@ -113,13 +114,13 @@ describe('startLocalActions', () => {
   it('is not served without the signing secret, and names SLACK_TEAM_ID when the secret comes without it', async () => {
     await expect(
       startLocalActions(
-        { TABLE_NAME: 't-1' },
+        { TABLE_NAME: 't-1', PLEO_API_URL: 'http://127.0.0.1:1' },
         { dynamo: table.doc, readSecret: async () => undefined, log: silent },
       ),
     ).resolves.toBeUndefined();
     await expect(
       startLocalActions(
-        { SLACK_SIGNING_SECRET: SECRET, TABLE_NAME: 't-1' },
+        { SLACK_SIGNING_SECRET: SECRET, TABLE_NAME: 't-1', PLEO_API_URL: 'http://127.0.0.1:1' },
         { dynamo: table.doc, readSecret: async () => undefined, log: silent },
       ),
     ).rejects.toThrow(/SLACK_TEAM_ID/);

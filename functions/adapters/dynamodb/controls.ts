@@ -3,13 +3,14 @@
 // Items:  CONTROL/MUTE#<id>                   a mute (kept a week after it ends, for `mute list`)
 //         CONTROL/ACK#<company>#<reason>      the group's acknowledgement (the latest replaces the one before)
 //         CONTROL/SNOOZE#<company>#<reason>   the group's snooze (the latest replaces the one before)
+//         CONTROL/RETRY#<company>#<reason>    the group's latest retry from an alert: who, when, the new job
 //
 // Written by people (CLI, actions) while polls run, so never under the poll lease; a poll reads them all at once.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import '../../shared/zod-english.js';
-import type { ControlStore } from '../../app/ports.js';
+import type { ControlStore, RetryRecord } from '../../app/ports.js';
 import { categorySchema } from '../../contracts/structured-message.js';
 import type { Acknowledgement, Controls, Mute, Snooze } from '../../domain/controls.js';
 import { groupKey } from '../../domain/lifecycle.js';
@@ -53,6 +54,7 @@ const snoozeSchema = z.object({
 const MUTE = 'MUTE#';
 const ACK = 'ACK#';
 const SNOOZE = 'SNOOZE#';
+const RETRY = 'RETRY#';
 
 export class DynamoControlStore implements ControlStore {
   constructor(
@@ -141,6 +143,14 @@ export class DynamoControlStore implements ControlStore {
       `${SNOOZE}${groupKey(snooze.companyId, snooze.reason)}`,
       snooze,
       epochSeconds(snooze.until) + ENDED_KEPT_SECONDS,
+    );
+  }
+
+  async recordRetry(retry: RetryRecord): Promise<void> {
+    await this.put(
+      `${RETRY}${groupKey(retry.companyId, retry.reason)}`,
+      retry,
+      epochSeconds(retry.at) + ACK_KEPT_SECONDS,
     );
   }
 

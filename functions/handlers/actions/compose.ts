@@ -4,9 +4,10 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAlertState } from '../../adapters/dynamodb/alert-state.js';
 import { DynamoControlStore } from '../../adapters/dynamodb/controls.js';
 import { DynamoOnceLedger } from '../../adapters/dynamodb/once-ledger.js';
+import { PleoExportRetrier } from '../../adapters/pleo/export-retry.js';
 import type { SecretReader } from '../../adapters/secrets/secret-reader.js';
 import { postToSlack } from '../../adapters/slack/webhook.js';
-import type { Log } from '../../app/ports.js';
+import type { ExportRetrier, Log } from '../../app/ports.js';
 import type { ActionsConfig } from '../../config/actions.js';
 import { type ActionsEndpointDeps, createActionsEndpoint } from './endpoint.js';
 
@@ -32,6 +33,15 @@ const UNUSED_RETENTION_DAYS = 1;
 export function actionsDeps(config: ActionsConfig, runtime: ActionsRuntime): ActionsEndpointDeps {
   const now = runtime.clock ?? (() => new Date());
   const controls = new DynamoControlStore(runtime.dynamo, config.tableName);
+  const once = new DynamoOnceLedger(runtime.dynamo, config.tableName);
+  const retryKey = async () =>
+    config.retryKey ??
+    (config.retryKeySecretArn === undefined ? undefined : await runtime.readSecret(config.retryKeySecretArn));
+  // The stack's own connection retries with the stack's retry key; a connection's own key is not one that exports.
+  const retrier = (connection: string | undefined) =>
+    connection === undefined && (config.retryKey ?? config.retryKeySecretArn) !== undefined
+      ? lazyRetrier(config.pleoApiUrl, retryKey, runtime.fetch)
+      : undefined;
   return {
     slackSigningSecret: async () =>
       config.slackSigningSecret ??
@@ -44,8 +54,10 @@ export function actionsDeps(config: ActionsConfig, runtime: ActionsRuntime): Act
       (config.emailLinkKeySecretArn === undefined
         ? undefined
         : await runtime.readSecret(config.emailLinkKeySecretArn)),
-    once: new DynamoOnceLedger(runtime.dynamo, config.tableName),
+    once,
     controls: (target) => ({
+      once,
+      retrier: retrier(target.connection),
       controls,
       history: new DynamoAlertState(runtime.dynamo, {
         tableName: config.tableName,
@@ -75,3 +87,21 @@ export function actionsDeps(config: ActionsConfig, runtime: ActionsRuntime): Act
 
 export const createActions = (config: ActionsConfig, runtime: ActionsRuntime) =>
   createActionsEndpoint(actionsDeps(config, runtime));
+
+/** A retrier that reads its key when a retry is asked for; an empty secret says so, naming no value. */
+function lazyRetrier(
+  baseUrl: string,
+  key: () => Promise<string | undefined>,
+  fetch: typeof globalThis.fetch | undefined,
+): ExportRetrier {
+  const retrier = async () => {
+    const apiKey = await key();
+    if (apiKey === undefined)
+      throw new Error('The Pleo retry key secret is empty: put the key with export-jobs:write in it');
+    return new PleoExportRetrier({ baseUrl, credential: { kind: 'apiKey', apiKey }, fetch });
+  };
+  return {
+    failedEntries: async (jobs, reason) => (await retrier()).failedEntries(jobs, reason),
+    createExportJob: async (companyId, entries) => (await retrier()).createExportJob(companyId, entries),
+  };
+}

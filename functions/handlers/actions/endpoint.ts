@@ -8,8 +8,7 @@ import {
   verifySlackRequest,
 } from '../../adapters/slack/interaction.js';
 import type { SlackPost } from '../../adapters/slack/webhook.js';
-import { applyAction } from '../../app/actions.js';
-import type { ControlDeps } from '../../app/controls.js';
+import { type ActionDeps, applyAction } from '../../app/actions.js';
 import type { Log, OnceLedger } from '../../app/ports.js';
 import { readButton } from '../../contracts/action-button.js';
 import { EMAIL_ACTIONS_PATH, verifyActionToken } from '../../contracts/action-token.js';
@@ -49,8 +48,8 @@ export interface ActionsEndpointDeps {
   emailLinkKey: () => Promise<string | undefined>;
   /** Refuses a Slack request seen before, and an email link used before. */
   once: OnceLedger;
-  /** The controls over the groups of a button's or link's connection. */
-  controls: (target: ActionTarget) => ControlDeps;
+  /** What acting needs for a button's or link's connection: its groups, the controls, Pleo for a retry. */
+  controls: (target: ActionTarget) => ActionDeps;
   /** Replaces (or answers) the message a button was in, through the click's response_url. */
   updateMessage: (responseUrl: string, post: SlackPost, replaceOriginal: boolean) => Promise<void>;
   log: Log;

@@ -13,8 +13,10 @@ import { OrganisationListingRefusedError } from '../../app/errors.js';
 import { digestOnce, type Invocation, type PollReport, pollOnce } from '../../app/poll.js';
 import type { Log } from '../../app/ports.js';
 import { POLLER_SETTINGS, type PollerConfig } from '../../config/poller.js';
+import { retryable } from '../../domain/actions.js';
 import { alertsOf } from '../../domain/alert.js';
 import { type Connection, polledCompanies, shareCompanies } from '../../domain/connection.js';
+import type { ActionOffer } from '../../render/action-offer.js';
 import { resolveCredential } from './credential.js';
 import { emailActionsOf } from './email-actions.js';
 
@@ -44,7 +46,14 @@ export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
   const publisherOf = (connection: Connection): SnsAlertPublisher => {
     let publisher = publishers.get(connection.name);
     if (publisher === undefined) {
-      const offer = { connection: connection.stack ? undefined : connection.name };
+      // Retries use the stack's retry key: only its own connection's alerts offer them.
+      const offer: ActionOffer = {
+        connection: connection.stack ? undefined : connection.name,
+        retry:
+          config.retryExports && connection.stack
+            ? (alert) => retryable(alert.category) !== undefined
+            : undefined,
+      };
       publisher = new SnsAlertPublisher(config.alertTopicArn, undefined, async () => ({
         slackActions: config.slackActions ? offer : undefined,
         emailActions: await emailActionsOf(config, runtime.readSecret, offer),

@@ -2,12 +2,24 @@
 // and the message as it reads once someone clicked one: the outcome in place of the buttons.
 import { actionIdOf, buttonValue } from '../../contracts/action-button.js';
 import type { SlackBlock, SlackButton } from '../../contracts/slack-message.js';
-import { ACTIONS } from '../../domain/actions.js';
+import { ACTIONS, retryable } from '../../domain/actions.js';
 import type { Alert } from '../../domain/alert.js';
 import { type ActionOffer, offeredActions } from '../action-offer.js';
 import { context } from './mrkdwn.js';
 
 export type { ActionOffer };
+
+const text = (words: string) => ({ type: 'plain_text' as const, text: words, emoji: false });
+
+/** A retry only helps once the cause (an account, a tax code, a mapping) is fixed: the reader says it is. */
+const FIXED_FIRST = {
+  title: text('Is the cause fixed?'),
+  text: text(
+    'Retry only once the cause is fixed in Pleo or the accounting system: the same expenses would fail again.',
+  ),
+  confirm: text('It is fixed: retry'),
+  deny: text('Not yet'),
+};
 
 /** The block_id of the buttons about a message's alert or, in a combined message, its section `index`. */
 export const actionsBlockId = (index?: number): string =>
@@ -38,6 +50,7 @@ export function actionBlocks(
       text: { type: 'plain_text', text: ACTIONS[name].label, emoji: false },
       value,
       ...(name === 'ack' ? { style: 'primary' as const } : {}),
+      ...(name === 'retry' && retryable(alert.category) === 'after-fix' ? { confirm: FIXED_FIRST } : {}),
     }),
   );
   return [{ type: 'actions', block_id: actionsBlockId(index), elements }];

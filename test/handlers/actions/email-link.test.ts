@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoControlStore } from '../../../functions/adapters/dynamodb/controls.js';
 import type { Log } from '../../../functions/app/ports.js';
+import { parseActionsConfig } from '../../../functions/config/actions.js';
 import { parseStructuredMessage } from '../../../functions/contracts/structured-message.js';
 import { createActions } from '../../../functions/handlers/actions/compose.js';
 import type { HttpRequest, HttpResponse } from '../../../functions/handlers/actions/endpoint.js';
@@ -54,15 +55,11 @@ describe('an email action link, on dynalite and the demo API', () => {
     const runtime = awsRuntime(silent);
     controls = new DynamoControlStore(runtime.dynamo, process.env.TABLE_NAME as string);
     endpoint = createActions(
-      {
-        tableName: process.env.TABLE_NAME as string,
-        slackSigningSecret: undefined,
-        slackSigningSecretArn: undefined,
-        slackTeamId: undefined,
-        emailLinkKey: KEY,
-        emailLinkKeySecretArn: undefined,
-        actionsPort: 0,
-      },
+      parseActionsConfig({
+        TABLE_NAME: process.env.TABLE_NAME,
+        PLEO_API_URL: process.env.PLEO_API_URL,
+        EMAIL_LINK_KEY: KEY,
+      }),
       { dynamo: runtime.dynamo, readSecret: async () => undefined, log: silent, clock },
     );
   });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoControlStore } from '../../../functions/adapters/dynamodb/controls.js';
 import { signatureOf } from '../../../functions/adapters/slack/interaction.js';
 import type { Log } from '../../../functions/app/ports.js';
+import { parseActionsConfig } from '../../../functions/config/actions.js';
 import type { SlackBlock } from '../../../functions/contracts/slack-message.js';
 import { parseStructuredMessage } from '../../../functions/contracts/structured-message.js';
 import { createActions } from '../../../functions/handlers/actions/compose.js';
@@ -53,15 +54,12 @@ describe('a click on a Slack button, on dynalite and the demo API', () => {
     const runtime = awsRuntime(silent);
     controls = new DynamoControlStore(runtime.dynamo, process.env.TABLE_NAME as string);
     endpoint = createActions(
-      {
-        tableName: process.env.TABLE_NAME as string,
-        slackSigningSecret: SECRET,
-        slackSigningSecretArn: undefined,
-        slackTeamId: TEAM,
-        emailLinkKey: undefined,
-        emailLinkKeySecretArn: undefined,
-        actionsPort: 0,
-      },
+      parseActionsConfig({
+        TABLE_NAME: process.env.TABLE_NAME,
+        PLEO_API_URL: process.env.PLEO_API_URL,
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_TEAM_ID: TEAM,
+      }),
       {
         dynamo: runtime.dynamo,
         readSecret: async () => undefined,
