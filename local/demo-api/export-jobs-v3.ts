@@ -13,7 +13,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The jobs this API created, still running, by store. */
 const running = new WeakMap<DemoStore, Set<string>>();
 
-export function createExportJob(store: DemoStore, body: string): { status: number; value: unknown } {
+/** `scope`: the one company the key answers for (undefined: an organisation key); another company gets 403. */
+export function createExportJob(
+  store: DemoStore,
+  body: string,
+  scope?: string,
+): { status: number; value: unknown } {
   const error = (status: number, type: string, message: string) => ({ status, value: { type, message } });
   let request: unknown;
   try {
@@ -31,6 +36,9 @@ export function createExportJob(store: DemoStore, body: string): { status: numbe
     !accountingEntryIds.every((id) => typeof id === 'string' && UUID.test(id))
   ) {
     return error(400, 'INVALID_REQUEST', 'accountingEntryIds must be a non-empty list of UUIDs.');
+  }
+  if (scope !== undefined && scope !== companyId.toLowerCase()) {
+    return error(403, 'FORBIDDEN', 'The credentials are not valid for this company.');
   }
   if (store.missesContraAccounts(companyId.toLowerCase())) {
     return error(

@@ -285,11 +285,16 @@ export async function startDemoApi(options: DemoApiOptions = {}): Promise<DemoAp
     let reply: Reply;
     if (fault && 'status' in fault) reply = faultReply(fault);
     else if (method === 'POST' && url.pathname === CREATE_JOB_PATH) {
-      const problem = credentialProblem(req.headers.authorization);
-      const created = problem ? undefined : createExportJob(store, await readText(req));
+      const scope = credentialScope(req.headers.authorization);
+      const created =
+        'problem' in scope ? undefined : createExportJob(store, await readText(req), scope.company);
       reply = created
-        ? json(created.status, created.value)
-        : exception(401, 'UNAUTHORIZED', problem ?? '', { 'WWW-Authenticate': 'Basic realm="Pleo"' });
+        ? created.status === 403
+          ? otherCompany(scope && 'company' in scope ? scope.company : undefined)
+          : json(created.status, created.value)
+        : exception(401, 'UNAUTHORIZED', 'problem' in scope ? scope.problem : '', {
+            'WWW-Authenticate': 'Basic realm="Pleo"',
+          });
     } else if (fault && 'malformedJson' in fault)
       reply = { ...json(200, null), body: '{"data": [{"id": "3f1c2a4e",}' };
     else if (fault && 'body' in fault) reply = json(200, fault.body);
