@@ -2,9 +2,11 @@
 // faults stop, one clean poll must deliver every failure exactly once (counted by alert id), and nothing after.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { applyAction } from '../../functions/app/actions.js';
 import { type PollSettings, pollOnce } from '../../functions/app/poll.js';
-import type { Log } from '../../functions/app/ports.js';
+import type { ControlStore, Log, OnceLedger } from '../../functions/app/ports.js';
 import { isCombined } from '../../functions/domain/alert.js';
+import type { Controls } from '../../functions/domain/controls.js';
 import { deliveryProblems } from '../support/delivery-oracle.js';
 import {
   FaultJournal,
@@ -29,6 +31,12 @@ const stepArb = fc.record({
   /** The poll runs out of time before it fetches failed items. */
   slow: fc.constantFrom(false, false, false, true),
   faults: fc.array(fc.oneof(deliveryFaultArb, pleoFaultArb, invocationFaultArb), { maxLength: 4 }),
+  /**
+   * Before the poll, people act on open groups from the alerts (Slack buttons, email links), through the actions'
+   * own use case: acknowledge (even) or snooze (odd) the group picked. Between polls, and so while a message a
+   * failed poll left in the outbox waits to be delivered.
+   */
+  actions: fc.array(fc.nat({ max: 7 }), { maxLength: 2 }),
 });
 type Step = typeof stepArb extends fc.Arbitrary<infer S> ? S : never;
 
@@ -53,6 +61,8 @@ interface Stats {
   timeouts: number;
   leasesLost: number;
   repeatsFlagged: number;
+  /** Acknowledgements and snoozes done between polls. */
+  actions: number;
   messages: Record<string, number>;
   /** Combined messages, by how they were combined. */
   combined: Record<string, number>;
@@ -81,7 +91,32 @@ async function runSequence(scenario: Scenario, stats: Stats): Promise<string[]> 
     quietFirstPoll: scenario.quietFirstPoll,
     deliveryConcurrency: scenario.deliveryConcurrency,
   };
+  const controls = memoryControls();
+  const usedKeys = new Set<string>();
+  const once: OnceLedger = {
+    use: async (key) => !usedKeys.has(key) && Boolean(usedKeys.add(key)),
+    used: async (key) => usedKeys.has(key),
+    forget: async (key) => void usedKeys.delete(key),
+  };
   let pollNumber = 0;
+  const act = async (picks: readonly number[]) => {
+    const now = new Date(START.getTime() + (pollNumber + 0.5) * (LEASE_SECONDS + 1) * 1000);
+    for (const pick of picks) {
+      const open = (await state.view().failureGroups()).filter((group) => group.state === 'open');
+      const group = open[pick % Math.max(open.length, 1)];
+      if (group === undefined) continue;
+      const outcome = await applyAction(
+        { controls, history: state.view(), companies: { companies: async () => [] }, now: () => now, once },
+        {
+          action: pick % 2 === 0 ? 'ack' : 'snooze',
+          target: { companyId: group.companyId, reason: group.reason, alertId: 'from-an-alert' },
+          author: '@ana',
+          via: 'Slack',
+        },
+      );
+      if (outcome.done) stats.actions++;
+    }
+  };
   const poll = async (step: Step | undefined) => {
     pollNumber++;
     // Each poll starts after the previous one's lease ran out, as the schedule (or a Lambda retry) would.
@@ -106,6 +141,7 @@ async function runSequence(scenario: Scenario, stats: Stats): Promise<string[]> 
           await state.view().acquireLease('another-poll', new Date(0), 0);
         }),
         publisher: async () => new FaultyPublisher(subscribers, invocation),
+        controls,
         log: silent,
         now: () => (step?.slow && calls++ > 0 ? late : started),
         owner: `poll-${pollNumber}`,
@@ -119,6 +155,7 @@ async function runSequence(scenario: Scenario, stats: Stats): Promise<string[]> 
   for (const step of scenario.steps) {
     for (const spec of step.changes.newJobs) world.add(spec);
     for (const pick of step.changes.flips) world.flip(pick);
+    await act(step.actions);
     await poll(step).catch(() => {
       stats.failedPolls++;
     });
@@ -164,6 +201,7 @@ const REGRESSIONS: Scenario[] = [
           midListing: null,
         },
         slow: false,
+        actions: [],
         faults: [],
       },
       {
@@ -176,6 +214,7 @@ const REGRESSIONS: Scenario[] = [
           midListing: null,
         },
         slow: false,
+        actions: [],
         faults: [{ target: 'publish', nth: 1, kind: 'lostAnswer' }],
       },
       {
@@ -185,11 +224,13 @@ const REGRESSIONS: Scenario[] = [
           midListing: null,
         },
         slow: false,
+        actions: [],
         faults: [{ target: 'publish', nth: 0, kind: 'throttle' }],
       },
       {
         changes: { newJobs: [{ kind: 'completed', company: 0 }], flips: [], midListing: null },
         slow: false,
+        actions: [],
         faults: [],
       },
     ],
@@ -212,6 +253,7 @@ describe('exactly-once delivery under faults (in memory)', () => {
       timeouts: 0,
       leasesLost: 0,
       repeatsFlagged: 0,
+      actions: 0,
       messages: {},
       combined: {},
     };
@@ -227,7 +269,7 @@ describe('exactly-once delivery under faults (in memory)', () => {
       `reliability: ${stats.sequences} fault sequences ran in memory (${stats.polls} polls, ` +
         `${stats.failedPolls} failed, ${stats.injected} faults injected, ${stats.crashes} crashes, ` +
         `${stats.timeouts} timeouts, ${stats.leasesLost} leases lost, ` +
-        `${stats.repeatsFlagged} flagged redeliveries; alerts by kind ${JSON.stringify(stats.messages)}, ` +
+        `${stats.repeatsFlagged} flagged redeliveries, ${stats.actions} acks and snoozes between polls; alerts by kind ${JSON.stringify(stats.messages)}, ` +
         `combined messages ${JSON.stringify(stats.combined)})`,
     );
     expect(stats.sequences).toBeGreaterThanOrEqual(SEQUENCES);
@@ -235,7 +277,28 @@ describe('exactly-once delivery under faults (in memory)', () => {
     expect(stats.crashes).toBeGreaterThan(0);
     expect(stats.timeouts).toBeGreaterThan(0);
     expect(stats.leasesLost).toBeGreaterThan(0);
+    expect(stats.actions).toBeGreaterThan(0);
     expect(stats.combined.rollup).toBeGreaterThan(0);
     expect(stats.combined['current-state']).toBeGreaterThan(0);
   });
 });
+
+/** The controls in memory, as the table keeps them: one acknowledgement and snooze per group, the latest. */
+function memoryControls(): ControlStore {
+  const kept: Controls = { mutes: [], acknowledgements: [], snoozes: [] };
+  const same = (a: { companyId: string; reason: string }) => (b: { companyId: string; reason: string }) =>
+    a.companyId !== b.companyId || a.reason !== b.reason;
+  return {
+    controls: async () => structuredClone(kept),
+    addMute: async (mute) => void kept.mutes.push(mute),
+    expireMute: async () => undefined,
+    acknowledge: async (ack) => {
+      kept.acknowledgements = [...kept.acknowledgements.filter(same(ack)), ack];
+    },
+    snooze: async (snooze) => {
+      kept.snoozes = [...kept.snoozes.filter(same(snooze)), snooze];
+    },
+    countMuted: async () => {},
+    recordRetry: async () => {},
+  };
+}
