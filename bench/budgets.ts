@@ -2,6 +2,7 @@
 import type { BacklogResult } from './backlog.js';
 import { type BundleInfo, SDK_CORE_PACKAGES } from './bundle.js';
 import type { ColdStartTimes } from './cold-start.js';
+import type { FanOutResult } from './fan-out.js';
 import { type PhaseFigures, phaseFigures } from './figures.js';
 import { count, duration, kb, mb, times } from './format.js';
 import type { Phase, PhaseResult, ScenarioResult } from './scenario.js';
@@ -55,6 +56,8 @@ export interface BenchResults {
   rate: RateCheck;
   /** A backlog drained poll after poll in scaled time; undefined when --backlog 0. */
   backlog?: BacklogResult | undefined;
+  /** Many connections through the dispatcher and the poller; undefined when --connections 0. */
+  fanOut?: FanOutResult | undefined;
   storm: StormCheck;
 }
 

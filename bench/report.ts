@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { POLLER_SETTINGS } from '../functions/config/poller.js';
 import { type BacklogResult, SCHEDULE_MINUTES } from './backlog.js';
 import { type BenchResults, type BudgetLine, checkBudgets, phaseRows, type Row } from './budgets.js';
+import { type FanOutResult, LIST_PRICES, monthlyCostPerConnection, TICKS_PER_MONTH } from './fan-out.js';
 import { count, duration, kb, mb, table, times } from './format.js';
 import { LAMBDA_MEMORY_MB } from './scenario.js';
 
@@ -22,6 +23,7 @@ export function renderReport(results: BenchResults): string {
     stormSection(results),
     rateSection(results),
     ...(results.backlog ? [backlogSection(results.backlog)] : []),
+    ...(results.fanOut ? [fanOutSection(results.fanOut)] : []),
     budgetSection(checkBudgets(results)),
   ].join('\n\n');
 }
@@ -311,4 +313,26 @@ function budgetSection(lines: readonly BudgetLine[]): string {
 
 function pair({ measured, ideal }: { measured: number; ideal: number }): string {
   return `${count(measured)} / ${count(ideal)}`;
+}
+
+export function fanOutSection(fan: FanOutResult): string {
+  const cost = monthlyCostPerConnection(fan);
+  const perConnection = fan.pleoRequests / fan.connections;
+  const dollars = (value: number) => `$${value.toFixed(4)}`;
+  const invocation = fan.invocation;
+  return [
+    `Fan-out — ${count(fan.connections)} connections × ${count(fan.jobsPerConnection)} failed jobs, each connection its own key: the dispatcher's tick`,
+    "into an in-process queue, then the poller's pollRequestHandler, one message per invocation, in this process.",
+    `Total: ${duration(fan.totalMs)} for ${count(fan.pollRequests)} poll requests (${count(fan.sqsSendBatches)} SendMessageBatch calls), ${count(fan.failedRequests)} failed.`,
+    `Pleo requests per connection: ${perConnection.toFixed(2)} (ideal ${count(fan.idealPleoRequestsPerConnection)}, ${times(perConnection / fan.idealPleoRequestsPerConnection)}); ${count(fan.parameterReads)} parameter reads.`,
+    `Jobs alerted: ${count(fan.jobsAlerted)}, ${count(fan.jobsAlertedTwice)} more than once, ${count(fan.jobsNeverAlerted)} never.`,
+    invocation
+      ? `One connection's poll in a fresh process of the bundle: peak RSS ${mb(invocation.peakRssKb)} of ${LAMBDA_MEMORY_MB} MB, poll ${duration(invocation.pollMs)}.`
+      : 'One connection’s poll in a fresh process: not run.',
+    `Per connection a month (${count(TICKS_PER_MONTH)} ticks, one every ${SCHEDULE_MINUTES} minutes), at list prices (us-east-1, on demand, no free tier):`,
+    `  Lambda: ${count(Math.round(cost.lambdaRequests))} requests ($0.20/M) and ${cost.gbSeconds.toFixed(1)} GB-s at ${LAMBDA_MEMORY_MB} MB (arm64 $${LIST_PRICES.lambdaPerGbSecond}/GB-s, this machine's time): ${dollars(cost.lambda)}`,
+    `  SQS: ${count(Math.round(cost.sqsRequests))} requests ($0.40/M, standard queue): ${dollars(cost.sqs)}`,
+    `  SSM GetParameter: ${count(Math.round(cost.parameterReads))} reads at most (Powertools caches 5 min): free at standard throughput, ${dollars(cost.ssm)} at higher throughput ($0.05 per 10,000)`,
+    `  Total ${dollars(cost.total)} (standard throughput; DynamoDB, SNS and CloudWatch not counted).`,
+  ].join('\n');
 }

@@ -1,4 +1,4 @@
-// npm run bench [-- --sizes 1000,10000,100000] [--runs 30] [--backlog 50000]
+// npm run bench [-- --sizes 1000,10000,100000] [--runs 30] [--backlog 50000] [--connections 500]
 // Measures what a poll costs against the least it could cost, the Lambda bundle and its cold start, and prints
 // the budgets. Progress goes to stderr, the report to stdout; the raw figures to .bench/results.json.
 import { writeFile } from 'node:fs/promises';
@@ -18,6 +18,7 @@ import {
   SDK_CORE_PACKAGES,
 } from './bundle.js';
 import { measureColdStart } from './cold-start.js';
+import { type FanOutResult, runFanOut } from './fan-out.js';
 import { count } from './format.js';
 import { PollOutOfMemoryError } from './poll-process.js';
 import { renderReport } from './report.js';
@@ -34,10 +35,13 @@ const BACKLOG_MAX_POLLS = 60;
 /** The backlog adds at most about this much to the run; a machine too slow to drain it by then gets a projection. */
 const BACKLOG_MAX_MS = 150_000;
 const STORM_JOBS = 1_000;
+/** Failed jobs per connection in the fan-out row. */
+const FAN_OUT_JOBS = 20;
 /** A poll that does not fit the function's memory runs again with this much, to measure what it needs. */
 const FALLBACK_MEMORY_MB = 1024;
 
-const USAGE = 'usage: npm run bench -- [--sizes 1000,10000,100000] [--runs 30] [--backlog 50000]';
+const USAGE =
+  'usage: npm run bench -- [--sizes 1000,10000,100000] [--runs 30] [--backlog 50000] [--connections 500]';
 
 function usage(problem: string): never {
   process.stderr.write(`bench: ${problem}\n${USAGE}\n`);
@@ -51,6 +55,7 @@ const { values } = (() => {
         sizes: { type: 'string', default: '1000,10000,100000' },
         runs: { type: 'string', default: '30' },
         backlog: { type: 'string', default: '50000' },
+        connections: { type: 'string', default: '500' },
       },
     });
   } catch (error) {
@@ -63,6 +68,9 @@ const backlogJobs = Number(values.backlog.replaceAll('_', ''));
 if (sizes.some((size) => !Number.isInteger(size) || size < 1)) usage('--sizes takes whole numbers ≥ 1');
 if (!Number.isInteger(runs) || runs < 1) usage('--runs takes a whole number ≥ 1');
 if (!Number.isInteger(backlogJobs) || backlogJobs < 0) usage('--backlog takes a whole number ≥ 0 (0: none)');
+const fanOutConnections = Number(values.connections.replaceAll('_', ''));
+if (!Number.isInteger(fanOutConnections) || fanOutConnections < 0)
+  usage('--connections takes a whole number ≥ 0 (0: none)');
 
 const progress = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -74,6 +82,11 @@ const sizeResults: SizeResult[] = [];
 for (const jobs of sizes) sizeResults.push(await measureSize(jobs));
 
 const backlog = backlogJobs > 0 ? await drainBacklog(backlogJobs) : undefined;
+let fanOut: FanOutResult | undefined;
+if (fanOutConnections > 0) {
+  progress(`Fan-out: ${count(fanOutConnections)} connections × ${FAN_OUT_JOBS} failed jobs…`);
+  fanOut = await runFanOut({ connections: fanOutConnections, jobsPerConnection: FAN_OUT_JOBS, tools });
+}
 progress(`A storm: ${count(STORM_JOBS)} jobs, every group its own message…`);
 const storm = await stormCheck(tools);
 
@@ -92,6 +105,7 @@ const results: BenchResults = {
   coldStart,
   rate,
   backlog,
+  fanOut,
   storm,
 };
 await writeFile(path.join(BENCH_OUT_DIR, 'results.json'), JSON.stringify(results, null, 2));

@@ -82,12 +82,13 @@ export const BENCH_POLLER_ENV: Readonly<Record<string, string>> = {
 };
 
 /** Set by a shell or by an earlier scenario; each scenario starts its own embedded parts. */
-const PART_VARIABLES = [
+export const PART_VARIABLES = [
   'PLEO_API_URL',
   'PLEO_API_KEY',
   'PLEO_API_TOKEN',
   'PLEO_CREDENTIAL_SECRET_ARN',
   'PLEO_COMPANIES',
+  'PLEO_CONNECTIONS',
   'AWS_ENDPOINT_URL_DYNAMODB',
   'AWS_ENDPOINT_URL_SNS',
   'ALERT_TOPIC_ARN',
