@@ -25,7 +25,6 @@ import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
-  QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -45,6 +44,7 @@ import type { KeyExpiryMark } from '../../domain/key-expiry.js';
 import { alertsByGroup, type FailureGroup, groupKey } from '../../domain/lifecycle.js';
 import { forEachLimited } from '../../shared/concurrency.js';
 import { retrying, sleep } from '../../shared/retry.js';
+import { partitionItems, type SendQuery } from './partition-query.js';
 import { JOB_PARTITION_PREFIX, type StatePartitions, statePartitions } from './partitions.js';
 
 const BATCH_GET_LIMIT = 100;
@@ -580,21 +580,8 @@ export class DynamoAlertState implements AlertState {
   /** Every item of one partition, page by page, read consistently. */
   private async queryPartition(pk: string): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.counted('Query').send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-        this.abort,
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    const send: SendQuery = (query) => this.counted('Query').send(query, this.abort);
+    for await (const item of partitionItems(send, this.table, pk)) items.push(item);
     return items;
   }
 

@@ -5,15 +5,10 @@
 // Written by people through the CLI, read by the dispatcher at every tick: one partition, so one Query lists them
 // all (a few hundred records of a few hundred bytes each), and IAM can grant exactly it (dynamodb:LeadingKeys).
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConnectionListing, ConnectionStore } from '../../app/ports.js';
 import { type ConnectionRecord, connectionRecordSchema } from '../../contracts/connection.js';
+import { partitionItems, type SendQuery } from './partition-query.js';
 import { CONNECTION_PARTITION } from './partitions.js';
 
 export class DynamoConnectionStore implements ConnectionStore {
@@ -51,25 +46,12 @@ export class DynamoConnectionStore implements ConnectionStore {
 
   async list(): Promise<ConnectionListing> {
     const listing: ConnectionListing = { connections: [], malformed: [] };
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': CONNECTION_PARTITION },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const parsed = connectionRecordSchema.safeParse(withoutKeys(item));
-        if (parsed.success) listing.connections.push(parsed.data);
-        else
-          listing.malformed.push({ name: String(item.sk), problem: parsed.error.issues[0]?.message ?? '' });
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    const send: SendQuery = (query) => this.client.send(query);
+    for await (const item of partitionItems(send, this.table, CONNECTION_PARTITION)) {
+      const parsed = connectionRecordSchema.safeParse(withoutKeys(item));
+      if (parsed.success) listing.connections.push(parsed.data);
+      else listing.malformed.push({ name: String(item.sk), problem: parsed.error.issues[0]?.message ?? '' });
+    }
     return listing;
   }
 

@@ -7,13 +7,14 @@
 //
 // Written by people (CLI, actions) while polls run, so never under the poll lease; a poll reads them all at once.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import '../../shared/zod-english.js';
 import type { ControlStore, RetryRecord } from '../../app/ports.js';
 import { categorySchema } from '../../contracts/structured-message.js';
 import type { Acknowledgement, Controls, Mute, Snooze } from '../../domain/controls.js';
 import { groupKey } from '../../domain/lifecycle.js';
+import { partitionItems, type SendQuery } from './partition-query.js';
 import { CONTROL_PARTITION } from './partitions.js';
 
 const DAY_SECONDS = 86_400;
@@ -65,28 +66,15 @@ export class DynamoControlStore implements ControlStore {
 
   async controls(): Promise<Controls> {
     const controls: Controls = { mutes: [], acknowledgements: [], snoozes: [] };
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': CONTROL_PARTITION },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-        this.abort,
-      );
-      for (const item of page.Items ?? []) {
-        const sk = String(item.sk);
-        if (sk.startsWith(MUTE)) {
-          const { endsAt, ...mute } = muteSchema.parse(item);
-          controls.mutes.push({ ...mute, expiresAt: endsAt });
-        } else if (sk.startsWith(ACK)) controls.acknowledgements.push(ackSchema.parse(item));
-        else if (sk.startsWith(SNOOZE)) controls.snoozes.push(snoozeSchema.parse(item));
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    const send: SendQuery = (query) => this.client.send(query, this.abort);
+    for await (const item of partitionItems(send, this.table, CONTROL_PARTITION)) {
+      const sk = String(item.sk);
+      if (sk.startsWith(MUTE)) {
+        const { endsAt, ...mute } = muteSchema.parse(item);
+        controls.mutes.push({ ...mute, expiresAt: endsAt });
+      } else if (sk.startsWith(ACK)) controls.acknowledgements.push(ackSchema.parse(item));
+      else if (sk.startsWith(SNOOZE)) controls.snoozes.push(snoozeSchema.parse(item));
+    }
     return controls;
   }
 
