@@ -97,6 +97,22 @@ export interface Invocation {
 /** The lease outlives the time the invocation has left by this much, whatever the settings say. */
 const LEASE_MARGIN_SECONDS = 60;
 
+/** A poll's report before it has done anything. */
+export const NOTHING_DONE: Readonly<PollReport> = {
+  skipped: false,
+  jobsSeen: 0,
+  newFailures: 0,
+  deferredFailures: 0,
+  heldFailures: 0,
+  suppressedFailures: 0,
+  mutedFailures: 0,
+  alertsPublished: 0,
+  alertsFailed: 0,
+  pleoRequests: 0,
+  durationMs: 0,
+  deliveryMs: 0,
+};
+
 export interface PollReport {
   skipped: boolean;
   jobsSeen: number;
@@ -323,20 +339,7 @@ async function withLease(
   // Whatever runs the poll (npm start has no deadline), it stops before its lease ends.
   const leaseEnds = AbortSignal.timeout((leaseSeconds - LEASE_MARGIN_SECONDS / 2) * 1000);
   const signal = invocation.signal ? AbortSignal.any([invocation.signal, leaseEnds]) : leaseEnds;
-  const report: PollReport = {
-    skipped: false,
-    jobsSeen: 0,
-    newFailures: 0,
-    deferredFailures: 0,
-    heldFailures: 0,
-    suppressedFailures: 0,
-    mutedFailures: 0,
-    alertsPublished: 0,
-    alertsFailed: 0,
-    pleoRequests: 0,
-    durationMs: 0,
-    deliveryMs: 0,
-  };
+  const report: PollReport = { ...NOTHING_DONE };
   if (!(await deps.state.acquireLease(deps.owner, started, leaseSeconds))) {
     deps.log.info('Another poll holds the lease; skipping this one');
     return { ...report, skipped: true };

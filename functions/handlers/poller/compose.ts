@@ -10,14 +10,14 @@ import { DEFAULT_RETRY } from '../../adapters/pleo/http.js';
 import type { SecretReader } from '../../adapters/secrets/secret-reader.js';
 import { SnsAlertPublisher } from '../../adapters/sns/publisher.js';
 import { OrganisationListingRefusedError } from '../../app/errors.js';
-import { digestOnce, type Invocation, type PollReport, pollOnce } from '../../app/poll.js';
+import { digestOnce, type Invocation, NOTHING_DONE, type PollReport, pollOnce } from '../../app/poll.js';
 import type { Log } from '../../app/ports.js';
 import { POLLER_SETTINGS, type PollerConfig } from '../../config/poller.js';
 import { retryable } from '../../domain/actions.js';
 import { alertsOf } from '../../domain/alert.js';
 import { type Connection, polledCompanies, shareCompanies } from '../../domain/connection.js';
 import type { ActionOffer } from '../../render/action-offer.js';
-import { resolveCredential } from './credential.js';
+import { MissingKeyError, resolveCredential } from './credential.js';
 import { emailActionsOf } from './email-actions.js';
 
 export interface PollerRuntime {
@@ -93,6 +93,9 @@ export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
     );
   };
 
+  const hasStoredConnections = async () =>
+    ((await runtime.connections?.()) ?? []).some((connection) => !connection.stack);
+
   const deps = (connection: Connection, invocation: Invocation) => ({
     state: stateOf(connection, invocation),
     otherGroups: connection.stack ? () => otherGroups(invocation) : undefined,
@@ -114,7 +117,25 @@ export function createPoller(config: PollerConfig, runtime: PollerRuntime) {
    * key, rate ceiling, lease and state. A connection whose key cannot be read fails alone, naming itself.
    */
   async function pollConnection(connection: Connection, invocation: Invocation = {}): Promise<PollOutcome> {
-    const credential = await resolveCredential(connection, runtime);
+    const credential = await resolveCredential(connection, runtime).catch(async (error: unknown) => {
+      // A deployment that watches only the connections stored with the CLI leaves the stack's own secret empty.
+      if (connection.stack && error instanceof MissingKeyError && (await hasStoredConnections()))
+        return undefined;
+      throw error;
+    });
+    if (credential === undefined) {
+      runtime.log.info("The stack's own Pleo key is not set: only the stored connections are polled", {
+        connection: connection.name,
+      });
+      return {
+        ...NOTHING_DONE,
+        skipped: true,
+        connection: connection.name,
+        dynamoRequests: {},
+        dynamoDeliveryRequests: {},
+        invalidRecords: 0,
+      };
+    }
     let invalidRecords = 0;
     const pleo = new PleoClient({
       baseUrl: config.pleoApiUrl,

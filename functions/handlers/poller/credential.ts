@@ -28,6 +28,9 @@ const secretJsonSchema = z.union([
 /** A key with a space, a control character or a line break inside was pasted wrong: Pleo's keys have none. */
 const MALFORMED = /[\s\p{Cc}]/u;
 
+/** Nobody has put a key where the connection's key is kept yet. */
+export class MissingKeyError extends ConfigError {}
+
 /** @throws {ConfigError} naming the connection and where its key is kept, never the key. */
 export async function resolveCredential(
   connection: Pick<Connection, 'name' | 'credential'>,
@@ -36,7 +39,8 @@ export async function resolveCredential(
   const source = connection.credential;
   if (source.kind === 'apiKey' || source.kind === 'bearer') return source;
   const where = describeSource(source);
-  const fail = (problem: string) => new ConfigError(`Connection "${connection.name}": ${where} ${problem}`);
+  const problem = (text: string) => `Connection "${connection.name}": ${where} ${text}`;
+  const fail = (text: string) => new ConfigError(problem(text));
   const value =
     source.kind === 'secret'
       ? await readers.readSecret(source.secretArn)
@@ -44,10 +48,12 @@ export async function resolveCredential(
           throw fail(`cannot be read: ${rootCause(error)}`);
         });
   if (!value) {
-    throw fail(
-      source.kind === 'secret'
-        ? 'is empty: put the API key in it (see README, "Deploy")'
-        : 'is empty: store the key again (connections add)',
+    throw new MissingKeyError(
+      problem(
+        source.kind === 'secret'
+          ? 'is empty: put the API key in it (see README, "Deploy")'
+          : 'is empty: store the key again (connections add)',
+      ),
     );
   }
   const credential = value.startsWith('{') ? parseJson(value) : { kind: 'apiKey' as const, apiKey: value };
